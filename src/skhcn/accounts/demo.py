@@ -1,0 +1,74 @@
+"""Demo accounts: an administrator, an editor limited to one category, and an approver.
+
+Passwords are generated on first run and kept in the data folder (never in git); ``make run`` prints them.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+
+LOGINS_FILE = settings.DATA_DIR / "demo_logins.txt"
+EDITOR_GROUP = "Biên tập viên chuyên mục Khoa học & công nghệ"
+MODERATORS = "Moderators"  # created by Wagtail; its members approve the "Moderators approval" workflow
+
+
+def _permission(codename: str) -> Permission:
+    app_label, name = codename.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=name)
+
+
+def _editor_group():
+    from skhcn.portal.models import CategoryPage
+
+    group, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
+    group.permissions.add(_permission("wagtailadmin.access_admin"))
+    category = CategoryPage.objects.filter(slug="khoa-hoc-cong-nghe").first()
+    if category:
+        for codename in ("wagtailcore.add_page", "wagtailcore.change_page"):
+            GroupPagePermission.objects.get_or_create(group=group, page=category, permission=_permission(codename))
+    root_collection = Collection.get_first_root_node()
+    for codename in ("wagtailimages.add_image", "wagtailimages.choose_image", "wagtaildocs.add_document",
+                     "wagtaildocs.choose_document"):
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root_collection, permission=_permission(codename)
+        )
+    return group
+
+
+def ensure_demo_users() -> list[str]:
+    """Create the demo accounts once; return the lines that tell how to log in."""
+    User = get_user_model()
+    accounts = [
+        ("admin", "Quản trị hệ thống", None),
+        ("editor", "Biên tập viên (chỉ chuyên mục Khoa học & công nghệ; gửi duyệt)", _editor_group()),
+        ("approver", "Người duyệt tin (duyệt và xuất bản)", Group.objects.filter(name=MODERATORS).first()),
+    ]
+    known = {}
+    if LOGINS_FILE.exists():
+        for line in LOGINS_FILE.read_text().splitlines():
+            username, _, password = line.partition(" ")
+            known[username] = password
+    created = False
+    for username, _role, group in accounts:
+        if User.objects.filter(username=username).exists():
+            continue
+        password = secrets.token_urlsafe(9)
+        if username == "admin":
+            User.objects.create_superuser(username, "admin@example.invalid", password)
+        else:
+            user = User.objects.create_user(username, f"{username}@example.invalid", password)
+            if group:
+                user.groups.add(group)
+        known[username] = password
+        created = True
+    if created:
+        LOGINS_FILE.write_text("".join(f"{u} {p}\n" for u, p in known.items()))
+        LOGINS_FILE.chmod(0o600)
+    lines = ["Tài khoản mẫu (đăng nhập tại /admin/):"]
+    for username, role, _group in accounts:
+        password = known.get(username, "(đã đổi hoặc không do bản cài này tạo)")
+        lines.append(f"  {username:<9} mật khẩu: {password:<14} {role}")
+    return lines

@@ -1,0 +1,60 @@
+"""Live fragments inside cached pages (a server-side "edge include").
+
+Templates write a marker such as ``<!--live:rating:42-->`` where a per-request value belongs (the rating line, a view
+count, the CSRF token, the visit counter). The page cache stores the page split around the markers and, on every
+response, cached or not, asks the registered provider for the current HTML. A provider gets the request and the
+marker's argument and returns safe HTML.
+"""
+
+import re
+from collections.abc import Callable
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+MARKER = re.compile(rb"<!--live:([a-z_]+):([A-Za-z0-9_-]{0,40})-->")
+
+Provider = Callable[[HttpRequest, str], str]
+_providers: dict[str, Provider] = {}
+
+
+def provider(kind: str):
+    def register(func: Provider) -> Provider:
+        _providers[kind] = func
+        return func
+
+    return register
+
+
+def marker(kind: str, arg: object = "") -> str:
+    return mark_safe(f"<!--live:{kind}:{arg}-->")  # noqa: S308 - kind and arg are ours, not user input
+
+
+def split(content: bytes) -> list[bytes | tuple[str, str]]:
+    """Split a page into static byte runs and (kind, arg) markers."""
+    parts: list[bytes | tuple[str, str]] = []
+    position = 0
+    for match in MARKER.finditer(content):
+        parts.append(content[position : match.start()])
+        parts.append((match.group(1).decode(), match.group(2).decode()))
+        position = match.end()
+    parts.append(content[position:])
+    return parts
+
+
+def render(request: HttpRequest, parts: list[bytes | tuple[str, str]]) -> bytes:
+    out = []
+    for part in parts:
+        if isinstance(part, bytes):
+            out.append(part)
+        else:
+            func = _providers.get(part[0])
+            out.append(func(request, part[1]).encode() if func else b"")
+    return b"".join(out)
+
+
+@provider("csrf")
+def csrf_input(request: HttpRequest, arg: str) -> str:
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'

@@ -1,0 +1,33 @@
+from django import template
+from django.utils.html import format_html
+
+from .. import fragments
+from ..text import dateline as _dateline
+
+register = template.Library()
+
+
+@register.filter
+def dateline(value):
+    """12/04/2021 15:58 UTC+7 -> "Thứ hai - 12/04/2021 15:58"."""
+    return _dateline(value) if value else ""
+
+
+@register.simple_tag
+def live(kind, arg=""):
+    """A marker the page cache replaces with current HTML on every response."""
+    return fragments.marker(kind, arg)
+
+
+@register.simple_tag
+def live_csrf_input():
+    return fragments.marker("csrf")
+
+
+@register.filter
+def vn_number(value):
+    """12345678 -> "12.345.678" (Vietnamese thousands separator)."""
+    try:
+        return format_html("{}", f"{int(value):,}".replace(",", "."))
+    except (TypeError, ValueError):
+        return value

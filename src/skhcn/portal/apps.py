@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "skhcn.portal"
+    label = "portal"
+    verbose_name = "Cổng thông tin"
+
+    def ready(self):
+        from . import signals  # noqa: F401

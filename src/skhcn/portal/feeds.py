@@ -1,0 +1,50 @@
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import strip_tags
+
+from . import queries
+from .models import CategoryPage, HomePage, PortalSettings
+
+FEED_SIZE = 30
+
+
+class ArticleFeed(Feed):
+    feed_type = Rss201rev2Feed
+    language = "vi"
+
+    def get_object(self, request, category_id=None):
+        self.site_title = PortalSettings.for_request(request).site_title
+        if category_id is None:
+            home = HomePage.objects.live().first()
+            if home is None:
+                raise Http404("Chưa có trang nhất")
+            return home
+        category = CategoryPage.objects.live().filter(id=category_id).first()
+        if category is None:
+            raise Http404("Chuyên mục không tồn tại")
+        return category
+
+    def title(self, obj):
+        return self.site_title if isinstance(obj, HomePage) else f"{obj.title} - {self.site_title}"
+
+    def link(self, obj):
+        return queries.page_url(obj)
+
+    def description(self, obj):
+        return "Tin mới nhất" if isinstance(obj, HomePage) else (obj.intro or f"Tin mới của chuyên mục {obj.title}")
+
+    def items(self, obj):
+        return queries.category_articles(obj)[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return strip_tags(item.lead)
+
+    def item_link(self, item):
+        return queries.page_url(item)
+
+    def item_pubdate(self, item):
+        return item.published_at

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from skhcn.accounts.demo import ensure_demo_users
+from skhcn.portal.demo.loader import load_demo
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu (cây chuyên mục, bài viết gốc, khối bên phải, tài khoản mẫu). Chạy lại không tạo trùng."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Chỉ tạo khi cơ sở dữ liệu chưa có trang nhất.")
+
+    def handle(self, *args, if_empty=False, **options):
+        from skhcn.portal.models import HomePage
+
+        if if_empty and HomePage.objects.exists():
+            self.stdout.write("Đã có dữ liệu, bỏ qua việc tạo dữ liệu mẫu.")
+        else:
+            load_demo(self.stdout)
+        for line in ensure_demo_users():
+            self.stdout.write(line)

@@ -1,0 +1,243 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from . import queries
+from .blocks import ArticleBodyBlock
+from .constants import ARTICLES_PER_PAGE, SidebarKind
+
+
+class CacheablePageMixin:
+    """Lets the page cache keep the public, live rendering of this page (never a preview or a private page)."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        response.page_cacheable = (
+            self.live and not getattr(request, "is_preview", False) and not self.get_view_restrictions().exists()
+        )
+        return response
+
+
+class HomePage(CacheablePageMixin, Page):
+    intro = models.TextField("Giới thiệu ngắn", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["portal.CategoryPage", "portal.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "Trang nhất"
+
+    def route(self, request, path_components):
+        # One query for the common case (an article or category by its full path) instead of one per level.
+        if path_components:
+            page = queries.live_page_by_path(self, path_components)
+            if page is not None:
+                return page.specific.route(request, [])
+        return super().route(request, path_components)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(queries.home_sections(self))
+        return context
+
+
+class CategoryPage(CacheablePageMixin, Page):
+    intro = models.TextField("Mô tả chuyên mục", blank=True)
+    show_on_home = models.BooleanField("Hiện một khối trên trang nhất", default=True)
+    show_in_menus_default = True
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    promote_panels = Page.promote_panels + [FieldPanel("show_on_home")]
+    parent_page_types = ["portal.HomePage", "portal.CategoryPage"]
+    subpage_types = ["portal.CategoryPage", "portal.ArticlePage"]
+
+    class Meta:
+        verbose_name = "Chuyên mục"
+        verbose_name_plural = "Chuyên mục"
+
+    def serve(self, request, *args, **kwargs):
+        raw = request.GET.get("page")
+        if raw == "1":
+            # One canonical URL per page: the first page has no ?page=.
+            return HttpResponsePermanentRedirect(self.url)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(queries.category_articles(self), ARTICLES_PER_PAGE)
+        try:
+            articles = paginator.page(request.GET.get("page") or 1)
+        except (EmptyPage, PageNotAnInteger) as exc:
+            raise Http404("Trang không tồn tại") from exc
+        context["articles"] = articles
+        context["subcategories"] = queries.child_categories(self)
+        return context
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey("portal.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class ArticlePage(CacheablePageMixin, Page):
+    published_at = models.DateTimeField(
+        "Thời gian đăng", null=True, blank=True, db_index=True,
+        help_text="Hiện trên bài viết (ví dụ 12/04/2021 15:58). Để trống thì lấy thời điểm xuất bản.",
+    )
+    lead = models.TextField("Tóm tắt (sapo)", blank=True)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name="Ảnh đại diện", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name="Nội dung", blank=True)
+    author_name = models.CharField("Tác giả bài viết", max_length=255, blank=True)
+    source = models.CharField("Nguồn tin", max_length=255, blank=True)
+    is_headline = models.BooleanField("Tin tiêu điểm (hiện đầu trang nhất)", default=False)
+    tags = ClusterTaggableManager("Từ khóa", through=ArticleTag, blank=True)
+    view_count = models.PositiveBigIntegerField("Lượt xem", default=0, editable=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("published_at"),
+        FieldPanel("lead"),
+        FieldPanel("cover_image"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("author_name"), FieldPanel("source"), FieldPanel("tags")], heading="Thông tin thêm"),
+        InlinePanel("related_links", label="Tin liên quan (chọn tay)"),
+    ]
+    promote_panels = Page.promote_panels + [FieldPanel("is_headline")]
+    search_fields = Page.search_fields + [index.SearchField("lead"), index.SearchField("body")]
+    parent_page_types = ["portal.CategoryPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "Bài viết"
+        verbose_name_plural = "Bài viết"
+
+    def full_clean(self, *args, **kwargs):
+        from skhcn.core.text import vietnamese_slug
+
+        if not self.slug and self.title:
+            self.slug = vietnamese_slug(self.title)
+        super().full_clean(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(queries.article_neighbours(self))
+        context["related"] = queries.related_articles(self)
+        context["breadcrumb"] = queries.breadcrumb(self)
+        context["print_view"] = request.GET.get("in") == "1"
+        return context
+
+    def get_template(self, request, *args, **kwargs):
+        if request.GET.get("in") == "1":
+            return "portal/article_print.html"
+        return super().get_template(request, *args, **kwargs)
+
+    def publication_time(self):
+        return self.published_at or self.first_published_at or timezone.now()
+
+
+class ArticleRelatedLink(Orderable):
+    article = ParentalKey(ArticlePage, related_name="related_links", on_delete=models.CASCADE)
+    target = models.ForeignKey(Page, verbose_name="Bài viết", on_delete=models.CASCADE, related_name="+")
+
+    panels = [PageChooserPanel("target", "portal.ArticlePage")]
+
+
+class StandardPage(CacheablePageMixin, Page):
+    body = RichTextField("Nội dung", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    parent_page_types = ["portal.HomePage", "portal.StandardPage"]
+
+    class Meta:
+        verbose_name = "Trang tĩnh"
+
+
+class SidebarBlock(ClusterableModel):
+    title = models.CharField("Tiêu đề khối", max_length=120)
+    kind = models.CharField("Loại nội dung", max_length=20, choices=SidebarKind.choices, default=SidebarKind.LINKS)
+    category = models.ForeignKey(
+        "portal.CategoryPage", verbose_name="Chuyên mục (với loại tin mới của chuyên mục)",
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    item_count = models.PositiveSmallIntegerField("Số mục hiển thị", default=5)
+    text = RichTextField("Nội dung (với loại nội dung tự soạn)", blank=True)
+    sort_order = models.PositiveSmallIntegerField("Thứ tự", default=0)
+    is_active = models.BooleanField("Đang hiển thị", default=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("kind"),
+        FieldPanel("category"),
+        FieldPanel("item_count"),
+        FieldPanel("text"),
+        InlinePanel("items", label="Mục (video hoặc liên kết)"),
+        FieldPanel("sort_order"),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        verbose_name = "Khối bên phải"
+        verbose_name_plural = "Khối bên phải"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.kind == SidebarKind.CATEGORY and not self.category_id:
+            raise ValidationError({"category": "Hãy chọn chuyên mục cho khối tin mới của chuyên mục."})
+
+
+class SidebarItem(Orderable):
+    block = ParentalKey(SidebarBlock, related_name="items", on_delete=models.CASCADE)
+    title = models.CharField("Tiêu đề", max_length=255)
+    link_url = models.URLField("Địa chỉ liên kết", blank=True)
+    link_page = models.ForeignKey(
+        Page, verbose_name="hoặc trang trong cổng", null=True, blank=True,
+        on_delete=models.CASCADE, related_name="+",
+    )
+    thumbnail = models.ForeignKey(
+        "wagtailimages.Image", verbose_name="Ảnh nhỏ", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    panels = [FieldPanel("title"), FieldPanel("link_url"), FieldPanel("link_page"), FieldPanel("thumbnail")]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.link_url and not self.link_page_id:
+            raise ValidationError("Hãy nhập địa chỉ liên kết hoặc chọn một trang.")
+
+    @property
+    def href(self):
+        return queries.page_url(self.link_page) if self.link_page_id else self.link_url
+
+
+@register_setting(icon="site")
+class PortalSettings(BaseSiteSetting):
+    site_title = models.CharField(
+        "Tên cổng", max_length=255, default="Trang thông tin điện tử Sở KH&CN Cao Bằng",
+    )
+    agency_name = models.CharField("Tên cơ quan", max_length=255, default="Sở Khoa học và Công nghệ tỉnh Cao Bằng")
+    address = models.CharField("Địa chỉ", max_length=255, blank=True)
+    phone = models.CharField("Điện thoại", max_length=100, blank=True)
+    email = models.EmailField("Thư điện tử", blank=True)
+    footer_note = models.TextField("Ghi chú chân trang (giấy phép, người chịu trách nhiệm)", blank=True)
+
+    class Meta:
+        verbose_name = "Cấu hình cổng thông tin"

@@ -1,0 +1,12 @@
+from django.utils.html import escape
+
+from skhcn.core.fragments import provider
+
+from .services import totals
+
+
+@provider("rating")
+def rating_line(request, arg: str) -> str:
+    if not arg.isdigit():
+        return ""
+    return escape(totals(int(arg)).line)

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from skhcn.portal.feeds import ArticleFeed
+from skhcn.portal.views import robots_txt
+
+handler400 = "skhcn.core.views.bad_request"
+handler404 = "skhcn.core.views.page_not_found"
+handler500 = "skhcn.core.views.server_error"
+
+admin.site.site_header = "Quản trị hệ thống skhcn"
+admin.site.site_title = "Quản trị skhcn"
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap),
+    path("robots.txt", robots_txt),
+    path("rss/", ArticleFeed(), name="rss"),
+    path("rss/<int:category_id>/", ArticleFeed(), name="rss-category"),
+    path("", include("skhcn.ratings.urls")),
+    path("", include("skhcn.search.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # Uploaded images and files from local disk (a front proxy or S3 takes this over in larger setups).
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT})]
+
+urlpatterns += [path("", include(wagtail_urls))]
