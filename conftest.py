@@ -1,0 +1,29 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Each test starts with empty process-local caches (page cache, fragments, content generation)."""
+    from django.core.cache import caches
+
+    from skhcn.core import generation
+    from skhcn.core.pagecache import page_cache
+
+    page_cache.clear()
+    caches["local"].clear()
+    caches["default"].clear()
+    generation.forget()
+    yield
+    page_cache.clear()
+    generation.forget()
+
+
+@pytest.fixture
+def site_tree(db):
+    """Home page, "Tin tức sự kiện" and its child "Khoa học & công nghệ"."""
+    from skhcn.portal.tests.factories import CategoryPageFactory, HomePageFactory
+
+    home = HomePageFactory()
+    news = CategoryPageFactory(parent=home, title="Tin tức sự kiện")
+    science = CategoryPageFactory(parent=news, title="Khoa học & công nghệ")
+    return {"home": home, "news": news, "science": science}
