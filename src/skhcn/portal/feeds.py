@@ -14,7 +14,6 @@ class ArticleFeed(Feed):
     language = "vi"
 
     def get_object(self, request, category_id=None):
-        self.site_title = PortalSettings.for_request(request).site_title
         if category_id is None:
             home = HomePage.objects.live().first()
             if home is None:
@@ -26,7 +25,8 @@ class ArticleFeed(Feed):
         return category
 
     def title(self, obj):
-        return self.site_title if isinstance(obj, HomePage) else f"{obj.title} - {self.site_title}"
+        site_title = PortalSettings.for_site(obj.get_site()).site_title
+        return site_title if isinstance(obj, HomePage) else f"{obj.title} - {site_title}"
 
     def link(self, obj):
         return queries.page_url(obj)

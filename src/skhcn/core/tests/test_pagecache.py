@@ -1,0 +1,83 @@
+import pytest
+from django.test import RequestFactory
+
+from skhcn.core import fragments
+from skhcn.core.pagecache import Entry, LRUBytes
+
+
+def test_split_and_render_fill_markers():
+    fragments.provider("test_echo")(lambda request, arg: f"<b>{arg}</b>")
+    parts = fragments.split(b"a<!--live:test_echo:42-->b<!--live:unknown:1-->c")
+    assert parts == [b"a", ("test_echo", "42"), b"b", ("unknown", "1"), b"c"]
+    assert fragments.render(RequestFactory().get("/"), parts) == b"a<b>42</b>bc"
+
+
+def test_lru_is_bounded_by_bytes():
+    lru = LRUBytes(max_bytes=1000)
+    for i in range(10):
+        lru.set(str(i), Entry(generation=1, expires=1e18, headers=[], parts=[b"x"], size=200))
+    assert lru.size <= 1000
+    assert lru.get("0") is None and lru.get("9") is not None
+
+
+@pytest.mark.django_db
+def test_anonymous_page_is_served_from_cache_until_content_changes(client, site_tree, django_capture_on_commit_callbacks):
+    from skhcn.core import generation
+    from skhcn.portal.tests.factories import ArticlePageFactory
+
+    article = ArticlePageFactory(parent=site_tree["science"], title="Bài một")
+    url = "/tin-tuc-su-kien/khoa-hoc-cong-nghe/"
+    first = client.get(url)
+    assert first["X-Cache"] == "MISS"
+    assert client.get(url)["X-Cache"] == "HIT"
+
+    article.title = "Bài một đã sửa"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
+    generation.forget()  # other processes notice within CONTENT_GENERATION_CHECK_SECONDS
+    response = client.get(url)
+    assert response["X-Cache"] == "MISS"
+    assert "Bài một đã sửa" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_logged_in_users_and_posts_bypass_the_cache(client, site_tree, django_user_model):
+    url = "/tin-tuc-su-kien/"
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "HIT"
+    user = django_user_model.objects.create_user("staff", password="x-Very-long-1")
+    client.force_login(user)
+    assert "X-Cache" not in client.get(url)
+
+
+@pytest.mark.django_db
+def test_drafts_and_previews_are_never_cached(client, site_tree, django_user_model):
+    from skhcn.core.pagecache import page_cache
+    from skhcn.portal.tests.factories import ArticlePageFactory
+
+    draft = ArticlePageFactory(parent=site_tree["science"], title="Bản nháp bí mật", live=False)
+    assert client.get(f"/tin-tuc-su-kien/khoa-hoc-cong-nghe/{draft.slug}/").status_code == 404
+    admin = django_user_model.objects.create_superuser("boss", "b@example.invalid", "x-Very-long-1")
+    client.force_login(admin)
+    preview = client.get(f"/admin/pages/{draft.id}/view_draft/")
+    assert preview.status_code == 200
+    assert "Bản nháp bí mật" in preview.content.decode()
+    client.logout()
+    assert not any("ban-nhap" in key for key in page_cache.data)
+    assert client.get(f"/tin-tuc-su-kien/khoa-hoc-cong-nghe/{draft.slug}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_cached_page_carries_a_fresh_csrf_token_per_visitor(site_tree):
+    from django.test import Client
+
+    from skhcn.portal.tests.factories import ArticlePageFactory
+
+    article = ArticlePageFactory(parent=site_tree["science"])
+    url = article.url
+    first, second = Client(), Client()
+    r1 = first.get(url)
+    r2 = second.get(url)
+    assert r2["X-Cache"] == "HIT"
+    assert "csrftoken" in r1.cookies and "csrftoken" in r2.cookies
+    assert r1.cookies["csrftoken"].value != r2.cookies["csrftoken"].value
