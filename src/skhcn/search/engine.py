@@ -1,0 +1,198 @@
+"""Reading the index: ``search()`` is what the view (and bench/bench_search.py) calls.
+
+One SQL statement per search gives the page of results and the total (``COUNT(*) OVER ()``); a second one
+fetches the titles of the results' categories. Both databases get the same tokens, so they find the same
+articles:
+
+- SQLite: FTS5 table over the folded text, ``MATCH '"dan" "van" "kheo"*'``, ranked by ``bm25`` (title x10).
+- PostgreSQL: generated tsvector ('simple') with a GIN index,
+  ``@@ to_tsquery('simple', '''dan'' & ''kheo'':*')``, ranked by ``ts_rank`` (title weight A, the rest B).
+Ties (and the listing without words) are ordered by publication time, newest first.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.safestring import SafeString
+from wagtail.models import Page
+
+from skhcn.portal.queries import page_url
+
+from . import schema
+from .text import ParsedQuery, highlight, parse_query, snippet
+
+PER_PAGE = 15
+TABLE = schema.TABLE
+FTS = schema.FTS
+
+
+@dataclass
+class Hit:
+    article_id: int
+    title: str
+    title_html: SafeString
+    url: str
+    published_at: datetime
+    category_title: str
+    snippet: SafeString
+
+
+@dataclass
+class ResultPage:
+    hits: list[Hit]
+    total: int
+    number: int
+    per_page: int
+    query: ParsedQuery
+    requested_number: int = 1
+    num_pages: int = field(init=False)
+
+    def __post_init__(self):
+        self.num_pages = max(1, math.ceil(self.total / self.per_page))
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.hits else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.hits)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _sql(parsed: ParsedQuery, category_path: str | None, date_from: date | None, date_to: date | None):
+    """(FROM ... WHERE ..., its parameters, score expression, score order) for one search."""
+    params: list = []
+    where: list[str] = []
+    if not parsed:
+        source, score, order = f"{TABLE} e", "0", "ASC"
+    elif connection.vendor == "postgresql":
+        source = f"{TABLE} e, to_tsquery('simple'::regconfig, %s) q"
+        params.append(parsed.tsquery())
+        where.append("e.search_vector @@ q")
+        score, order = "ts_rank(e.search_vector, q)", "DESC"
+    else:
+        source = f"{FTS} JOIN {TABLE} e ON e.id = {FTS}.rowid"
+        where.append(f"{FTS} MATCH %s")
+        params.append(parsed.fts5())
+        score, order = f"bm25({FTS}, 10.0, 1.0)", "ASC"
+    if category_path:
+        where.append("e.category_path LIKE %s")
+        params.append(category_path + "%")  # tree paths are [0-9A-Z] only: no LIKE wildcards inside
+    adapt = connection.ops.adapt_datetimefield_value
+    if date_from:
+        where.append("e.published_at >= %s")
+        params.append(adapt(_day_start(date_from)))
+    if date_to:
+        where.append("e.published_at < %s")
+        params.append(adapt(_day_start(date_to + timedelta(days=1))))
+    clause = f"FROM {source}" + (f" WHERE {' AND '.join(where)}" if where else "")
+    return clause, params, score, order
+
+
+def _fetch(parsed, category_path, date_from, date_to, limit: int, offset: int) -> tuple[int, list[tuple]]:
+    clause, params, score, order = _sql(parsed, category_path, date_from, date_to)
+    sql = f"""
+        WITH matched AS (
+            SELECT e.id AS id, {score} AS score, e.published_at AS published_at
+            {clause}
+        ),
+        ranked AS (
+            -- the window count sits one level up: FTS5's bm25() cannot run inside a window query
+            SELECT id, score, published_at, COUNT(*) OVER () AS total
+            FROM matched
+            ORDER BY score {order}, published_at DESC, id DESC
+            LIMIT %s OFFSET %s
+        )
+        SELECT r.total, e.article_id, p.title, p.url_path, e.published_at, e.category_path, e.body_text
+        FROM ranked r
+        JOIN {TABLE} e ON e.id = r.id
+        JOIN wagtailcore_page p ON p.id = e.article_id
+        ORDER BY r.score {order}, r.published_at DESC, r.id DESC
+    """  # noqa: S608 - only fixed SQL fragments are interpolated; values go in params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        rows = cursor.fetchall()
+    total = rows[0][0] if rows else None
+    return total, rows
+
+
+def _count(parsed, category_path, date_from, date_to) -> int:
+    clause, params, _, _ = _sql(parsed, category_path, date_from, date_to)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) {clause}", params)  # noqa: S608 - see _fetch
+        return cursor.fetchone()[0]
+
+
+def _as_datetime(value) -> datetime:
+    if isinstance(value, str):  # SQLite: naive UTC (text without declared types)
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def search(
+    text: str = "",
+    *,
+    category_path: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> ResultPage:
+    """Page ``page`` of the live articles matching every word of ``text`` (the last one as a prefix).
+
+    Without words, the articles of the filters, newest first. A page past the end gives the last page
+    (``requested_number`` keeps what was asked). Never raises on user text: it is reduced to word tokens
+    first.
+    """
+    parsed = parse_query(text)
+    requested = max(1, page)
+    number = requested
+    total, rows = _fetch(parsed, category_path, date_from, date_to, per_page, (number - 1) * per_page)
+    if total is None:
+        total = _count(parsed, category_path, date_from, date_to) if number > 1 else 0
+        last = max(1, math.ceil(total / per_page))
+        if total and number > last:
+            number = last
+            total, rows = _fetch(parsed, category_path, date_from, date_to, per_page, (number - 1) * per_page)
+            total = total or 0
+    titles = {}
+    if rows:
+        titles = dict(Page.objects.filter(path__in={row[5] for row in rows}).values_list("path", "title"))
+    hits = []
+    for _total, article_id, title, url_path, published_at, cat_path, body_text in rows:
+        hits.append(
+            Hit(
+                article_id=article_id,
+                title=title,
+                title_html=highlight(title, parsed),
+                url=page_url(Page(id=article_id, url_path=url_path)),
+                published_at=_as_datetime(published_at),
+                category_title=titles.get(cat_path, ""),
+                snippet=snippet(body_text, parsed),
+            )
+        )
+    return ResultPage(
+        hits=hits, total=total, number=number, per_page=per_page, query=parsed, requested_number=requested
+    )

@@ -1,0 +1,277 @@
+"""Text side of the search: plain text of an article, tokens of folded text, query parsing and highlighting.
+
+The database never sees user syntax: a query is folded (``skhcn.core.text.fold``), cut into word tokens
+(letters and digits only) and the backends build their own full-text expression from those tokens.
+
+Highlighting runs on the ORIGINAL text: each character is folded on its own, so a position in the folded
+string maps back to a position in the original one (Vietnamese text in NFC folds 1:1; other text goes
+through an index map).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from skhcn.core.text import fold
+
+# A token is a run of letters/digits (Unicode L*, N*): "_" and punctuation separate tokens (as in unicode61).
+TOKEN_RE = re.compile(r"[^\W_]+")
+MAX_QUERY_TOKENS = 32
+MAX_TEXT_CHARS = 100_000
+SNIPPET_CHARS = 240
+SNIPPET_LEAD_CHARS = 60
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN_RE.findall(fold(text))
+
+
+def index_text(*parts: str) -> str:
+    """What the full-text index stores: folded tokens separated by single spaces (same tokens on every DB)."""
+    return " ".join(token for part in parts if part for token in tokens(part))
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """Words that must all match; ``prefix`` (the last word typed) matches any word starting with it."""
+
+    exact: tuple[str, ...] = ()
+    prefix: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.prefix)
+
+    def fts5(self) -> str:
+        """FTS5 MATCH expression: quoted tokens (implicit AND), the last one with ``*``."""
+        terms = [f'"{word}"' for word in self.exact]
+        if self.prefix:
+            terms.append(f'"{self.prefix}"*')
+        return " ".join(terms)
+
+    def tsquery(self) -> str:
+        """to_tsquery('simple', ...) input: quoted lexemes joined by ``&``, the last one with ``:*``."""
+        terms = [f"'{word}'" for word in self.exact]
+        if self.prefix:
+            terms.append(f"'{self.prefix}':*")
+        return " & ".join(terms)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    words = tokens(text)[:MAX_QUERY_TOKENS]
+    if not words:
+        return ParsedQuery()
+    exact = tuple(dict.fromkeys(words[:-1]))
+    last = words[-1]
+    if last in exact:  # "an an": the exact word already requires more than the prefix would
+        return ParsedQuery(exact=exact)
+    return ParsedQuery(exact=exact, prefix=last)
+
+
+# --- plain text of an article ---
+
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "hr",
+    "tr",
+    "td",
+}
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+_BLANK_LINES = re.compile(r"[ \t\r\f\v]*\n[\s]*")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def html_to_text(html: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(html or "")
+    parser.close()
+    text = "".join(parser.parts)
+    return _BLANK_LINES.sub("\n", _SPACES.sub(" ", text)).strip()
+
+
+def _value_text(value) -> list[str]:
+    """Text of one StreamField value: rich text (tags stripped), struct values (captions, quotes, titles)."""
+    source = getattr(value, "source", None)
+    if isinstance(source, str):  # RichText
+        return [html_to_text(source)]
+    if isinstance(value, str):
+        return [value.strip()]
+    if isinstance(value, dict):  # StructValue
+        out = []
+        for key, item in value.items():
+            if key in {"alt_text"}:  # usually repeats the caption
+                continue
+            if isinstance(item, str) or hasattr(item, "source") or isinstance(item, dict):
+                out.extend(_value_text(item))
+        return out
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _value_text(item)]
+    title = getattr(value, "title", None)  # a chosen document: its title
+    if isinstance(title, str) and hasattr(value, "file"):
+        return [title]
+    return []
+
+
+def streamfield_text(body) -> str:
+    parts = []
+    for block in body or ():
+        parts.extend(text for text in _value_text(block.value) if text)
+    return "\n".join(parts)
+
+
+# --- highlighting on the original text ---
+
+
+class _FoldTable(dict):
+    """``str.translate`` table mapping each character to its folded form (computed once per character)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = "".join(
+            c
+            for c in unicodedata.normalize("NFD", char.translate({0x110: "d", 0x111: "d"}))
+            if not unicodedata.combining(c)
+        ).casefold()
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold_with_map(text: str) -> tuple[str, list[int] | None]:
+    """``text`` folded character by character, and where each folded character came from (None: 1:1)."""
+    folded = text.translate(_FOLD_TABLE)
+    if len(folded) == len(text):
+        # Every character folded to exactly one character (always the case for NFC Vietnamese).
+        if all(len(_FOLD_TABLE[ord(c)]) == 1 for c in set(text)):
+            return folded, None
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        origin.extend([index] * len(_FOLD_TABLE[ord(char)]))
+    return folded, origin
+
+
+def _matcher(query: ParsedQuery) -> re.Pattern | None:
+    alternatives = []
+    if query.exact:
+        words = "|".join(re.escape(word) for word in sorted(query.exact, key=len, reverse=True))
+        alternatives.append(rf"(?:{words})(?![^\W_])")
+    if query.prefix:
+        alternatives.append(rf"{re.escape(query.prefix)}[^\W_]*")
+    if not alternatives:
+        return None
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(alternatives)})")
+
+
+def find_matches(text: str, query: ParsedQuery, limit: int = 400) -> list[tuple[int, int, str]]:
+    """(start, end, folded word) of every matched word of ``text``, as positions in the original text."""
+    pattern = _matcher(query)
+    if pattern is None or not text:
+        return []
+    folded, origin = fold_with_map(text)
+    matches = []
+    for found in pattern.finditer(folded):
+        start, end = found.span()
+        if origin is not None:
+            start = origin[start]
+            end = origin[end] if end < len(origin) else len(text)
+        matches.append((start, end, found.group()))
+        if len(matches) >= limit:
+            break
+    return matches
+
+
+def _render(text: str, matches, start: int, end: int) -> str:
+    out = []
+    position = start
+    for m_start, m_end, _word in matches:
+        if m_start < start or m_end > end:
+            continue
+        out.append(escape(text[position:m_start]))
+        out.append(f"<mark>{escape(text[m_start:m_end])}</mark>")
+        position = m_end
+    out.append(escape(text[position:end]))
+    return "".join(out)
+
+
+def highlight(text: str, query: ParsedQuery) -> SafeString:
+    """The whole of ``text`` escaped, matched words in <mark>."""
+    return mark_safe(_render(text, find_matches(text, query), 0, len(text)))  # noqa: S308 - every part escaped
+
+
+def _word_start(text: str, position: int) -> int:
+    """Move ``position`` back to the start of the word it is in."""
+    space = max(text.rfind(" ", 0, position), text.rfind("\n", 0, position))
+    if space < 0 or position - space > 20:
+        return position
+    return space + 1
+
+
+def _word_end(text: str, position: int) -> int:
+    if position >= len(text):
+        return len(text)
+    candidates = [i for i in (text.find(" ", position), text.find("\n", position)) if i >= 0]
+    end = min(candidates) if candidates else len(text)
+    return end if end - position <= 20 else position
+
+
+def snippet(text: str, query: ParsedQuery, length: int = SNIPPET_CHARS) -> SafeString:
+    """About ``length`` characters of ``text`` around the densest group of matches, escaped, with <mark>."""
+    text = text[:MAX_TEXT_CHARS]
+    matches = find_matches(text, query)
+    if not matches:
+        start = 0
+    else:
+        best, best_score = 0, -1
+        for i, (m_start, _, _) in enumerate(matches[:100]):
+            words = {word for s, e, word in matches[i:] if e <= m_start + length - SNIPPET_LEAD_CHARS}
+            score = len(words) * 1000 + sum(
+                1 for s, e, _ in matches[i:] if e <= m_start + length - SNIPPET_LEAD_CHARS
+            )
+            if score > best_score:
+                best, best_score = i, score
+        start = max(0, matches[best][0] - SNIPPET_LEAD_CHARS)
+        start = max(0, min(start, len(text) - length))  # near the end: show a full-length window
+    if start > 0:
+        start = _word_start(text, start)
+    end = min(len(text), start + length)
+    end = _word_end(text, end)
+    body = _render(text, matches, start, end)
+    body = " ".join(body.split())  # paragraph breaks read as spaces in a snippet
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(f"{prefix}{body}{suffix}")  # noqa: S308 - built from escaped parts
