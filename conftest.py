@@ -2,6 +2,15 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests need no collectstatic run: serve static files without the hashed manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Each test starts with empty process-local caches (page cache, fragments, content generation)."""
     from django.core.cache import caches

@@ -126,4 +126,6 @@ class PageCacheMiddleware:
             and b"<!--live:" in response.content
         ):
             response.content = fragments.render(request, fragments.split(response.content))
+            if response.has_header("Content-Length"):  # set by CommonMiddleware before the fill
+                response["Content-Length"] = str(len(response.content))
         return response

@@ -14,11 +14,14 @@ from wagtail.search import index
 
 from . import queries
 from .blocks import ArticleBodyBlock
+from .forms import PortalPageForm
 from .constants import ARTICLES_PER_PAGE, SidebarKind
 
 
 class CacheablePageMixin:
     """Lets the page cache keep the public, live rendering of this page (never a preview or a private page)."""
+
+    base_form_class = PortalPageForm
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)

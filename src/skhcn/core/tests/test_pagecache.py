@@ -81,3 +81,14 @@ def test_cached_page_carries_a_fresh_csrf_token_per_visitor(site_tree):
     assert r2["X-Cache"] == "HIT"
     assert "csrftoken" in r1.cookies and "csrftoken" in r2.cookies
     assert r1.cookies["csrftoken"].value != r2.cookies["csrftoken"].value
+
+
+@pytest.mark.django_db
+def test_content_length_matches_the_filled_body(client, site_tree):
+    from skhcn.portal.tests.factories import ArticlePageFactory
+
+    article = ArticlePageFactory(parent=site_tree["science"])
+    for _ in range(2):  # miss, then hit
+        response = client.get(article.url)
+        if response.has_header("Content-Length"):
+            assert int(response["Content-Length"]) == len(response.content)

@@ -51,7 +51,7 @@ def parse_seed(path: Path = SEED_FILE) -> dict:
         if not line.strip():
             blank_run += 1
             continue
-        if blank_run >= 3:  # the page shows an image here; the next line is its caption
+        if blank_run >= 2:  # the page shows an image here (a taller gap); the next line is its caption
             blocks.append(("image", line.strip()))
         else:
             blocks.append(("paragraph", line.strip()))

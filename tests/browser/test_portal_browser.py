@@ -1,0 +1,87 @@
+"""End-to-end: a visitor reads the seed article, rates it and finds it again by typing without diacritics.
+
+Runs in Debian's chromium (/usr/bin/chromium) through Playwright; `make test-browser` runs it.
+"""
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser_page():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        yield page
+        context.close()
+        browser.close()
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch):
+    import skhcn.accounts.demo as accounts_demo
+    from skhcn.portal.demo.loader import load_demo
+
+    monkeypatch.setattr(accounts_demo, "LOGINS_FILE", tmp_path / "logins.txt")
+    return load_demo()
+
+
+def test_read_rate_and_search_the_seed_article(live_server, browser_page, demo):
+    from skhcn.portal.queries import page_url
+
+    page = browser_page
+    seed = demo["seed"]
+    page.goto(live_server.url + page_url(seed))
+
+    crumbs = page.locator("nav.breadcrumb li").all_inner_texts()
+    assert [c.strip() for c in crumbs] == ["Trang nhất", "Tin tức sự kiện", "Khoa học & công nghệ"]
+    assert page.locator("article .meta time").inner_text() == "Thứ hai - 12/04/2021 15:58"
+    line = page.locator("[data-rating-line]")
+    assert line.inner_text() == "Tổng số điểm của bài viết là: 0 trong 0 đánh giá"
+
+    page.locator("label[for='sao-4']").click()
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    page.wait_for_function(
+        "document.querySelector('[data-rating-line]').textContent.includes('4 trong 1')", timeout=10_000
+    )
+    assert page.locator("[data-rating-message]").inner_text() == "Cảm ơn bạn đã đánh giá bài viết."
+    assert page.url.endswith(page_url(seed))  # updated in place, no reload
+
+    # A second vote from the same browser is refused, and the line stays.
+    page.locator("label[for='sao-1']").click()
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    page.wait_for_function(
+        "document.querySelector('[data-rating-message]').textContent.includes('đã đánh giá bài viết này rồi')",
+        timeout=10_000,
+    )
+    assert "4 trong 1" in line.inner_text()
+
+    page.goto(live_server.url + "/")
+    page.locator("summary", has_text="Danh mục").is_visible()
+    search = page.locator("#header-q")
+    search.fill("dan van kheo")
+    search.press("Enter")
+    page.wait_for_load_state()
+    assert "/tim-kiem/" in page.url
+    result = page.get_by_role("link", name=seed.title)
+    assert result.count() >= 1
+    result.first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(page_url(seed))
+    assert "4 trong 1" in page.locator("[data-rating-line]").inner_text()
