@@ -30,8 +30,12 @@ def _editor_group():
         for codename in ("wagtailcore.add_page", "wagtailcore.change_page"):
             GroupPagePermission.objects.get_or_create(group=group, page=category, permission=_permission(codename))
     root_collection = Collection.get_first_root_node()
-    for codename in ("wagtailimages.add_image", "wagtailimages.choose_image", "wagtaildocs.add_document",
-                     "wagtaildocs.choose_document"):
+    for codename in (
+        "wagtailimages.add_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.choose_document",
+    ):
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=root_collection, permission=_permission(codename)
         )

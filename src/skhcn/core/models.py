@@ -9,3 +9,6 @@ class ContentGeneration(models.Model):
 
     class Meta:
         verbose_name = "thế hệ nội dung"
+
+    def __str__(self):
+        return str(self.value)

@@ -6,7 +6,9 @@ from wagtail.images.blocks import ImageChooserBlock
 class CaptionedImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label="Ảnh")
     alt_text = blocks.CharBlock(
-        label="Mô tả ảnh cho người khiếm thị", required=False, max_length=255,
+        label="Mô tả ảnh cho người khiếm thị",
+        required=False,
+        max_length=255,
         help_text="Để trống thì dùng chú thích.",
     )
     caption = blocks.CharBlock(label="Chú thích", required=False, max_length=500)

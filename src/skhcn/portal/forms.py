@@ -23,5 +23,7 @@ class PortalPageForm(WagtailAdminPageForm):
                 if self.instance.pk:
                     siblings = siblings.exclude(pk=self.instance.pk)
                 if siblings.filter(slug=cleaned["slug"]).exists():
-                    self.add_error("slug", "Địa chỉ (slug) này đã được dùng trong cùng chuyên mục, hãy nhập địa chỉ khác.")
+                    self.add_error(
+                        "slug", "Địa chỉ (slug) này đã được dùng trong cùng chuyên mục, hãy nhập địa chỉ khác."
+                    )
         return cleaned

@@ -14,8 +14,8 @@ from wagtail.search import index
 
 from . import queries
 from .blocks import ArticleBodyBlock
-from .forms import PortalPageForm
 from .constants import ARTICLES_PER_PAGE, SidebarKind
+from .forms import PortalPageForm
 
 
 class CacheablePageMixin:
@@ -97,13 +97,20 @@ class ArticleTag(TaggedItemBase):
 
 class ArticlePage(CacheablePageMixin, Page):
     published_at = models.DateTimeField(
-        "Thời gian đăng", null=True, blank=True, db_index=True,
+        "Thời gian đăng",
+        null=True,
+        blank=True,
+        db_index=True,
         help_text="Hiện trên bài viết (ví dụ 12/04/2021 15:58). Để trống thì lấy thời điểm xuất bản.",
     )
     lead = models.TextField("Tóm tắt (sapo)", blank=True)
     cover_image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name="Ảnh đại diện", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name="Ảnh đại diện",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     body = StreamField(ArticleBodyBlock(), verbose_name="Nội dung", blank=True)
     author_name = models.CharField("Tác giả bài viết", max_length=255, blank=True)
@@ -117,7 +124,9 @@ class ArticlePage(CacheablePageMixin, Page):
         FieldPanel("lead"),
         FieldPanel("cover_image"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("author_name"), FieldPanel("source"), FieldPanel("tags")], heading="Thông tin thêm"),
+        MultiFieldPanel(
+            [FieldPanel("author_name"), FieldPanel("source"), FieldPanel("tags")], heading="Thông tin thêm"
+        ),
         InlinePanel("related_links", label="Tin liên quan (chọn tay)"),
     ]
     promote_panels = Page.promote_panels + [FieldPanel("is_headline")]
@@ -179,8 +188,12 @@ class SidebarBlock(ClusterableModel):
     title = models.CharField("Tiêu đề khối", max_length=120)
     kind = models.CharField("Loại nội dung", max_length=20, choices=SidebarKind.choices, default=SidebarKind.LINKS)
     category = models.ForeignKey(
-        "portal.CategoryPage", verbose_name="Chuyên mục (với loại tin mới của chuyên mục)",
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "portal.CategoryPage",
+        verbose_name="Chuyên mục (với loại tin mới của chuyên mục)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     item_count = models.PositiveSmallIntegerField("Số mục hiển thị", default=5)
     text = RichTextField("Nội dung (với loại nội dung tự soạn)", blank=True)
@@ -218,12 +231,20 @@ class SidebarItem(Orderable):
     title = models.CharField("Tiêu đề", max_length=255)
     link_url = models.URLField("Địa chỉ liên kết", blank=True)
     link_page = models.ForeignKey(
-        Page, verbose_name="hoặc trang trong cổng", null=True, blank=True,
-        on_delete=models.CASCADE, related_name="+",
+        Page,
+        verbose_name="hoặc trang trong cổng",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     thumbnail = models.ForeignKey(
-        "wagtailimages.Image", verbose_name="Ảnh nhỏ", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name="Ảnh nhỏ",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     panels = [FieldPanel("title"), FieldPanel("link_url"), FieldPanel("link_page"), FieldPanel("thumbnail")]
@@ -242,7 +263,9 @@ class SidebarItem(Orderable):
 @register_setting(icon="site")
 class PortalSettings(BaseSiteSetting):
     site_title = models.CharField(
-        "Tên cổng", max_length=255, default="Trang thông tin điện tử Sở KH&CN Cao Bằng",
+        "Tên cổng",
+        max_length=255,
+        default="Trang thông tin điện tử Sở KH&CN Cao Bằng",
     )
     agency_name = models.CharField("Tên cơ quan", max_length=255, default="Sở Khoa học và Công nghệ tỉnh Cao Bằng")
     address = models.CharField("Địa chỉ", max_length=255, blank=True)

@@ -51,11 +51,7 @@ def _articles():
     from .models import ArticlePage
 
     images = get_image_model().objects.prefetch_renditions(THUMBNAIL_SPEC)
-    return (
-        ArticlePage.objects.live()
-        .only(*LIST_FIELDS)
-        .prefetch_related(Prefetch("cover_image", queryset=images))
-    )
+    return ArticlePage.objects.live().only(*LIST_FIELDS).prefetch_related(Prefetch("cover_image", queryset=images))
 
 
 def _articles_with_lead():
@@ -74,7 +70,9 @@ def child_categories(page):
     from .models import CategoryPage
 
     return list(
-        CategoryPage.objects.live().filter(path__startswith=page.path, depth=page.depth + 1).only("id", "title", "url_path")
+        CategoryPage.objects.live()
+        .filter(path__startswith=page.path, depth=page.depth + 1)
+        .only("id", "title", "url_path")
     )
 
 
@@ -88,9 +86,11 @@ def home_sections(home) -> dict:
         headline = latest[0]
     latest = [article for article in latest if headline is None or article.id != headline.id][:HOME_LATEST_COUNT]
     sections = []
-    categories = CategoryPage.objects.live().filter(
-        path__startswith=home.path, depth=home.depth + 1, show_on_home=True
-    ).only("id", "title", "url_path", "path", "depth")
+    categories = (
+        CategoryPage.objects.live()
+        .filter(path__startswith=home.path, depth=home.depth + 1, show_on_home=True)
+        .only("id", "title", "url_path", "path", "depth")
+    )
     for category in categories:
         articles = list(category_articles(category)[:HOME_CATEGORY_COUNT])
         if articles:

@@ -6,8 +6,9 @@ from .constants import MAX_SCORE, MIN_SCORE
 class Vote(models.Model):
     """One visitor's rating of one article. Votes are kept (not only totals) so abuse can be audited and voided."""
 
-    article = models.ForeignKey("portal.ArticlePage", verbose_name="Bài viết", on_delete=models.CASCADE,
-                                related_name="votes")
+    article = models.ForeignKey(
+        "portal.ArticlePage", verbose_name="Bài viết", on_delete=models.CASCADE, related_name="votes"
+    )
     score = models.PositiveSmallIntegerField("Điểm")
     voter_key = models.CharField("Mã người đánh giá (băm)", max_length=64)
     address_hash = models.CharField("Địa chỉ mạng (băm theo ngày)", max_length=64, db_index=True)

@@ -103,7 +103,9 @@ def totals(article_id: int) -> Totals:
     key = _cache_key(article_id)
     cached = cache.get(key)
     if cached is None:
-        row = Vote.objects.filter(article_id=article_id, is_void=False).aggregate(points=Sum("score"), votes=Count("id"))
+        row = Vote.objects.filter(article_id=article_id, is_void=False).aggregate(
+            points=Sum("score"), votes=Count("id")
+        )
         cached = (row["points"] or 0, row["votes"])
         cache.set(key, cached, TOTALS_CACHE_SECONDS)
     return Totals(*cached)

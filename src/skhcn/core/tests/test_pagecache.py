@@ -21,7 +21,9 @@ def test_lru_is_bounded_by_bytes():
 
 
 @pytest.mark.django_db
-def test_anonymous_page_is_served_from_cache_until_content_changes(client, site_tree, django_capture_on_commit_callbacks):
+def test_anonymous_page_is_served_from_cache_until_content_changes(
+    client, site_tree, django_capture_on_commit_callbacks
+):
     from skhcn.core import generation
     from skhcn.portal.tests.factories import ArticlePageFactory
 

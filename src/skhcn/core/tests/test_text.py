@@ -33,7 +33,12 @@ def test_fold_output_is_ascii_when_input_is_vietnamese_letters_only(text):
     assert "đ" not in folded and "Đ" not in folded
 
 
-@given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ ", max_size=60))
+@given(
+    st.text(
+        alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ ",
+        max_size=60,
+    )
+)
 def test_slug_of_vietnamese_text_is_ascii(text):
     slug = vietnamese_slug(text)
     assert slug.isascii()

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
@@ -69,7 +70,7 @@ def parse_seed(path: Path = SEED_FILE) -> dict:
     }
 
 
-def _demo_image(title: str, caption: str):
+def _demo_image(title: str):
     Image = get_image_model()
     existing = Image.objects.filter(title=title).first()
     if existing:
@@ -112,8 +113,9 @@ def _home() -> HomePage:
         site.site_name = "Sở KH&CN Cao Bằng"
         site.save()
     else:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                            site_name="Sở KH&CN Cao Bằng")
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Sở KH&CN Cao Bằng"
+        )
     # Wagtail's installer leaves a "Welcome" page; it has no place in the portal.
     if old_root and old_root.id != home.id and old_root.depth == 2 and not old_root.get_children().exists():
         old_root.delete()
@@ -126,8 +128,15 @@ def _article(category, title, published_at, lead, body, author="", source="", ta
     if existing:
         return existing
     page = ArticlePage(
-        title=title, slug=slug, published_at=published_at, lead=lead, body=body, author_name=author,
-        source=source, cover_image=cover, is_headline=headline,
+        title=title,
+        slug=slug,
+        published_at=published_at,
+        lead=lead,
+        body=body,
+        author_name=author,
+        source=source,
+        cover_image=cover,
+        is_headline=headline,
     )
     category.add_child(instance=page)
     for tag in tags:
@@ -182,38 +191,67 @@ def load_demo(stdout=None) -> dict:
     base = seed["published_at"]
 
     related = _article(
-        science, RELATED_TITLE, base - timedelta(days=3, hours=2),
-        f"{DEMO_MARK} Bài mẫu mang tên bài liên quan hiển thị trên trang gốc; nội dung chi tiết do biên tập viên bổ sung.",
+        science,
+        RELATED_TITLE,
+        base - timedelta(days=3, hours=2),
+        f"{DEMO_MARK} Bài mẫu mang tên bài liên quan hiển thị trên trang gốc; nội dung do biên tập viên bổ sung.",
         [("paragraph", "<p>Bài viết mẫu. Trang gốc chỉ hiện tiêu đề của tin này ở mục tin liên quan.</p>")],
-        author="Ban biên tập", tags=["chỉ dẫn địa lý", "trúc sào"],
-        cover=_demo_image("Trúc sào Cao Bằng (ảnh mẫu)", ""),
+        author="Ban biên tập",
+        tags=["chỉ dẫn địa lý", "trúc sào"],
+        cover=_demo_image("Trúc sào Cao Bằng (ảnh mẫu)"),
     )
     seed_body = []
     for kind, text in seed["blocks"]:
         if kind == "image":
-            image = _demo_image("Mô hình chè xanh Thị Ngân (ảnh mẫu)", text)
+            image = _demo_image("Mô hình chè xanh Thị Ngân (ảnh mẫu)")
             seed_body.append(("image", {"image": image, "caption": text, "alt_text": text}))
         else:
-            seed_body.append(("paragraph", f"<p>{text}</p>"))
+            seed_body.append(("paragraph", f"<p>{escape(text)}</p>"))
     seed_page = _article(
-        science, seed["title"], base, seed["lead"], seed_body, author=seed["author"],
-        tags=["dân vận khéo", "chỉ dẫn địa lý"], headline=True,
+        science,
+        seed["title"],
+        base,
+        seed["lead"],
+        seed_body,
+        author=seed["author"],
+        tags=["dân vận khéo", "chỉ dẫn địa lý"],
+        headline=True,
     )
     if not seed_page.related_links.exists():
         ArticleRelatedLink.objects.create(article=seed_page, target=related, sort_order=0)
 
     # Sample articles before and after the seed article in its category, for the newer/older lists.
     for index, topic in enumerate(DEMO_TOPICS):
-        offset = timedelta(days=(index - len(DEMO_TOPICS) // 2) * 4 + (1 if index >= len(DEMO_TOPICS) // 2 else 0),
-                           hours=index)
-        _article(science, f"{DEMO_MARK} {topic}", base + offset, f"{DEMO_MARK} Tóm tắt bài viết mẫu: {topic.lower()}.",
-                 _demo_body(topic), author="Ban biên tập", tags=["bài mẫu"])
-    for title in ["Hoạt động của Sở", "Tin trong tỉnh", "Hoạt động tham mưu tư vấn", "Kỷ yếu KH&CN",
-                  "Thông tin nhiệm vụ KH&CN", "Công tác xuất bản"]:
+        offset = timedelta(
+            days=(index - len(DEMO_TOPICS) // 2) * 4 + (1 if index >= len(DEMO_TOPICS) // 2 else 0), hours=index
+        )
+        _article(
+            science,
+            f"{DEMO_MARK} {topic}",
+            base + offset,
+            f"{DEMO_MARK} Tóm tắt bài viết mẫu: {topic.lower()}.",
+            _demo_body(topic),
+            author="Ban biên tập",
+            tags=["bài mẫu"],
+        )
+    for title in [
+        "Hoạt động của Sở",
+        "Tin trong tỉnh",
+        "Hoạt động tham mưu tư vấn",
+        "Kỷ yếu KH&CN",
+        "Thông tin nhiệm vụ KH&CN",
+        "Công tác xuất bản",
+    ]:
         for n in range(1, 4):
             topic = f"{title}: tin số {n}"
-            _article(categories[title], f"{DEMO_MARK} {topic}", base - timedelta(days=30 * n, hours=n),
-                     f"{DEMO_MARK} Tóm tắt tin mẫu của chuyên mục {title}.", _demo_body(topic), author="Ban biên tập")
+            _article(
+                categories[title],
+                f"{DEMO_MARK} {topic}",
+                base - timedelta(days=30 * n, hours=n),
+                f"{DEMO_MARK} Tóm tắt tin mẫu của chuyên mục {title}.",
+                _demo_body(topic),
+                author="Ban biên tập",
+            )
 
     _sidebar(categories)
     say(f"Dữ liệu mẫu: {ArticlePage.objects.count()} bài viết, {CategoryPage.objects.count()} chuyên mục.\n")
@@ -222,13 +260,17 @@ def load_demo(stdout=None) -> dict:
 
 def _sidebar(categories):
     def block(title, kind, order, **fields):
-        obj, created = SidebarBlock.objects.get_or_create(title=title, defaults={"kind": kind, "sort_order": order, **fields})
+        obj, created = SidebarBlock.objects.get_or_create(
+            title=title, defaults={"kind": kind, "sort_order": order, **fields}
+        )
         return obj, created
 
     videos, created = block("PHIM PHỔ BIẾN KIẾN THỨC KH&CN", SidebarKind.VIDEOS, 10)
     if created:
         SidebarItem.objects.create(
-            block=videos, sort_order=0, title="Tìm phim phổ biến kiến thức KH&CN (liên kết mẫu)",
+            block=videos,
+            sort_order=0,
+            title="Tìm phim phổ biến kiến thức KH&CN (liên kết mẫu)",
             link_url="https://www.youtube.com/results?search_query=ph%E1%BB%95+bi%E1%BA%BFn+ki%E1%BA%BFn+th%E1%BB%A9c+khoa+h%E1%BB%8Dc",
         )
     for order, title in enumerate(

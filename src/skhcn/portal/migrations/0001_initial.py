@@ -3,155 +3,367 @@
 import django.db.models.deletion
 import modelcluster.contrib.taggit
 import modelcluster.fields
-import skhcn.portal.models
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import skhcn.portal.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CategoryPage',
+            name="CategoryPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, verbose_name='Mô tả chuyên mục')),
-                ('show_on_home', models.BooleanField(default=True, verbose_name='Hiện một khối trên trang nhất')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", models.TextField(blank=True, verbose_name="Mô tả chuyên mục")),
+                ("show_on_home", models.BooleanField(default=True, verbose_name="Hiện một khối trên trang nhất")),
             ],
             options={
-                'verbose_name': 'Chuyên mục',
-                'verbose_name_plural': 'Chuyên mục',
+                "verbose_name": "Chuyên mục",
+                "verbose_name_plural": "Chuyên mục",
             },
-            bases=(skhcn.portal.models.CacheablePageMixin, 'wagtailcore.page'),
+            bases=(skhcn.portal.models.CacheablePageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, verbose_name='Giới thiệu ngắn')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", models.TextField(blank=True, verbose_name="Giới thiệu ngắn")),
             ],
             options={
-                'verbose_name': 'Trang nhất',
+                "verbose_name": "Trang nhất",
             },
-            bases=(skhcn.portal.models.CacheablePageMixin, 'wagtailcore.page'),
+            bases=(skhcn.portal.models.CacheablePageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='StandardPage',
+            name="StandardPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('body', wagtail.fields.RichTextField(blank=True, verbose_name='Nội dung')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("body", wagtail.fields.RichTextField(blank=True, verbose_name="Nội dung")),
             ],
             options={
-                'verbose_name': 'Trang tĩnh',
+                "verbose_name": "Trang tĩnh",
             },
-            bases=(skhcn.portal.models.CacheablePageMixin, 'wagtailcore.page'),
+            bases=(skhcn.portal.models.CacheablePageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='ArticlePage',
+            name="ArticlePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='Hiện trên bài viết (ví dụ 12/04/2021 15:58). Để trống thì lấy thời điểm xuất bản.', null=True, verbose_name='Thời gian đăng')),
-                ('lead', models.TextField(blank=True, verbose_name='Tóm tắt (sapo)')),
-                ('body', wagtail.fields.StreamField([('paragraph', 0), ('image', 4), ('quote', 7), ('document', 10)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'ol', 'ul', 'link', 'document-link', 'hr', 'blockquote'], 'label': 'Đoạn văn'}), 1: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': 'Ảnh'}), 2: ('wagtail.blocks.CharBlock', (), {'help_text': 'Để trống thì dùng chú thích.', 'label': 'Mô tả ảnh cho người khiếm thị', 'max_length': 255, 'required': False}), 3: ('wagtail.blocks.CharBlock', (), {'label': 'Chú thích', 'max_length': 500, 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('image', 1), ('alt_text', 2), ('caption', 3)]], {}), 5: ('wagtail.blocks.TextBlock', (), {'label': 'Trích dẫn'}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'Người nói / nguồn', 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('text', 5), ('attribution', 6)]], {}), 8: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'Tài liệu'}), 9: ('wagtail.blocks.CharBlock', (), {'label': 'Tên hiển thị', 'required': False}), 10: ('wagtail.blocks.StructBlock', [[('document', 8), ('title', 9)]], {})}, verbose_name='Nội dung')),
-                ('author_name', models.CharField(blank=True, max_length=255, verbose_name='Tác giả bài viết')),
-                ('source', models.CharField(blank=True, max_length=255, verbose_name='Nguồn tin')),
-                ('is_headline', models.BooleanField(default=False, verbose_name='Tin tiêu điểm (hiện đầu trang nhất)')),
-                ('view_count', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='Lượt xem')),
-                ('cover_image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='Ảnh đại diện')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Hiện trên bài viết (ví dụ 12/04/2021 15:58). Để trống thì lấy thời điểm xuất bản.",
+                        null=True,
+                        verbose_name="Thời gian đăng",
+                    ),
+                ),
+                ("lead", models.TextField(blank=True, verbose_name="Tóm tắt (sapo)")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("paragraph", 0), ("image", 4), ("quote", 7), ("document", 10)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h2",
+                                        "h3",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "document-link",
+                                        "hr",
+                                        "blockquote",
+                                    ],
+                                    "label": "Đoạn văn",
+                                },
+                            ),
+                            1: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "Ảnh"}),
+                            2: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Để trống thì dùng chú thích.",
+                                    "label": "Mô tả ảnh cho người khiếm thị",
+                                    "max_length": 255,
+                                    "required": False,
+                                },
+                            ),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Chú thích", "max_length": 500, "required": False},
+                            ),
+                            4: ("wagtail.blocks.StructBlock", [[("image", 1), ("alt_text", 2), ("caption", 3)]], {}),
+                            5: ("wagtail.blocks.TextBlock", (), {"label": "Trích dẫn"}),
+                            6: ("wagtail.blocks.CharBlock", (), {"label": "Người nói / nguồn", "required": False}),
+                            7: ("wagtail.blocks.StructBlock", [[("text", 5), ("attribution", 6)]], {}),
+                            8: ("wagtail.documents.blocks.DocumentChooserBlock", (), {"label": "Tài liệu"}),
+                            9: ("wagtail.blocks.CharBlock", (), {"label": "Tên hiển thị", "required": False}),
+                            10: ("wagtail.blocks.StructBlock", [[("document", 8), ("title", 9)]], {}),
+                        },
+                        verbose_name="Nội dung",
+                    ),
+                ),
+                ("author_name", models.CharField(blank=True, max_length=255, verbose_name="Tác giả bài viết")),
+                ("source", models.CharField(blank=True, max_length=255, verbose_name="Nguồn tin")),
+                ("is_headline", models.BooleanField(default=False, verbose_name="Tin tiêu điểm (hiện đầu trang nhất)")),
+                ("view_count", models.PositiveBigIntegerField(default=0, editable=False, verbose_name="Lượt xem")),
+                (
+                    "cover_image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="Ảnh đại diện",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Bài viết',
-                'verbose_name_plural': 'Bài viết',
+                "verbose_name": "Bài viết",
+                "verbose_name_plural": "Bài viết",
             },
-            bases=(skhcn.portal.models.CacheablePageMixin, 'wagtailcore.page'),
+            bases=(skhcn.portal.models.CacheablePageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='ArticleRelatedLink',
+            name="ArticleRelatedLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('article', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_links', to='portal.articlepage')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Bài viết')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "article",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_links",
+                        to="portal.articlepage",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                        verbose_name="Bài viết",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ArticleTag',
+            name="ArticleTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_items', to='portal.articlepage')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_items', to='taggit.tag')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "content_object",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_items",
+                        to="portal.articlepage",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(app_label)s_%(class)s_items",
+                        to="taggit.tag",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='articlepage',
-            name='tags',
-            field=modelcluster.contrib.taggit.ClusterTaggableManager(blank=True, help_text='A comma-separated list of tags.', through='portal.ArticleTag', to='taggit.Tag', verbose_name='Từ khóa'),
+            model_name="articlepage",
+            name="tags",
+            field=modelcluster.contrib.taggit.ClusterTaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="portal.ArticleTag",
+                to="taggit.Tag",
+                verbose_name="Từ khóa",
+            ),
         ),
         migrations.CreateModel(
-            name='PortalSettings',
+            name="PortalSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site_title', models.CharField(default='Trang thông tin điện tử Sở KH&CN Cao Bằng', max_length=255, verbose_name='Tên cổng')),
-                ('agency_name', models.CharField(default='Sở Khoa học và Công nghệ tỉnh Cao Bằng', max_length=255, verbose_name='Tên cơ quan')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='Địa chỉ')),
-                ('phone', models.CharField(blank=True, max_length=100, verbose_name='Điện thoại')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='Thư điện tử')),
-                ('footer_note', models.TextField(blank=True, verbose_name='Ghi chú chân trang (giấy phép, người chịu trách nhiệm)')),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "site_title",
+                    models.CharField(
+                        default="Trang thông tin điện tử Sở KH&CN Cao Bằng", max_length=255, verbose_name="Tên cổng"
+                    ),
+                ),
+                (
+                    "agency_name",
+                    models.CharField(
+                        default="Sở Khoa học và Công nghệ tỉnh Cao Bằng", max_length=255, verbose_name="Tên cơ quan"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="Địa chỉ")),
+                ("phone", models.CharField(blank=True, max_length=100, verbose_name="Điện thoại")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="Thư điện tử")),
+                (
+                    "footer_note",
+                    models.TextField(blank=True, verbose_name="Ghi chú chân trang (giấy phép, người chịu trách nhiệm)"),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False, on_delete=django.db.models.deletion.CASCADE, to="wagtailcore.site"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Cấu hình cổng thông tin',
+                "verbose_name": "Cấu hình cổng thông tin",
             },
         ),
         migrations.CreateModel(
-            name='SidebarBlock',
+            name="SidebarBlock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, verbose_name='Tiêu đề khối')),
-                ('kind', models.CharField(choices=[('videos', 'Thư viện video'), ('category', 'Tin mới của một chuyên mục'), ('links', 'Danh sách liên kết'), ('text', 'Nội dung tự soạn'), ('visit_counter', 'Thống kê truy cập')], default='links', max_length=20, verbose_name='Loại nội dung')),
-                ('item_count', models.PositiveSmallIntegerField(default=5, verbose_name='Số mục hiển thị')),
-                ('text', wagtail.fields.RichTextField(blank=True, verbose_name='Nội dung (với loại nội dung tự soạn)')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='Thứ tự')),
-                ('is_active', models.BooleanField(default=True, verbose_name='Đang hiển thị')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='portal.categorypage', verbose_name='Chuyên mục (với loại tin mới của chuyên mục)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=120, verbose_name="Tiêu đề khối")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("videos", "Thư viện video"),
+                            ("category", "Tin mới của một chuyên mục"),
+                            ("links", "Danh sách liên kết"),
+                            ("text", "Nội dung tự soạn"),
+                            ("visit_counter", "Thống kê truy cập"),
+                        ],
+                        default="links",
+                        max_length=20,
+                        verbose_name="Loại nội dung",
+                    ),
+                ),
+                ("item_count", models.PositiveSmallIntegerField(default=5, verbose_name="Số mục hiển thị")),
+                ("text", wagtail.fields.RichTextField(blank=True, verbose_name="Nội dung (với loại nội dung tự soạn)")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="Thứ tự")),
+                ("is_active", models.BooleanField(default=True, verbose_name="Đang hiển thị")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="portal.categorypage",
+                        verbose_name="Chuyên mục (với loại tin mới của chuyên mục)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Khối bên phải',
-                'verbose_name_plural': 'Khối bên phải',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "Khối bên phải",
+                "verbose_name_plural": "Khối bên phải",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SidebarItem',
+            name="SidebarItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('title', models.CharField(max_length=255, verbose_name='Tiêu đề')),
-                ('link_url', models.URLField(blank=True, verbose_name='Địa chỉ liên kết')),
-                ('block', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='portal.sidebarblock')),
-                ('link_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='hoặc trang trong cổng')),
-                ('thumbnail', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='Ảnh nhỏ')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("title", models.CharField(max_length=255, verbose_name="Tiêu đề")),
+                ("link_url", models.URLField(blank=True, verbose_name="Địa chỉ liên kết")),
+                (
+                    "block",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="portal.sidebarblock"
+                    ),
+                ),
+                (
+                    "link_page",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                        verbose_name="hoặc trang trong cổng",
+                    ),
+                ),
+                (
+                    "thumbnail",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="Ảnh nhỏ",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
     ]

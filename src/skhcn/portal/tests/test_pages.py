@@ -1,3 +1,4 @@
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -42,7 +43,9 @@ def test_newer_and_older_lists_follow_publication_time_within_the_category(clien
     base = datetime(2021, 4, 12, 15, 58, tzinfo=VN)
     science = site_tree["science"]
     older = [ArticlePageFactory(parent=science, title=f"Cũ {i}", published_at=base - timedelta(days=i)) for i in (1, 2)]
-    newer = [ArticlePageFactory(parent=science, title=f"Mới {i}", published_at=base + timedelta(days=i)) for i in (1, 2)]
+    newer = [
+        ArticlePageFactory(parent=science, title=f"Mới {i}", published_at=base + timedelta(days=i)) for i in (1, 2)
+    ]
     other = CategoryPageFactory(parent=site_tree["news"], title="Chuyên mục khác")
     ArticlePageFactory(parent=other, title="Khác chuyên mục", published_at=base + timedelta(hours=1))
     target = ArticlePageFactory(parent=science, title="Bài giữa", published_at=base)
@@ -134,3 +137,24 @@ def test_slug_is_generated_without_diacritics_when_empty(site_tree):
     article = ArticlePageFactory.build(title="Đường đến thành công", slug="")
     article.full_clean(exclude=["path", "depth", "content_type", "draft_title"])
     assert article.slug == "duong-den-thanh-cong"
+
+
+def test_scheduled_article_goes_live_when_the_scheduler_runs(client, site_tree):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    article = ArticlePageFactory(parent=site_tree["science"], title="Tin hẹn giờ", live=False)
+    article.go_live_at = timezone.now() + timedelta(seconds=2)
+    article.save_revision().publish()  # with a future go-live time this only schedules
+    article.refresh_from_db()
+    assert not article.live
+    call_command("run_scheduler", "--once")
+    article.refresh_from_db()
+    assert not article.live
+
+    time.sleep(2.5)
+    call_command("run_scheduler", "--once")
+    article.refresh_from_db()
+    assert article.live
+    assert client.get("/tin-tuc-su-kien/khoa-hoc-cong-nghe/tin-hen-gio/").status_code == 200
+    assert article.published_at is not None

@@ -5,32 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0001_initial'),
+        ("portal", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='Điểm')),
-                ('voter_key', models.CharField(max_length=64, verbose_name='Mã người đánh giá (băm)')),
-                ('address_hash', models.CharField(db_index=True, max_length=64, verbose_name='Địa chỉ mạng (băm theo ngày)')),
-                ('user_agent', models.CharField(blank=True, max_length=255, verbose_name='Trình duyệt')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='Thời điểm')),
-                ('is_void', models.BooleanField(default=False, verbose_name='Đã hủy')),
-                ('void_reason', models.CharField(blank=True, max_length=255, verbose_name='Lý do hủy')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='portal.articlepage', verbose_name='Bài viết')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("score", models.PositiveSmallIntegerField(verbose_name="Điểm")),
+                ("voter_key", models.CharField(max_length=64, verbose_name="Mã người đánh giá (băm)")),
+                (
+                    "address_hash",
+                    models.CharField(db_index=True, max_length=64, verbose_name="Địa chỉ mạng (băm theo ngày)"),
+                ),
+                ("user_agent", models.CharField(blank=True, max_length=255, verbose_name="Trình duyệt")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="Thời điểm")),
+                ("is_void", models.BooleanField(default=False, verbose_name="Đã hủy")),
+                ("void_reason", models.CharField(blank=True, max_length=255, verbose_name="Lý do hủy")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="portal.articlepage",
+                        verbose_name="Bài viết",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phiếu đánh giá',
-                'verbose_name_plural': 'Phiếu đánh giá',
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_void', False)), fields=('article', 'voter_key'), name='ratings_one_vote_per_voter'), models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='ratings_score_range')],
+                "verbose_name": "phiếu đánh giá",
+                "verbose_name_plural": "Phiếu đánh giá",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_void", False)),
+                        fields=("article", "voter_key"),
+                        name="ratings_one_vote_per_voter",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("score__gte", 1), ("score__lte", 5)), name="ratings_score_range"
+                    ),
+                ],
             },
         ),
     ]
