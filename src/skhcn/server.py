@@ -18,15 +18,24 @@ MANAGE = [PYTHON, str(Path(__file__).resolve().parents[2] / "manage.py")]
 
 def granian_command(host: str, port: int, workers: int) -> list[str]:
     return [
-        PYTHON, "-m", "granian",
-        "--interface", "wsgi",
-        "--host", host,
-        "--port", str(port),
-        "--workers", str(workers),
-        "--blocking-threads", "1",
-        "--backlog", "2048",
+        PYTHON,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        "1",
+        "--backlog",
+        "2048",
         "--no-ws",
-        "--log-level", "warning",
+        "--log-level",
+        "warning",
         "skhcn.wsgi:application",
     ]
 
@@ -41,8 +50,10 @@ def main() -> int:
         subprocess.Popen([*MANAGE, "db_worker", "--interval", "1"], env=env),
         subprocess.Popen([*MANAGE, "run_scheduler"], env=env),
     ]
-    print(f"skhcn đang chạy tại http://{host}:{port}/ (quản trị: http://{host}:{port}/admin/). Nhấn Ctrl+C để dừng.",
-          flush=True)
+    print(
+        f"skhcn đang chạy tại http://{host}:{port}/ (quản trị: http://{host}:{port}/admin/). Nhấn Ctrl+C để dừng.",
+        flush=True,
+    )
 
     def stop(*_):
         for child in children:
