@@ -24,9 +24,7 @@ class Messages:
 
 class DateInput(forms.TextInput):
     def __init__(self):
-        super().__init__(
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "size": 10, "maxlength": 10}
-        )
+        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "size": 10, "maxlength": 10})
 
     def format_value(self, value):
         if isinstance(value, date):
@@ -100,9 +98,7 @@ class SearchForm(forms.Form):
     @property
     def category_path(self) -> str | None:
         chosen = self.cleaned_data.get("chuyen_muc")
-        return (
-            next((option.path for option in self.categories if option.id == chosen), None) if chosen else None
-        )
+        return next((option.path for option in self.categories if option.id == chosen), None) if chosen else None
 
     def has_criteria(self) -> bool:
         data = self.cleaned_data

@@ -84,9 +84,7 @@ def refresh_paths_below(page) -> int:
         .annotate(parent=Left("path", Length("path") - page.steplen))
         .values("parent")[:1]
     )
-    return ArticleSearchEntry.objects.filter(article__path__startswith=page.path).update(
-        category_path=parent_path
-    )
+    return ArticleSearchEntry.objects.filter(article__path__startswith=page.path).update(category_path=parent_path)
 
 
 def _hidden_paths() -> list[str]:
@@ -131,14 +129,10 @@ def rebuild(batch_size: int = BATCH_SIZE, stdout=None) -> dict:
         keep.update(entry.article_id for entry in entries)
         indexed += len(entries)
         say(f"  {indexed} bài viết đã lập chỉ mục\n")
-    stale_ids = [
-        pk for pk in ArticleSearchEntry.objects.values_list("article_id", flat=True) if pk not in keep
-    ]
+    stale_ids = [pk for pk in ArticleSearchEntry.objects.values_list("article_id", flat=True) if pk not in keep]
     removed = 0
     for start in range(0, len(stale_ids), batch_size):
-        removed += ArticleSearchEntry.objects.filter(
-            article_id__in=stale_ids[start : start + batch_size]
-        ).delete()[0]
+        removed += ArticleSearchEntry.objects.filter(article_id__in=stale_ids[start : start + batch_size]).delete()[0]
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(schema.SQLITE_REBUILD)

@@ -50,9 +50,22 @@ POSTGRES_DROP = [
 ]
 
 
+def _postgres_ready(cursor) -> bool:
+    cursor.execute(
+        "SELECT count(*) FROM pg_indexes WHERE tablename = %s AND indexname = %s", [TABLE, f"{TABLE}_vector_gin"]
+    )
+    return cursor.fetchone()[0] == 1
+
+
 def create(connection) -> None:
     """Create whatever is missing of the full-text part on ``connection`` (idempotent)."""
-    statements = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}.get(connection.vendor, [])
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            statements = SQLITE_CREATE
+        elif connection.vendor == "postgresql" and not _postgres_ready(cursor):
+            # (checked first: ALTER TABLE fails inside a transaction with pending deferred constraint checks)
+            statements = POSTGRES_CREATE
+        else:
+            statements = []
         for statement in statements:
             cursor.execute(statement)

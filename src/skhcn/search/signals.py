@@ -35,26 +35,17 @@ def index_after_first_migrate(sender, app_config, using="default", **kwargs):
 
     if app_config.label != "site_search":
         return
-    if (
-        not ArticleSearchEntry.objects.using(using).exists()
-        and ArticlePage.objects.using(using).live().exists()
-    ):
+    if not ArticleSearchEntry.objects.using(using).exists() and ArticlePage.objects.using(using).live().exists():
         indexing.rebuild()
 
 
 def connect():
     from skhcn.portal.models import ArticlePage, CategoryPage
 
-    page_published.connect(
-        article_published, sender=ArticlePage, dispatch_uid="site_search.article_published"
-    )
+    page_published.connect(article_published, sender=ArticlePage, dispatch_uid="site_search.article_published")
     page_unpublished.connect(article_gone, sender=ArticlePage, dispatch_uid="site_search.article_unpublished")
     post_delete.connect(article_gone, sender=ArticlePage, dispatch_uid="site_search.article_deleted")
-    page_published.connect(
-        category_published, sender=CategoryPage, dispatch_uid="site_search.category_published"
-    )
-    page_unpublished.connect(
-        category_unpublished, sender=CategoryPage, dispatch_uid="site_search.category_unpublished"
-    )
+    page_published.connect(category_published, sender=CategoryPage, dispatch_uid="site_search.category_published")
+    page_unpublished.connect(category_unpublished, sender=CategoryPage, dispatch_uid="site_search.category_unpublished")
     post_page_move.connect(page_moved, dispatch_uid="site_search.page_moved")
     post_migrate.connect(index_after_first_migrate, dispatch_uid="site_search.post_migrate")

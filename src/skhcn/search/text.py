@@ -259,9 +259,7 @@ def snippet(text: str, query: ParsedQuery, length: int = SNIPPET_CHARS) -> SafeS
         best, best_score = 0, -1
         for i, (m_start, _, _) in enumerate(matches[:100]):
             words = {word for s, e, word in matches[i:] if e <= m_start + length - SNIPPET_LEAD_CHARS}
-            score = len(words) * 1000 + sum(
-                1 for s, e, _ in matches[i:] if e <= m_start + length - SNIPPET_LEAD_CHARS
-            )
+            score = len(words) * 1000 + sum(1 for s, e, _ in matches[i:] if e <= m_start + length - SNIPPET_LEAD_CHARS)
             if score > best_score:
                 best, best_score = i, score
         start = max(0, matches[best][0] - SNIPPET_LEAD_CHARS)

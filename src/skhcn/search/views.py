@@ -38,9 +38,7 @@ def search(request):
     elif (
         form.cleaned_data["q"]
         and not parse_query(form.cleaned_data["q"])
-        and not (
-            form.cleaned_data["chuyen_muc"] or form.cleaned_data["tu_ngay"] or form.cleaned_data["den_ngay"]
-        )
+        and not (form.cleaned_data["chuyen_muc"] or form.cleaned_data["tu_ngay"] or form.cleaned_data["den_ngay"])
     ):
         context["hint"] = Messages.NO_WORDS
     else:
@@ -59,9 +57,7 @@ def search(request):
                 Messages.PAGE_PAST_END.format(requested=results.requested_number, number=results.number)
             )
         context["results"] = results
-        context["query_string"] = urlencode(
-            {name: data[name] for name in SearchForm.base_fields if data[name]}
-        )
+        context["query_string"] = urlencode({name: data[name] for name in SearchForm.base_fields if data[name]})
     response = render(request, "search/search.html", context, status=status)
     response["X-Robots-Tag"] = "noindex"
     return response
