@@ -1,9 +1,24 @@
+import os
+import re
+
 import pytest
+
+# Parallel test workers must not share a Redis database: the cache's clear() flushes the whole database.
+if os.environ.get("REDIS_URL") and (worker := os.environ.get("PYTEST_XDIST_WORKER", "")).startswith("gw"):
+    number = int(worker[2:]) + 1
+    os.environ["REDIS_URL"] = re.sub(r"(/\d+)?$", f"/{number}", os.environ["REDIS_URL"].rstrip("/"), count=1)
 
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
-    """Tests need no collectstatic run: serve static files without the hashed manifest."""
+    """Tests need no collectstatic run: serve static files without the hashed manifest.
+
+    Visit counts are flushed by the tests themselves, not by a background thread.
+    """
+    from skhcn.visits.buffer import buffer
+
+    settings.VISITS_FLUSH_SECONDS = 0
+    buffer.take()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "skhcn.portal",
     "skhcn.ratings",
     "skhcn.search",
+    "skhcn.visits",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Counts every HTML page view, including those the page cache serves.
+    "skhcn.visits.middleware.VisitCounterMiddleware",
     # Serves anonymous page views from memory; below CSRF so the token cookie is still set on hits.
     "skhcn.core.pagecache.PageCacheMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -259,6 +262,11 @@ LOGIN_URL = "wagtailadmin_login"
 # --- Portal ---
 SEARCH_MAX_QUERY_LENGTH = 200
 RATING_MAX_VOTES_PER_ADDRESS_PER_DAY = int(os.environ.get("RATING_MAX_VOTES_PER_ADDRESS_PER_DAY", 30))
+
+# --- Visit statistics (see README "Visit statistics") ---
+VISITS_ENABLED = env_bool("VISITS_ENABLED", True)
+VISITS_FLUSH_SECONDS = float(os.environ.get("VISITS_FLUSH_SECONDS", 1.0))
+VISITS_REDIS_PREFIX = os.environ.get("VISITS_REDIS_PREFIX", "skhcn:visits:")
 
 LOGGING = {
     "version": 1,

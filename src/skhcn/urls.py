@@ -27,6 +27,7 @@ urlpatterns = [
     path("rss/<int:category_id>/", ArticleFeed(), name="rss-category"),
     path("", include("skhcn.ratings.urls")),
     path("", include("skhcn.search.urls")),
+    path("", include("skhcn.visits.urls")),
 ]
 
 if settings.SERVE_MEDIA:

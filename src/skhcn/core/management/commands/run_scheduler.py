@@ -3,17 +3,25 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from skhcn.visits.tasks import rollup_visits
+
+PUBLISH_EVERY_SECONDS = 60
+
 
 class Command(BaseCommand):
-    help = "Xuất bản / hết hạn các trang đã hẹn giờ, mỗi phút một lần."
+    help = "Tác vụ định kỳ: chuyển số liệu truy cập từ Redis vào cơ sở dữ liệu; xuất bản / hết hạn trang hẹn giờ."
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=60.0)
+        parser.add_argument("--interval", type=float, default=5.0, help="Giây giữa hai lần chuyển số liệu truy cập.")
         parser.add_argument("--once", action="store_true")
 
-    def handle(self, *args, interval=60.0, once=False, **options):
+    def handle(self, *args, interval=5.0, once=False, **options):
+        last_publish = 0.0
         while True:
-            call_command("publish_scheduled", verbosity=0)
+            rollup_visits.call()
+            if time.monotonic() - last_publish >= PUBLISH_EVERY_SECONDS or once:
+                call_command("publish_scheduled", verbosity=0)
+                last_publish = time.monotonic()
             if once:
                 return
             time.sleep(interval)

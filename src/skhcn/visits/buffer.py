@@ -1,0 +1,90 @@
+"""The in-process buffer of page views and its flusher.
+
+The request path only appends a small tuple to a list (no I/O, no parsing). A daemon thread in every worker process
+flushes the list once a second to the counter store (the database in embedded mode, Redis when configured), where
+visits are told apart atomically across all processes and servers. The buffer is flushed on clean shutdown too.
+"""
+
+import atexit
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PageView:
+    at: float  # unix time
+    visitor_key: str
+    member: bool
+    user_agent: str
+    referrer: str  # referring host, already reduced
+    articles: tuple[int, ...] = field(default=())
+
+
+class Buffer:
+    def __init__(self):
+        self._items: list[PageView] = []
+        self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._pid = None
+
+    def add(self, view: PageView) -> None:
+        with self._lock:
+            self._items.append(view)
+        self._ensure_thread()
+
+    def take(self) -> list[PageView]:
+        with self._lock:
+            items, self._items = self._items, []
+        return items
+
+    def flush(self) -> int:
+        from .stores import get_store
+
+        with self._flush_lock:
+            items = self.take()
+            if not items:
+                return 0
+            try:
+                get_store().record(items)
+            except Exception:
+                # Keep the counts for the next attempt rather than lose them (the store may be briefly down).
+                logger.exception("Không ghi được số liệu truy cập; sẽ thử lại")
+                with self._lock:
+                    self._items[:0] = items[-100_000:]
+                return 0
+            return len(items)
+
+    def _ensure_thread(self) -> None:
+        import os
+
+        if settings.VISITS_FLUSH_SECONDS <= 0:  # flushed by the caller (tests, benchmarks)
+            return
+        if self._thread is not None and self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._thread is not None and self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=self._run, name="visit-flusher", daemon=True)
+            self._thread.start()
+            atexit.register(self.flush)
+
+    def _run(self) -> None:
+        from django.db import close_old_connections
+
+        while True:
+            time.sleep(settings.VISITS_FLUSH_SECONDS)
+            try:
+                self.flush()
+            finally:
+                close_old_connections()
+
+
+buffer = Buffer()

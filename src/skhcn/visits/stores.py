@@ -1,0 +1,385 @@
+"""Counter stores: where flushed page views become visits, exactly, across every process and server.
+
+``DatabaseStore`` (embedded mode) does it in one database transaction per flush; writers are serialised (SQLite's
+write lock, a PostgreSQL advisory lock), so two processes never both count the same visitor's new visit.
+``RedisStore`` (when ``REDIS_URL`` is set) does it in a Lua script, atomically, and keeps the resulting increments
+in a Redis hash that ``rollup()`` (a background task) moves into the database.
+"""
+
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+
+from .buffer import PageView
+from .classify import Agent, classify
+from .constants import Dimension, VisitorKind
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+HOUR_FIELDS = ("visits", "member_visits", "bot_visits", "page_views", "bot_page_views")
+PRUNE_EVERY_SECONDS = 60
+_settings_cache: dict = {}
+
+
+@dataclass(frozen=True)
+class Windows:
+    online: int  # seconds
+    visit: int
+
+
+def windows() -> Windows:
+    """The admin's window settings, re-read at most every 30 seconds."""
+    now = time.monotonic()
+    if _settings_cache.get("until", 0) < now:
+        from .models import VisitSettings
+
+        conf = VisitSettings.load()
+        _settings_cache.update(
+            value=Windows(conf.online_window_minutes * 60, conf.visit_window_minutes * 60), until=now + 30
+        )
+    return _settings_cache["value"]
+
+
+def forget_settings() -> None:
+    _settings_cache.clear()
+
+
+@dataclass(slots=True)
+class Touch:
+    """One visitor within one flushed batch."""
+
+    kind: str
+    first: float
+    last: float
+    agent: Agent
+    referrer: str
+
+
+def local(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, VN)
+
+
+def summarize(items: list[PageView]):
+    touches: dict[str, Touch] = {}
+    increments: Counter = Counter()
+    articles: dict[tuple[str, int], float] = {}
+    for view in items:
+        agent = classify(view.user_agent)
+        kind = VisitorKind.MEMBER if view.member else (VisitorKind.BOT if agent.is_bot else VisitorKind.GUEST)
+        touch = touches.get(view.visitor_key)
+        if touch is None:
+            touches[view.visitor_key] = Touch(kind, view.at, view.at, agent, view.referrer)
+        else:
+            touch.first, touch.last = min(touch.first, view.at), max(touch.last, view.at)
+        when = local(view.at)
+        field = "bot_page_views" if kind == VisitorKind.BOT else "page_views"
+        increments[("h", when.date().isoformat(), when.hour, field)] += 1
+        if kind != VisitorKind.BOT:
+            for article_id in view.articles:
+                key = (view.visitor_key, article_id)
+                articles[key] = min(articles.get(key, view.at), view.at)
+    return touches, increments, articles
+
+
+def visit_increments(touches: dict[str, Touch], new_keys, increments: Counter) -> None:
+    """A new visit is counted in the hour of its first page view, with its browser, OS, referrer or bot name."""
+    for key in new_keys:
+        touch = touches[key]
+        when = local(touch.first)
+        month = when.date().replace(day=1).isoformat()
+        field = {"guest": "visits", "member": "member_visits", "bot": "bot_visits"}[touch.kind]
+        increments[("h", when.date().isoformat(), when.hour, field)] += 1
+        if touch.kind == VisitorKind.BOT:
+            increments[("d", month, Dimension.BOT.value, touch.agent.bot_name)] += 1
+        else:
+            increments[("d", month, Dimension.BROWSER.value, touch.agent.browser)] += 1
+            increments[("d", month, Dimension.OS.value, touch.agent.os)] += 1
+            if touch.referrer:
+                increments[("d", month, Dimension.REFERRER.value, touch.referrer)] += 1
+
+
+def article_increments(new_views: list[tuple[int, float]], increments: Counter) -> None:
+    for article_id, ts in new_views:
+        increments[("a", local(ts).date().replace(day=1).isoformat(), article_id)] += 1
+
+
+def apply_increments(increments: Counter) -> None:
+    """Add counts to the history tables (inside the caller's transaction). Portable upserts: SQLite and PostgreSQL."""
+    from skhcn.portal.models import ArticlePage
+
+    from .models import HourlyTraffic, MonthlyArticleViews, MonthlyDimension
+
+    hours: dict[tuple[str, int], dict[str, int]] = {}
+    dims, article_months = [], []
+    article_totals: Counter = Counter()
+    for key, count in increments.items():
+        if not count:
+            continue
+        if key[0] == "h":
+            hours.setdefault((key[1], key[2]), dict.fromkeys(HOUR_FIELDS, 0))[key[3]] += count
+        elif key[0] == "d":
+            dims.append((key[1], key[2], key[3], count))
+        elif key[0] == "a":
+            article_months.append((key[1], key[2], count))
+            article_totals[key[2]] += count
+    with connection.cursor() as cursor:
+        hourly = HourlyTraffic._meta.db_table
+        for (day, hour), counts in hours.items():
+            cursor.execute(
+                f"INSERT INTO {hourly} (day, hour, {', '.join(HOUR_FIELDS)}) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                f"ON CONFLICT (day, hour) DO UPDATE SET "
+                + ", ".join(f"{f} = {hourly}.{f} + excluded.{f}" for f in HOUR_FIELDS),
+                [day, hour, *(counts[f] for f in HOUR_FIELDS)],
+            )
+        dimension = MonthlyDimension._meta.db_table
+        for month, dim, value, count in dims:
+            cursor.execute(
+                f"INSERT INTO {dimension} (month, dimension, value, visits) VALUES (%s, %s, %s, %s) "
+                f"ON CONFLICT (month, dimension, value) DO UPDATE SET visits = {dimension}.visits + excluded.visits",
+                [month, dim, value, count],
+            )
+        existing = set(ArticlePage.objects.filter(pk__in=list(article_totals)).values_list("pk", flat=True))
+        monthly = MonthlyArticleViews._meta.db_table
+        for month, article_id, count in article_months:
+            if article_id in existing:  # an article deleted meanwhile is skipped, not a failed flush
+                cursor.execute(
+                    f"INSERT INTO {monthly} (month, article_id, views) VALUES (%s, %s, %s) "
+                    f"ON CONFLICT (month, article_id) DO UPDATE SET views = {monthly}.views + excluded.views",
+                    [month, article_id, count],
+                )
+    for article_id, count in article_totals.items():
+        if article_id in existing:
+            ArticlePage.objects.filter(pk=article_id).update(view_count=F("view_count") + count)
+
+
+class DatabaseStore:
+    """Embedded mode: presence, visit detection and history in the database."""
+
+    def __init__(self):
+        self._last_prune = 0.0
+
+    def record(self, items: list[PageView]) -> None:
+        from .models import ArticleViewMark, VisitorPresence
+
+        touches, increments, articles = summarize(items)
+        win = windows()
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # one flush at a time across all processes and servers
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [7_104_2026])
+            keys = list(touches)
+            seen = {}
+            for chunk in _chunks(keys, 500):
+                seen.update(VisitorPresence.objects.filter(key__in=chunk).values_list("key", "last_seen"))
+            new_keys = [
+                key for key in keys if key not in seen or seen[key].timestamp() < touches[key].first - win.visit
+            ]
+            VisitorPresence.objects.bulk_create(
+                [
+                    VisitorPresence(
+                        key=key,
+                        kind=t.kind,
+                        last_seen=datetime.fromtimestamp(max(t.last, seen[key].timestamp() if key in seen else 0), VN),
+                    )
+                    for key, t in touches.items()
+                ],
+                update_conflicts=True,
+                unique_fields=["key"],
+                update_fields=["kind", "last_seen"],
+            )
+            new_views = []
+            if articles:
+                marks = {}
+                for chunk in _chunks(list({k for k, _ in articles}), 500):
+                    marks.update(
+                        ((m.visitor_key, m.article_id), m.last_seen)
+                        for m in ArticleViewMark.objects.filter(visitor_key__in=chunk)
+                    )
+                for (key, article_id), ts in articles.items():
+                    previous = marks.get((key, article_id))
+                    # Once per visit: a view counts unless this visitor viewed the article within the visit window.
+                    if previous is None or previous.timestamp() < ts - win.visit:
+                        new_views.append((article_id, ts))
+                ArticleViewMark.objects.bulk_create(
+                    [
+                        ArticleViewMark(visitor_key=k, article_id=a, last_seen=datetime.fromtimestamp(ts, VN))
+                        for (k, a), ts in articles.items()
+                    ],
+                    update_conflicts=True,
+                    unique_fields=["visitor_key", "article_id"],
+                    update_fields=["last_seen"],
+                )
+            visit_increments(touches, new_keys, increments)
+            article_increments(new_views, increments)
+            apply_increments(increments)
+            self._prune(win)
+
+    def _prune(self, win: Windows) -> None:
+        from .models import ArticleViewMark, VisitorPresence
+
+        now = time.time()
+        if now - self._last_prune < PRUNE_EVERY_SECONDS:
+            return
+        self._last_prune = now
+        cutoff = datetime.fromtimestamp(now - max(win.visit, win.online) - 60, VN)
+        VisitorPresence.objects.filter(last_seen__lt=cutoff).delete()
+        ArticleViewMark.objects.filter(last_seen__lt=cutoff).delete()
+
+    def online(self) -> dict[str, int]:
+        from django.db.models import Count
+
+        from .models import VisitorPresence
+
+        since = datetime.fromtimestamp(time.time() - windows().online, VN)
+        rows = VisitorPresence.objects.filter(last_seen__gte=since).values("kind").annotate(n=Count("key"))
+        return {row["kind"]: row["n"] for row in rows}
+
+    def pending(self) -> Counter:
+        return Counter()
+
+    def rollup(self) -> int:
+        return 0
+
+
+# Atomically decides, for each visitor of a batch, whether this is a new visit; refreshes presence and online sets;
+# and does the same for (visitor, article) view marks. Returns the 1-based indexes of new visits and new views.
+TOUCH_SCRIPT = """
+local prefix = ARGV[1]
+local window = tonumber(ARGV[2])
+local visitors = tonumber(ARGV[3])
+local new_visits = {}
+local new_views = {}
+local i = 4
+for n = 1, visitors do
+  local key, first, last, kind = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), ARGV[i + 3]
+  local pk = prefix .. 'p:' .. key
+  local prev = redis.call('GET', pk)
+  if (not prev) or (first - tonumber(prev) > window) then table.insert(new_visits, n) end
+  if (not prev) or (last > tonumber(prev)) then redis.call('SET', pk, last, 'EX', window + 60) end
+  redis.call('ZADD', prefix .. 'online:' .. kind, last, key)
+  i = i + 4
+end
+local n = 0
+while i <= #ARGV do
+  n = n + 1
+  local mk, ts = prefix .. 'a:' .. ARGV[i], tonumber(ARGV[i + 1])
+  local prev = redis.call('GET', mk)
+  if (not prev) or (ts - tonumber(prev) > window) then table.insert(new_views, n) end
+  if (not prev) or (ts > tonumber(prev)) then redis.call('SET', mk, ts, 'EX', window + 60) end
+  i = i + 2
+end
+return {new_visits, new_views}
+"""
+
+
+def _encode(key: tuple) -> str:
+    return "|".join(str(part).replace("|", "/") for part in key)
+
+
+def _decode(field: str) -> tuple:
+    parts = field.split("|")
+    if parts[0] == "h":
+        return ("h", parts[1], int(parts[2]), parts[3])
+    if parts[0] == "a":
+        return ("a", parts[1], int(parts[2]))
+    return ("d", parts[1], parts[2], "|".join(parts[3:]))
+
+
+class RedisStore:
+    """Redis mode: visit detection in Redis (Lua, atomic); history rolled up into the database by a task."""
+
+    def __init__(self, url: str, prefix: str):
+        import redis
+
+        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        self.prefix = prefix
+        self.touch = self.redis.register_script(TOUCH_SCRIPT)
+        self._last_prune = 0.0
+
+    def record(self, items: list[PageView]) -> None:
+        touches, increments, articles = summarize(items)
+        win = windows()
+        keys = list(touches)
+        args = [self.prefix, win.visit, len(keys)]
+        for key in keys:
+            t = touches[key]
+            args += [key, f"{t.first:.3f}", f"{t.last:.3f}", t.kind]
+        article_keys = list(articles)
+        for visitor_key, article_id in article_keys:
+            args += [f"{visitor_key}:{article_id}", f"{articles[(visitor_key, article_id)]:.3f}"]
+        new_visits, new_views = self.touch(args=args)
+        visit_increments(touches, [keys[n - 1] for n in new_visits], increments)
+        article_increments([(article_keys[n - 1][1], articles[article_keys[n - 1]]) for n in new_views], increments)
+        pipe = self.redis.pipeline(transaction=True)
+        for key, count in increments.items():
+            pipe.hincrby(self.prefix + "pending", _encode(key), count)
+        now = time.time()
+        if now - self._last_prune > PRUNE_EVERY_SECONDS:
+            self._last_prune = now
+            for kind in VisitorKind.values:
+                pipe.zremrangebyscore(self.prefix + "online:" + kind, "-inf", now - max(win.online, win.visit) - 60)
+        pipe.execute()
+
+    def online(self) -> dict[str, int]:
+        since = time.time() - windows().online
+        pipe = self.redis.pipeline(transaction=False)
+        for kind in VisitorKind.values:
+            pipe.zcount(self.prefix + "online:" + kind, since, "+inf")
+        return dict(zip(VisitorKind.values, pipe.execute(), strict=True))
+
+    def pending(self) -> Counter:
+        """Counts flushed to Redis but not yet in the database (shown in the live figures)."""
+        total: Counter = Counter()
+        for name in [self.prefix + "pending", *self.redis.scan_iter(self.prefix + "rolling:*")]:
+            for field, value in self.redis.hgetall(name).items():
+                total[_decode(field)] += int(value)
+        return total
+
+    def rollup(self) -> int:
+        """Move the pending counts into the database; a batch interrupted half-way is finished on the next run."""
+        from .models import AppliedRollup
+
+        for leftover in list(self.redis.scan_iter(self.prefix + "rolling:*")):
+            self._apply(leftover, AppliedRollup)
+        batch = f"{self.prefix}rolling:{uuid.uuid4().hex}"
+        try:
+            self.redis.rename(self.prefix + "pending", batch)
+        except Exception as exc:  # no pending counts
+            if "no such key" in str(exc).lower():
+                return 0
+            raise
+        return self._apply(batch, AppliedRollup)
+
+    def _apply(self, name: str, AppliedRollup) -> int:
+        batch_id = name.rsplit(":", 1)[1]
+        data = self.redis.hgetall(name)
+        with transaction.atomic():
+            _, created = AppliedRollup.objects.get_or_create(batch_id=batch_id)
+            if created:
+                apply_increments(Counter({_decode(field): int(value) for field, value in data.items()}))
+        self.redis.delete(name)
+        return len(data) if created else 0
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+_store_lock = threading.Lock()
+
+
+@cache
+def get_store():
+    with _store_lock:
+        if settings.REDIS_URL:
+            return RedisStore(settings.REDIS_URL, settings.VISITS_REDIS_PREFIX)
+        return DatabaseStore()
