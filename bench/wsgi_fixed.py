@@ -1,9 +1,9 @@
 """skhcn's WSGI application with a correct Content-Length: a bench-only workaround, used by bench/run.py only
-when it detects that the app sends a stale Content-Length (see bench/README.md, "Known problem").
+when it detects that the app sends a stale Content-Length (see bench/README.md, "Content-Length guard").
 
-``PageCacheMiddleware._fill`` replaces the body (live fragments) after the inner ``CommonMiddleware`` has set
-Content-Length, so uncached and MISS responses declare the length of the body *with markers*: clients read too
-little (the rest corrupts the next keep-alive response) or wait for bytes that never come. This wrapper buffers the
+Before commit 90cb04a, ``PageCacheMiddleware._fill`` replaced the body (live fragments) after the inner
+``CommonMiddleware`` had set Content-Length, so uncached and MISS responses declared the length of the body *with
+markers*: granian cut longer bodies, clients waited for the missing bytes of shorter ones. This wrapper buffers the
 body and declares its real length; the cost is one ``b"".join`` per response.
 """
 
