@@ -6,6 +6,7 @@ visits are told apart atomically across all processes and servers. The buffer is
 """
 
 import atexit
+import multiprocessing.util
 import logging
 import threading
 import time
@@ -75,6 +76,9 @@ class Buffer:
             self._thread = threading.Thread(target=self._run, name="visit-flusher", daemon=True)
             self._thread.start()
             atexit.register(self.flush)
+            # Server workers started by multiprocessing (granian) leave through os._exit(), which skips atexit
+            # but runs multiprocessing's finalizers.
+            multiprocessing.util.Finalize(None, self.flush, exitpriority=100)
 
     def _run(self) -> None:
         from django.db import close_old_connections
