@@ -30,8 +30,8 @@ test-browser: $(STAMP)
 	$(BIN)/python -m pytest -q -m browser -p no:xdist
 
 lint: $(STAMP)
-	$(BIN)/ruff check src bench
-	$(BIN)/ruff format --check src bench
+	$(BIN)/ruff check src bench tests conftest.py
+	$(BIN)/ruff format --check src bench tests conftest.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -6,8 +6,8 @@ visits are told apart atomically across all processes and servers. The buffer is
 """
 
 import atexit
-import multiprocessing.util
 import logging
+import multiprocessing.util
 import threading
 import time
 from dataclasses import dataclass, field
