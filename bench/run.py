@@ -431,7 +431,10 @@ def main() -> int:
         "scenarios": {},
     }
     scenarios = results["scenarios"]
-    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # SIGTERM and SIGINT (even when started in the background, where SIGINT is ignored) run the finally below.
+    previous = {
+        sig: signal.signal(sig, lambda signum, _: sys.exit(128 + signum)) for sig in (signal.SIGTERM, signal.SIGINT)
+    }
     try:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
@@ -508,7 +511,8 @@ def main() -> int:
         procs.stop(web, sig=signal.SIGQUIT)
     finally:
         procs.stop_all()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
     report(results)
     return 0 if all(s.get("pass", True) for s in scenarios.values()) else 1
