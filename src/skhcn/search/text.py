@@ -10,10 +10,11 @@ through an index map).
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from html import escape
 from html.parser import HTMLParser
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from skhcn.core.text import fold
@@ -21,6 +22,7 @@ from skhcn.core.text import fold
 # A token is a run of letters/digits (Unicode L*, N*): "_" and punctuation separate tokens (as in unicode61).
 TOKEN_RE = re.compile(r"[^\W_]+")
 MAX_QUERY_TOKENS = 32
+MIN_PREFIX_CHARS = 2  # the last word matches as a prefix from two letters on
 MAX_TEXT_CHARS = 100_000
 SNIPPET_CHARS = 240
 SNIPPET_LEAD_CHARS = 60
@@ -64,8 +66,10 @@ def parse_query(text: str) -> ParsedQuery:
     words = tokens(text)[:MAX_QUERY_TOKENS]
     if not words:
         return ParsedQuery()
-    exact = tuple(dict.fromkeys(words[:-1]))
     last = words[-1]
+    if len(last) < MIN_PREFIX_CHARS:  # "cao k": a one-letter prefix matches nearly everything, slowly
+        return ParsedQuery(exact=tuple(dict.fromkeys(words)))
+    exact = tuple(dict.fromkeys(words[:-1]))
     if last in exact:  # "an an": the exact word already requires more than the prefix would
         return ParsedQuery(exact=exact)
     return ParsedQuery(exact=exact, prefix=last)
@@ -166,19 +170,20 @@ class _FoldTable(dict):
             if not unicodedata.combining(c)
         ).casefold()
         self[code] = folded
+        if len(folded) != 1:
+            _NOT_ONE_TO_ONE.add(char)
         return folded
 
 
+_NOT_ONE_TO_ONE: set[str] = set()  # characters that fold to zero or several characters
 _FOLD_TABLE = _FoldTable()
 
 
 def fold_with_map(text: str) -> tuple[str, list[int] | None]:
     """``text`` folded character by character, and where each folded character came from (None: 1:1)."""
     folded = text.translate(_FOLD_TABLE)
-    if len(folded) == len(text):
-        # Every character folded to exactly one character (always the case for NFC Vietnamese).
-        if all(len(_FOLD_TABLE[ord(c)]) == 1 for c in set(text)):
-            return folded, None
+    if _NOT_ONE_TO_ONE.isdisjoint(text):  # every character folded to one (always so for NFC Vietnamese)
+        return folded, None
     origin: list[int] = []
     for index, char in enumerate(text):
         origin.extend([index] * len(_FOLD_TABLE[ord(char)]))
@@ -198,18 +203,20 @@ def _matcher(query: ParsedQuery) -> re.Pattern | None:
 
 
 def find_matches(text: str, query: ParsedQuery, limit: int = 400) -> list[tuple[int, int, str]]:
-    """(start, end, folded word) of every matched word of ``text``, as positions in the original text."""
+    """(start, end, query word) of every matched word of ``text``, as positions in the original text."""
     pattern = _matcher(query)
     if pattern is None or not text:
         return []
     folded, origin = fold_with_map(text)
+    exact = set(query.exact)
     matches = []
     for found in pattern.finditer(folded):
         start, end = found.span()
         if origin is not None:
             start = origin[start]
             end = origin[end] if end < len(origin) else len(text)
-        matches.append((start, end, found.group()))
+        word = found.group()
+        matches.append((start, end, word if word in exact else query.prefix))
         if len(matches) >= limit:
             break
     return matches
@@ -249,27 +256,40 @@ def _word_end(text: str, position: int) -> int:
     return end if end - position <= 20 else position
 
 
+def _densest_window(matches, span: int) -> int:
+    """Index of the match that starts the window of ``span`` characters with the most distinct, then most, matches."""
+    counts: Counter = Counter()
+    best, best_score = 0, (-1, -1)
+    j = 0
+    for i, (start, _, _) in enumerate(matches):
+        if j <= i:
+            j = i + 1
+            counts = Counter({matches[i][2]: 1})
+        while j < len(matches) and matches[j][1] <= start + span:
+            counts[matches[j][2]] += 1
+            j += 1
+        score = (len(counts), j - i)
+        if score > best_score:
+            best, best_score = i, score
+        counts[matches[i][2]] -= 1
+        if not counts[matches[i][2]]:
+            del counts[matches[i][2]]
+    return best
+
+
 def snippet(text: str, query: ParsedQuery, length: int = SNIPPET_CHARS) -> SafeString:
     """About ``length`` characters of ``text`` around the densest group of matches, escaped, with <mark>."""
     text = text[:MAX_TEXT_CHARS]
     matches = find_matches(text, query)
-    if not matches:
-        start = 0
-    else:
-        best, best_score = 0, -1
-        for i, (m_start, _, _) in enumerate(matches[:100]):
-            words = {word for s, e, word in matches[i:] if e <= m_start + length - SNIPPET_LEAD_CHARS}
-            score = len(words) * 1000 + sum(1 for s, e, _ in matches[i:] if e <= m_start + length - SNIPPET_LEAD_CHARS)
-            if score > best_score:
-                best, best_score = i, score
+    start = 0
+    if matches:
+        best = _densest_window(matches, length - SNIPPET_LEAD_CHARS)
         start = max(0, matches[best][0] - SNIPPET_LEAD_CHARS)
         start = max(0, min(start, len(text) - length))  # near the end: show a full-length window
     if start > 0:
         start = _word_start(text, start)
-    end = min(len(text), start + length)
-    end = _word_end(text, end)
-    body = _render(text, matches, start, end)
-    body = " ".join(body.split())  # paragraph breaks read as spaces in a snippet
+    end = _word_end(text, min(len(text), start + length))
+    body = " ".join(_render(text, matches, start, end).split())  # paragraph breaks read as spaces here
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text) else ""
     return mark_safe(f"{prefix}{body}{suffix}")  # noqa: S308 - built from escaped parts

@@ -30,9 +30,10 @@ def test_index_text_folds_and_keeps_only_word_tokens():
     ("raw", "fts5", "tsquery"),
     [
         ("Dân vận khéo", '"dan" "van" "kheo"*', "'dan' & 'van' & 'kheo':*"),
-        ('"NEAR(a b)" OR -c*', '"near" "a" "b" "or" "c"*', "'near' & 'a' & 'b' & 'or' & 'c':*"),
-        ("title:x' AND y\\", '"title" "x" "and" "y"*', "'title' & 'x' & 'and' & 'y':*"),
+        ('"NEAR(a b)" OR -cd*', '"near" "a" "b" "or" "cd"*', "'near' & 'a' & 'b' & 'or' & 'cd':*"),
+        ("title:x' AND yz\\", '"title" "x" "and" "yz"*', "'title' & 'x' & 'and' & 'yz':*"),
         ("an an", '"an"', "'an'"),
+        ("Cao k", '"cao" "k"', "'cao' & 'k'"),  # a one-letter last word is a word, not a prefix
         ("***", "", ""),
     ],
 )
@@ -86,8 +87,10 @@ def test_matches_map_back_to_the_original_text_even_when_decomposed():
 
 
 def test_only_whole_words_match_except_the_last_one_as_a_prefix():
-    spans = [m[2] for m in find_matches("van vanh vận khéo kheo2 akheo", parse_query("van kheo"))]
-    assert spans == ["van", "van", "kheo", "kheo2"]
+    text = "van vanh vận khéo kheo2 akheo"
+    matches = find_matches(text, parse_query("van kheo"))
+    assert [text[start:end] for start, end, _ in matches] == ["van", "vận", "khéo", "kheo2"]
+    assert [term for _, _, term in matches] == ["van", "van", "kheo", "kheo"]
 
 
 def test_highlight_escapes_everything_and_marks_matches():
@@ -102,3 +105,8 @@ def test_snippet_is_a_window_around_the_matches():
     assert "<mark>Đẩy</mark> <mark>mạnh</mark> phong trào" in html
     assert len(html) < 400
     assert snippet("Ngắn <i>", parse_query("khong co")) == "Ngắn &lt;i&gt;"
+    # the window goes to the place where the most different words of the query meet
+    text = "dân " + "lấp đầy " * 60 + "vận " + "lấp đầy " * 60 + "dân vận khéo ở cuối " + "lấp đầy " * 60
+    html = snippet(text, parse_query("dan van kheo"))
+    assert "<mark>dân</mark> <mark>vận</mark> <mark>khéo</mark> ở cuối" in html
+    assert html.count("<mark>") == 3
