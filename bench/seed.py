@@ -256,6 +256,7 @@ def seed(count: int, rng_seed: int = 20210412) -> dict:
                     last_published_at=published,
                     locale_id=category.locale_id,
                     published_at=published,
+                    category_id=category.id,
                     lead=maker.lead(),
                     body=[("paragraph", p) for p in paragraphs],
                     author_name=rng.choice(AUTHORS),

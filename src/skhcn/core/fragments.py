@@ -10,7 +10,9 @@ import re
 from collections.abc import Callable
 
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
+import secrets
+
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -55,6 +57,33 @@ def render(request: HttpRequest, parts: list[bytes | tuple[str, str]]) -> bytes:
     return b"".join(out)
 
 
+_CHAR_INDEX = {ch: i for i, ch in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def _random_chars(length: int) -> str:
+    """Uniform random characters from one urandom call (Django's helper makes one call per character)."""
+    limit = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+    out: list[str] = []
+    while len(out) < length:
+        out.extend(
+            CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)] for b in secrets.token_bytes(length * 2) if b < limit
+        )
+    return "".join(out[:length])
+
+
+def csrf_token(request: HttpRequest) -> str:
+    """Same contract as ``django.middleware.csrf.get_token`` (a masked token, cookie set by the middleware)."""
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        secret = _random_chars(CSRF_SECRET_LENGTH)
+        request.META["CSRF_COOKIE"] = secret
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_chars(CSRF_SECRET_LENGTH)
+    size = len(CSRF_ALLOWED_CHARS)
+    cipher = "".join(CSRF_ALLOWED_CHARS[(_CHAR_INDEX[x] + _CHAR_INDEX[y]) % size] for x, y in zip(secret, mask))
+    return mask + cipher
+
+
 @provider("csrf")
 def csrf_input(request: HttpRequest, arg: str) -> str:
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token(request))}">'

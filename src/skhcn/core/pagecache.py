@@ -94,6 +94,7 @@ class PageCacheMiddleware:
             response = HttpResponse(fragments.render(request, entry.parts))
             for name, value in entry.headers:
                 response[name] = value
+            response["Content-Length"] = str(len(response.content))
             response["X-Cache"] = "HIT"
             return response
 

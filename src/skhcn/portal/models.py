@@ -118,6 +118,16 @@ class ArticlePage(CacheablePageMixin, Page):
     is_headline = models.BooleanField("Tin tiêu điểm (hiện đầu trang nhất)", default=False)
     tags = ClusterTaggableManager("Từ khóa", through=ArticleTag, blank=True)
     view_count = models.PositiveBigIntegerField("Lượt xem", default=0, editable=False)
+    # The parent category, kept in step with the tree, so that "newer/older in this category" is an index scan.
+    category = models.ForeignKey(
+        "portal.CategoryPage",
+        verbose_name="Chuyên mục",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("published_at"),
@@ -137,6 +147,13 @@ class ArticlePage(CacheablePageMixin, Page):
     class Meta:
         verbose_name = "Bài viết"
         verbose_name_plural = "Bài viết"
+        indexes = [models.Index(fields=["category", "published_at"], name="portal_article_category_pub")]
+
+    def save(self, *args, **kwargs):
+        if self.path and len(self.path) > self.steplen:
+            parent_path = self.path[: -self.steplen]
+            self.category_id = CategoryPage.objects.filter(path=parent_path).values_list("id", flat=True).first()
+        return super().save(*args, **kwargs)
 
     def full_clean(self, *args, **kwargs):
         from skhcn.core.text import vietnamese_slug

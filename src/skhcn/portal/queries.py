@@ -5,7 +5,7 @@ queries, and page URLs are computed from ``url_path`` instead of Wagtail's per-p
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -37,7 +37,12 @@ def page_url(page) -> str:
 def live_page_by_path(home, components: list[str]):
     """The live page at ``components`` below ``home`` when it and all its ancestors are live, in two queries."""
     prefixes = [home.url_path + "/".join(components[: i + 1]) + "/" for i in range(len(components))]
-    rows = list(Page.objects.filter(url_path__in=prefixes).values("id", "live", "url_path", "content_type_id"))
+    # slug is indexed, url_path is not: the slug filter keeps this an index lookup at any number of pages.
+    rows = list(
+        Page.objects.filter(slug__in=set(components), url_path__in=prefixes).values(
+            "id", "live", "url_path", "content_type_id"
+        )
+    )
     if len(rows) != len(prefixes) or not all(row["live"] for row in rows):
         return None
     target = next(row for row in rows if row["url_path"] == prefixes[-1])
@@ -98,23 +103,29 @@ def home_sections(home) -> dict:
     return {"headline": headline, "latest": latest, "sections": sections}
 
 
-def _siblings(article):
-    parent_path = article.path[: -article.steplen]
-    return _articles().filter(path__startswith=parent_path, depth=article.depth).exclude(id=article.id)
-
-
 def article_neighbours(article) -> dict:
-    """Newer and older articles of the same category, by publication time (ties broken by id)."""
+    """Newer and older articles of the same category, by publication time (ties broken by id).
+
+    Each list is one range scan of the (category, published_at) index; the few rows published at exactly the same
+    moment are ordered here rather than with an OR that would defeat the index.
+    """
     when = article.published_at
-    if when is None:
+    if when is None or article.category_id is None:
         return {"newer": [], "older": []}
-    siblings = _siblings(article)
-    newer = siblings.filter(Q(published_at__gt=when) | Q(published_at=when, id__gt=article.id))
-    older = siblings.filter(Q(published_at__lt=when) | Q(published_at=when, id__lt=article.id))
-    return {
-        "newer": list(newer.order_by("published_at", "id")[:NEIGHBOUR_COUNT])[::-1],
-        "older": list(older.order_by("-published_at", "-id")[:NEIGHBOUR_COUNT]),
-    }
+    siblings = _articles().filter(category_id=article.category_id).exclude(id=article.id)
+    spare = NEIGHBOUR_COUNT + 10
+    key = (when, article.id)
+    newer = [
+        a
+        for a in siblings.filter(published_at__gte=when).order_by("published_at", "id")[:spare]
+        if (a.published_at, a.id) > key
+    ]
+    older = [
+        a
+        for a in siblings.filter(published_at__lte=when).order_by("-published_at", "-id")[:spare]
+        if (a.published_at, a.id) < key
+    ]
+    return {"newer": newer[:NEIGHBOUR_COUNT][::-1], "older": older[:NEIGHBOUR_COUNT]}
 
 
 def related_articles(article) -> list:
@@ -127,11 +138,14 @@ def related_articles(article) -> list:
         tag_ids = list(article.tagged_items.values_list("tag_id", flat=True))
         if tag_ids:
             exclude = [article.id, *chosen_ids]
+            from .models import ArticleTag
+
+            # EXISTS rather than a DISTINCT join: the newest-first index scan stops after `missing` rows.
+            shares_tag = ArticleTag.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
             by_tag = (
                 _articles()
-                .filter(tagged_items__tag_id__in=tag_ids)
+                .filter(Exists(shares_tag))
                 .exclude(id__in=exclude)
-                .distinct()
                 .order_by("-published_at", "-id")[:missing]
             )
             related.extend(by_tag)

@@ -1,7 +1,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
-from wagtail.signals import page_published
+from wagtail.signals import page_published, post_page_move
 
 from skhcn.core import generation
 
@@ -24,3 +24,8 @@ def _stamp_publication_time(sender, instance, **kwargs):
 @receiver(post_save, sender=PortalSettings)
 def _chrome_changed(sender, **kwargs):
     generation.bump()
+
+
+@receiver(post_page_move)
+def _follow_moved_article(sender, instance, parent_page_after, **kwargs):
+    ArticlePage.objects.filter(pk=instance.pk).update(category_id=parent_page_after.id)

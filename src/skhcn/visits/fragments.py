@@ -25,9 +25,17 @@ def _block_title(block_id: str) -> str:
 def counter_block(request, arg: str) -> str:
     if not settings.VISITS_ENABLED or not arg.isdigit():
         return ""
-    return render_to_string(
-        "visits/counter_block.html", {"title": _block_title(arg), "figures": current_figures(), "block_id": arg}
-    )
+    figures = current_figures()
+    key = f"counter-html:{generation.current()}:{arg}"
+    cache = caches["local"]
+    cached = cache.get(key)
+    if cached is None or cached[0] != figures:  # rendered again only when a figure changed
+        html = render_to_string(
+            "visits/counter_block.html", {"title": _block_title(arg), "figures": figures, "block_id": arg}
+        )
+        cached = (figures, html)
+        cache.set(key, cached, 600)
+    return cached[1]
 
 
 @provider("views")

@@ -158,3 +158,18 @@ def test_scheduled_article_goes_live_when_the_scheduler_runs(client, site_tree):
     assert article.live
     assert client.get("/tin-tuc-su-kien/khoa-hoc-cong-nghe/tin-hen-gio/").status_code == 200
     assert article.published_at is not None
+
+
+def test_a_moved_article_joins_the_neighbour_lists_of_its_new_category(client, site_tree):
+    other = CategoryPageFactory(parent=site_tree["news"], title="Chuyên mục mới")
+    base = datetime(2021, 4, 12, 15, 58, tzinfo=VN)
+    staying = ArticlePageFactory(parent=other, title="Bài ở lại", published_at=base)
+    moving = ArticlePageFactory(
+        parent=site_tree["science"], title="Bài chuyển đi", published_at=base - timedelta(days=1)
+    )
+    assert moving.category_id == site_tree["science"].id
+    moving.move(other, pos="last-child")
+    moving.refresh_from_db()
+    assert moving.category_id == other.id
+    html = _html(client.get(f"/tin-tuc-su-kien/chuyen-muc-moi/{staying.slug}/"))
+    assert "Những tin cũ hơn" in html and "Bài chuyển đi" in html
