@@ -7,11 +7,10 @@ marker's argument and returns safe HTML.
 """
 
 import re
+import secrets
 from collections.abc import Callable
 
 from django.http import HttpRequest
-import secrets
-
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
