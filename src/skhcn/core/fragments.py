@@ -79,7 +79,8 @@ def csrf_token(request: HttpRequest) -> str:
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     mask = _random_chars(CSRF_SECRET_LENGTH)
     size = len(CSRF_ALLOWED_CHARS)
-    cipher = "".join(CSRF_ALLOWED_CHARS[(_CHAR_INDEX[x] + _CHAR_INDEX[y]) % size] for x, y in zip(secret, mask))
+    pairs = zip(secret, mask, strict=True)
+    cipher = "".join(CSRF_ALLOWED_CHARS[(_CHAR_INDEX[x] + _CHAR_INDEX[y]) % size] for x, y in pairs)
     return mask + cipher
 
 
