@@ -391,3 +391,17 @@ def test_page_past_the_end_in_the_function(articles):
     assert engine.search("khong co tu nay", page=3).total == 0
     assert engine.search("", date_from=datetime(2021, 1, 1).date(), per_page=2).num_pages == 2
     assert timedelta(0) <= page.hits[0].published_at - datetime(2021, 4, 1, tzinfo=VN)
+
+
+def test_demo_loader_articles_are_indexed_by_the_publish_signal(client, settings, tmp_path):
+    from skhcn.portal.demo.loader import load_demo
+    from skhcn.portal.models import ArticlePage
+
+    settings.MEDIA_ROOT = tmp_path
+    result = load_demo()
+    assert ArticleSearchEntry.objects.count() == ArticlePage.objects.live().count() > 20
+    html = _get(client, q="dan van kheo")[1]
+    assert _titles(html)[0] == escape(result["seed"].title)
+    assert escape(result["seed"].title) in _titles(_get(client, q="che xanh thi ngan")[1])
+    caption = next(block.value["caption"] for block in result["seed"].body if block.block_type == "image")
+    assert caption in ArticleSearchEntry.objects.get(article_id=result["seed"].id).body_text
