@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "skhcn.visits.middleware.VisitCounterMiddleware",
     # Serves anonymous page views from memory; below CSRF so the token cookie is still set on hits.
     "skhcn.core.pagecache.PageCacheMiddleware",
+    "skhcn.portal.middleware.SiteContextMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -19,15 +19,17 @@ from .forms import PortalPageForm
 
 
 class CacheablePageMixin:
-    """Lets the page cache keep the public, live rendering of this page (never a preview or a private page)."""
+    """Lets the page cache keep the public, live rendering of this page (never a preview or a private page).
+
+    Private pages need no check here: Wagtail's before_serve_page hook answers them with a login or password form
+    unless the visitor passed, and passing always means a session cookie, which bypasses the page cache.
+    """
 
     base_form_class = PortalPageForm
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        response.page_cacheable = (
-            self.live and not getattr(request, "is_preview", False) and not self.get_view_restrictions().exists()
-        )
+        response.page_cacheable = self.live and not getattr(request, "is_preview", False)
         return response
 
 
@@ -93,6 +95,10 @@ class CategoryPage(CacheablePageMixin, Page):
 
 class ArticleTag(TaggedItemBase):
     content_object = ParentalKey("portal.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
+
+    class Meta:
+        # Also the index that makes "does this article carry one of these tags?" a single lookup.
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="portal_articletag_unique")]
 
 
 class ArticlePage(CacheablePageMixin, Page):

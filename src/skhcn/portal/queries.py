@@ -4,6 +4,9 @@ The article page is the hot path: routing, neighbours, related articles and brea
 queries, and page URLs are computed from ``url_path`` instead of Wagtail's per-page site lookup.
 """
 
+from datetime import datetime
+from typing import NamedTuple
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from wagtail.images import get_image_model
@@ -15,6 +18,7 @@ from .constants import HOME_CATEGORY_COUNT, HOME_LATEST_COUNT, NEIGHBOUR_COUNT, 
 
 LIST_FIELDS = ("id", "title", "url_path", "published_at", "cover_image")
 THUMBNAIL_SPEC = "fill-320x200"
+RARE_TAG_ROWS = 300
 _root_cache: dict = {}
 
 
@@ -57,6 +61,25 @@ def _articles():
 
     images = get_image_model().objects.prefetch_renditions(THUMBNAIL_SPEC)
     return ArticlePage.objects.live().only(*LIST_FIELDS).prefetch_related(Prefetch("cover_image", queryset=images))
+
+
+class ArticleLink(NamedTuple):
+    """What a plain list of article links needs; far cheaper to build than page instances."""
+
+    id: int
+    title: str
+    url_path: str
+    published_at: datetime | None
+
+
+def _links(queryset) -> list[ArticleLink]:
+    return [ArticleLink(*row) for row in queryset.values_list("id", "title", "url_path", "published_at")]
+
+
+def _live_articles():
+    from .models import ArticlePage
+
+    return ArticlePage.objects.filter(live=True)
 
 
 def _articles_with_lead():
@@ -112,17 +135,17 @@ def article_neighbours(article) -> dict:
     when = article.published_at
     if when is None or article.category_id is None:
         return {"newer": [], "older": []}
-    siblings = _articles().filter(category_id=article.category_id).exclude(id=article.id)
+    siblings = _live_articles().filter(category_id=article.category_id).exclude(id=article.id)
     spare = NEIGHBOUR_COUNT + 10
     key = (when, article.id)
     newer = [
         a
-        for a in siblings.filter(published_at__gte=when).order_by("published_at", "id")[:spare]
+        for a in _links(siblings.filter(published_at__gte=when).order_by("published_at", "id")[:spare])
         if (a.published_at, a.id) > key
     ]
     older = [
         a
-        for a in siblings.filter(published_at__lte=when).order_by("-published_at", "-id")[:spare]
+        for a in _links(siblings.filter(published_at__lte=when).order_by("-published_at", "-id")[:spare])
         if (a.published_at, a.id) < key
     ]
     return {"newer": newer[:NEIGHBOUR_COUNT][::-1], "older": older[:NEIGHBOUR_COUNT]}
@@ -131,23 +154,23 @@ def article_neighbours(article) -> dict:
 def related_articles(article) -> list:
     """Editor-chosen related articles first, then articles sharing a tag."""
     chosen_ids = list(article.related_links.values_list("target_id", flat=True)[:RELATED_COUNT])
-    related = list(_articles().filter(id__in=chosen_ids)) if chosen_ids else []
+    related = _links(_live_articles().filter(id__in=chosen_ids)) if chosen_ids else []
     related.sort(key=lambda a: chosen_ids.index(a.id))
     missing = RELATED_COUNT - len(related)
     if missing > 0:
         tag_ids = list(article.tagged_items.values_list("tag_id", flat=True))
         if tag_ids:
-            exclude = [article.id, *chosen_ids]
             from .models import ArticleTag
 
-            # EXISTS rather than a DISTINCT join: the newest-first index scan stops after `missing` rows.
-            shares_tag = ArticleTag.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
-            by_tag = (
-                _articles()
-                .filter(Exists(shares_tag))
-                .exclude(id__in=exclude)
-                .order_by("-published_at", "-id")[:missing]
-            )
+            tagged = ArticleTag.objects.filter(tag_id__in=tag_ids)
+            newest_first = _live_articles().exclude(id__in=[article.id, *chosen_ids]).order_by("-published_at", "-id")
+            sharing = list(tagged.values_list("content_object_id", flat=True)[: RARE_TAG_ROWS + 1])
+            if len(sharing) <= RARE_TAG_ROWS:
+                # Few articles share these tags: fetch exactly those (primary-key lookups) and sort them.
+                by_tag = _links(newest_first.filter(id__in=sharing)[:missing])
+            else:
+                # Common tags: walk the newest articles and stop after `missing` matches.
+                by_tag = _links(newest_first.filter(Exists(tagged.filter(content_object=OuterRef("pk"))))[:missing])
             related.extend(by_tag)
     return related
 
