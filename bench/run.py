@@ -359,10 +359,12 @@ def sample_xcache(url: str, count: int = 20) -> dict:
     return seen
 
 
-def start_app(procs: Processes, env: dict, port: int, workers: int, page_cache: bool, fixed: bool, log_path: Path):
+def start_app(
+    procs: Processes, env: dict, port: int, workers: int, page_cache: bool, fixed: bool, log_path: Path, visits=True
+):
     """granian exactly as ``make run`` starts it; with ``fixed``, the app is bench/wsgi_fixed.py's wrapper."""
     cmd = granian_command("127.0.0.1", port, workers)
-    app_env = {**env, "PAGE_CACHE_ENABLED": "1" if page_cache else "0"}
+    app_env = {**env, "PAGE_CACHE_ENABLED": "1" if page_cache else "0", "VISITS_ENABLED": "1" if visits else "0"}
     if fixed:
         assert cmd[-1] == "skhcn.wsgi:application", cmd
         cmd[-1] = "wsgi_fixed:application"
@@ -492,6 +494,20 @@ def main() -> int:
         )
         procs.stop(app)
 
+        # Visit counting on (a) vs off (a0), same page, same run: what counting costs on the hottest path.
+        log("restarting granian with VISITS_ENABLED=0")
+        app = start_app(procs, env, port, args.workers, True, fixed, OUT / "granian.log", visits=False)
+        scenarios["a0"] = measure(
+            args, "a0", "seed article, warm page cache, visit counting OFF", base + SEED_PATH, stats_lua
+        )
+        procs.stop(app)
+        log("restarting granian with visit counting on again")
+        app = start_app(procs, env, port, args.workers, True, fixed, OUT / "granian.log")
+        scenarios["a1"] = measure(
+            args, "a1", "seed article, warm page cache (repeat of a)", base + SEED_PATH, stats_lua
+        )
+        procs.stop(app)
+
         nginx_port = free_port()
         user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
         conf = nginx_dir / "nginx.conf"
@@ -528,6 +544,9 @@ def report(results: dict) -> None:
             s["pass"] = s["percent_of_d"] >= TARGETS[key] and s["errors"] == 0
         if s.get("hits", 0) + s.get("misses", 0) + s.get("nocache", 0):
             s["hit_ratio"] = s["hits"] / (s["hits"] + s["misses"] + s["nocache"])
+    if "a0" in scenarios:
+        counting_on = (scenarios["a"]["rps"] + scenarios["a1"]["rps"]) / 2
+        results["visit_counting_cost_percent"] = round(100 * (1 - counting_on / scenarios["a0"]["rps"]), 2)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
 
     header = (
@@ -550,6 +569,13 @@ def report(results: dict) -> None:
         print(
             f"({key}) X-Cache over all {s['requests']} requests: HIT {s['hits']}, MISS {s['misses']}, "
             f"none {s['nocache']} (HIT ratio {100 * s.get('hit_ratio', 0):.1f}%)"
+        )
+    if "a0" in scenarios:
+        counting_on = (scenarios["a"]["rps"] + scenarios["a1"]["rps"]) / 2
+        print(
+            f"visit counting: {counting_on:.0f} req/s on (mean of a, a1) vs {scenarios['a0']['rps']:.0f} off (a0): "
+            f"costs {results['visit_counting_cost_percent']:.1f}% (target <= 3%; repeated runs of one scenario "
+            "differ by a few % on this machine)"
         )
     if results.get("content_length_problem"):
         how = (

@@ -32,6 +32,14 @@ class CacheablePageMixin:
         response.page_cacheable = self.live and not getattr(request, "is_preview", False)
         return response
 
+    def get_view_restrictions(self):
+        # Wagtail asks on every request (two queries); skip them while the site has no restriction at all.
+        if not queries.any_view_restrictions():
+            from wagtail.models import PageViewRestriction
+
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
 
 class HomePage(CacheablePageMixin, Page):
     intro = models.TextField("Giới thiệu ngắn", blank=True)
@@ -153,7 +161,7 @@ class ArticlePage(CacheablePageMixin, Page):
     class Meta:
         verbose_name = "Bài viết"
         verbose_name_plural = "Bài viết"
-        indexes = [models.Index(fields=["category", "published_at"], name="portal_article_category_pub")]
+        indexes = [models.Index(fields=["category", "published_at", "page_ptr"], name="portal_article_category_pub")]
 
     def save(self, *args, **kwargs):
         if self.path and len(self.path) > self.steplen:
@@ -171,7 +179,9 @@ class ArticlePage(CacheablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(queries.article_neighbours(self))
-        context["related"] = queries.related_articles(self)
+        chosen_ids, tags = queries.article_links_and_tags(self)
+        context["tags"] = tags
+        context["related"] = queries.related_articles(self, chosen_ids, [tag_id for tag_id, _name in tags])
         context["breadcrumb"] = queries.breadcrumb(self)
         context["print_view"] = request.GET.get("in") == "1"
         return context

@@ -4,11 +4,14 @@ The article page is the hot path: routing, neighbours, related articles and brea
 queries, and page URLs are computed from ``url_path`` instead of Wagtail's per-page site lookup.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -29,6 +32,16 @@ def _site_root_path() -> str | None:
         roots = list(Site.objects.values_list("root_page__url_path", flat=True)[:2])
         _root_cache.update(key=key, root=roots[0] if len(roots) == 1 else None)
     return _root_cache["root"]
+
+
+def any_view_restrictions() -> bool:
+    """Whether any page has a view restriction (most portals have none), re-checked when content changes."""
+    from wagtail.models import PageViewRestriction
+
+    key = generation.current()
+    if _root_cache.get("restrictions_key") != key:
+        _root_cache.update(restrictions_key=key, restrictions=PageViewRestriction.objects.exists())
+    return _root_cache["restrictions"]
 
 
 def page_url(page) -> str:
@@ -126,52 +139,94 @@ def home_sections(home) -> dict:
     return {"headline": headline, "latest": latest, "sections": sections}
 
 
-def article_neighbours(article) -> dict:
-    """Newer and older articles of the same category, by publication time (ties broken by id).
+def _datetime(value):
+    """Raw SQL gives SQLite datetimes back as text (stored in UTC) and PostgreSQL's as aware datetimes."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
-    Each list is one range scan of the (category, published_at) index; the few rows published at exactly the same
-    moment are ordered here rather than with an OR that would defeat the index.
-    """
+
+# One statement for both lists, each a range scan of the (category, published_at, id) index that stops after a
+# few rows. Raw SQL because the ORM cannot put LIMITed queries in a UNION on SQLite.
+NEIGHBOURS_SQL = """
+SELECT * FROM (
+  SELECT 1, p.id, p.title, p.url_path, a.published_at FROM portal_articlepage a
+  JOIN wagtailcore_page p ON p.id = a.page_ptr_id
+  WHERE a.category_id = %s AND p.live = %s AND a.page_ptr_id <> %s AND a.published_at >= %s
+  ORDER BY a.published_at, a.page_ptr_id LIMIT %s
+) newer
+UNION ALL
+SELECT * FROM (
+  SELECT 0, p.id, p.title, p.url_path, a.published_at FROM portal_articlepage a
+  JOIN wagtailcore_page p ON p.id = a.page_ptr_id
+  WHERE a.category_id = %s AND p.live = %s AND a.page_ptr_id <> %s AND a.published_at <= %s
+  ORDER BY a.published_at DESC, a.page_ptr_id DESC LIMIT %s
+) older
+"""
+
+
+def article_neighbours(article) -> dict:
+    """Newer and older articles of the same category, by publication time (ties broken by id)."""
     when = article.published_at
     if when is None or article.category_id is None:
         return {"newer": [], "older": []}
-    siblings = _live_articles().filter(category_id=article.category_id).exclude(id=article.id)
-    spare = NEIGHBOUR_COUNT + 10
+    spare = NEIGHBOUR_COUNT + 10  # rows published at exactly the same moment are sorted out below
+    db_when = connection.ops.adapt_datetimefield_value(when)
+    one_side = [article.category_id, True, article.id, db_when, spare]
+    with connection.cursor() as cursor:
+        cursor.execute(NEIGHBOURS_SQL, one_side + one_side)
+        rows = cursor.fetchall()
     key = (when, article.id)
-    newer = [
-        a
-        for a in _links(siblings.filter(published_at__gte=when).order_by("published_at", "id")[:spare])
-        if (a.published_at, a.id) > key
-    ]
-    older = [
-        a
-        for a in _links(siblings.filter(published_at__lte=when).order_by("-published_at", "-id")[:spare])
-        if (a.published_at, a.id) < key
-    ]
+    newer, older = [], []
+    for is_newer, *link in rows:
+        link = ArticleLink(link[0], link[1], link[2], _datetime(link[3]))
+        if is_newer and (link.published_at, link.id) > key:
+            newer.append(link)
+        elif not is_newer and (link.published_at, link.id) < key:
+            older.append(link)
+    newer.sort(key=lambda a: (a.published_at, a.id))
+    older.sort(key=lambda a: (a.published_at, a.id), reverse=True)
     return {"newer": newer[:NEIGHBOUR_COUNT][::-1], "older": older[:NEIGHBOUR_COUNT]}
 
 
-def related_articles(article) -> list:
-    """Editor-chosen related articles first, then articles sharing a tag."""
-    chosen_ids = list(article.related_links.values_list("target_id", flat=True)[:RELATED_COUNT])
+LINKS_AND_TAGS_SQL = """
+SELECT 1, target_id, '', sort_order FROM portal_articlerelatedlink WHERE article_id = %s
+UNION ALL
+SELECT 0, t.id, t.name, 0 FROM portal_articletag at JOIN taggit_tag t ON t.id = at.tag_id
+WHERE at.content_object_id = %s
+"""
+
+
+def article_links_and_tags(article) -> tuple[list[int], list[tuple[int, str]]]:
+    """The editor's related-article ids (in order) and the article's tags, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(LINKS_AND_TAGS_SQL, [article.id, article.id])
+        rows = cursor.fetchall()
+    chosen = [row[1] for row in sorted((r for r in rows if r[0]), key=lambda r: r[3])]
+    tags = sorted(((row[1], row[2]) for row in rows if not row[0]), key=lambda tag: tag[1])
+    return chosen, tags
+
+
+def related_articles(article, chosen_ids: list[int], tag_ids: list[int]) -> list:
+    """Editor-chosen related articles first, then the newest articles sharing a tag."""
+    chosen_ids = chosen_ids[:RELATED_COUNT]
     related = _links(_live_articles().filter(id__in=chosen_ids)) if chosen_ids else []
     related.sort(key=lambda a: chosen_ids.index(a.id))
     missing = RELATED_COUNT - len(related)
-    if missing > 0:
-        tag_ids = list(article.tagged_items.values_list("tag_id", flat=True))
-        if tag_ids:
-            from .models import ArticleTag
+    if missing > 0 and tag_ids:
+        from .models import ArticleTag
 
-            tagged = ArticleTag.objects.filter(tag_id__in=tag_ids)
-            newest_first = _live_articles().exclude(id__in=[article.id, *chosen_ids]).order_by("-published_at", "-id")
-            sharing = list(tagged.values_list("content_object_id", flat=True)[: RARE_TAG_ROWS + 1])
-            if len(sharing) <= RARE_TAG_ROWS:
-                # Few articles share these tags: fetch exactly those (primary-key lookups) and sort them.
-                by_tag = _links(newest_first.filter(id__in=sharing)[:missing])
-            else:
-                # Common tags: walk the newest articles and stop after `missing` matches.
-                by_tag = _links(newest_first.filter(Exists(tagged.filter(content_object=OuterRef("pk"))))[:missing])
-            related.extend(by_tag)
+        tagged = ArticleTag.objects.filter(tag_id__in=tag_ids)
+        newest_first = _live_articles().exclude(id__in=[article.id, *chosen_ids]).order_by("-published_at", "-id")
+        sharing = list(tagged.values_list("content_object_id", flat=True)[: RARE_TAG_ROWS + 1])
+        if len(sharing) <= RARE_TAG_ROWS:
+            # Few articles share these tags: fetch exactly those (primary-key lookups) and sort them.
+            related.extend(_links(newest_first.filter(id__in=sharing)[:missing]))
+        else:
+            # Common tags: walk the newest articles and stop after `missing` matches.
+            related.extend(_links(newest_first.filter(Exists(tagged.filter(content_object=OuterRef("pk"))))[:missing]))
     return related
 
 

@@ -94,3 +94,20 @@ def test_content_length_matches_the_filled_body(client, site_tree):
         response = client.get(article.url)
         if response.has_header("Content-Length"):
             assert int(response["Content-Length"]) == len(response.content)
+
+
+@pytest.mark.django_db
+def test_a_page_with_a_view_restriction_is_private_and_never_cached(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    from skhcn.portal.tests.factories import ArticlePageFactory
+
+    article = ArticlePageFactory(parent=site_tree["science"], title="Tin nội bộ")
+    assert client.get(article.url).status_code == 200  # public first, and cached
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=site_tree["science"], restriction_type="login")
+    response = client.get(article.url)
+    assert response.status_code == 302 and "/login" in response["Location"]
+    assert "Tin nội bộ" not in client.get(article.url).content.decode()

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='articlepage',
-            index=models.Index(fields=['category', 'published_at'], name='portal_article_category_pub'),
+            index=models.Index(fields=['category', 'published_at', 'page_ptr'], name='portal_article_category_pub'),
         ),
         migrations.RunPython(fill_categories, migrations.RunPython.noop),
     ]
