@@ -1,6 +1,8 @@
+from django.utils.safestring import mark_safe
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.rich_text import expand_db_html
 
 
 class CaptionedImageBlock(blocks.StructBlock):
@@ -39,8 +41,15 @@ class DocumentLinkBlock(blocks.StructBlock):
         template = "portal/blocks/document.html"
 
 
+class ParagraphBlock(blocks.RichTextBlock):
+    """Rich text rendered straight from the stored HTML, without a template per paragraph."""
+
+    def render_basic(self, value, context=None):
+        return mark_safe(expand_db_html(value.source))  # noqa: S308 - editor HTML, sanitised by Wagtail's editor
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(
+    paragraph = ParagraphBlock(
         label="Đoạn văn",
         features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr", "blockquote"],
     )

@@ -6,6 +6,7 @@ queries, and page URLs are computed from ``url_path`` instead of Wagtail's per-p
 
 from datetime import UTC, datetime
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -22,6 +23,7 @@ from .constants import HOME_CATEGORY_COUNT, HOME_LATEST_COUNT, NEIGHBOUR_COUNT, 
 LIST_FIELDS = ("id", "title", "url_path", "published_at", "cover_image")
 THUMBNAIL_SPEC = "fill-320x200"
 RARE_TAG_ROWS = 300
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 _root_cache: dict = {}
 
 
@@ -66,7 +68,10 @@ def live_page_by_path(home, components: list[str]):
     model = ContentType.objects.get_for_id(target["content_type_id"]).model_class()
     if model is None:
         return None
-    return model.objects.filter(id=target["id"]).first()
+    try:
+        return model.objects.get(id=target["id"])  # get(), unlike first(), adds no ORDER BY
+    except model.DoesNotExist:
+        return None
 
 
 def _articles():
@@ -83,6 +88,11 @@ class ArticleLink(NamedTuple):
     title: str
     url_path: str
     published_at: datetime | None
+
+    @property
+    def day(self) -> str:
+        """dd/mm/yyyy in Vietnam time, formatted here: Django's date filter costs ~0.1 ms a call."""
+        return self.published_at.astimezone(VN).strftime("%d/%m/%Y") if self.published_at else ""
 
 
 def _links(queryset) -> list[ArticleLink]:
