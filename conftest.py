@@ -30,10 +30,11 @@ def _fresh_process_caches():
     """Each test starts with empty process-local caches (page cache, fragments, content generation)."""
     from django.core.cache import caches
 
-    from skhcn.core import generation
+    from skhcn.core import generation, localcache
     from skhcn.core.pagecache import page_cache
 
     page_cache.clear()
+    localcache.clear_all()
     caches["local"].clear()
     caches["default"].clear()
     generation.forget()

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from skhcn.core.localcache import TTLCache
 from skhcn.core.net import daily_hash, stable_hash
 
 from .constants import MAX_SCORE, MIN_SCORE, TOTALS_CACHE_SECONDS, Messages
@@ -89,23 +89,20 @@ def void_votes(vote_ids, reason: str) -> int:
     return count
 
 
-def _cache_key(article_id: int) -> str:
-    return f"rating-totals:{article_id}"
+_totals = TTLCache()
 
 
 def forget_totals(article_id: int) -> None:
-    caches["local"].delete(_cache_key(article_id))
+    _totals.delete(article_id)
 
 
 def totals(article_id: int) -> Totals:
     """Sum and number of valid votes; each process re-reads them at most every couple of seconds."""
-    cache = caches["local"]
-    key = _cache_key(article_id)
-    cached = cache.get(key)
+    cached = _totals.get(article_id)
     if cached is None:
         row = Vote.objects.filter(article_id=article_id, is_void=False).aggregate(
             points=Sum("score"), votes=Count("id")
         )
-        cached = (row["points"] or 0, row["votes"])
-        cache.set(key, cached, TOTALS_CACHE_SECONDS)
-    return Totals(*cached)
+        cached = Totals(row["points"] or 0, row["votes"])
+        _totals.set(article_id, cached, TOTALS_CACHE_SECONDS)
+    return cached

@@ -8,6 +8,7 @@ visits are told apart atomically across all processes and servers. The buffer is
 import atexit
 import logging
 import multiprocessing.util
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,7 +39,8 @@ class Buffer:
     def add(self, view: PageView) -> None:
         with self._lock:
             self._items.append(view)
-        self._ensure_thread()
+        if self._pid != os.getpid():  # first use in this process (also after a fork)
+            self._ensure_thread()
 
     def take(self) -> list[PageView]:
         with self._lock:
@@ -63,16 +65,12 @@ class Buffer:
             return len(items)
 
     def _ensure_thread(self) -> None:
-        import os
-
-        if settings.VISITS_FLUSH_SECONDS <= 0:  # flushed by the caller (tests, benchmarks)
-            return
-        if self._thread is not None and self._pid == os.getpid():
-            return
         with self._lock:
-            if self._thread is not None and self._pid == os.getpid():
+            if self._pid == os.getpid():
                 return
             self._pid = os.getpid()
+            if settings.VISITS_FLUSH_SECONDS <= 0:  # flushed by the caller (tests)
+                return
             self._thread = threading.Thread(target=self._run, name="visit-flusher", daemon=True)
             self._thread.start()
             atexit.register(self.flush)

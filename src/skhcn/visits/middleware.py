@@ -3,6 +3,7 @@
 import re
 import threading
 import time
+from http.cookies import Morsel, SimpleCookie
 
 from django.conf import settings
 
@@ -11,9 +12,10 @@ from skhcn.core.net import client_ip, daily_hash
 from .buffer import PageView, buffer
 from .classify import referrer_host
 from .constants import EXCLUDED_PREFIXES, NEW_VISITORS_PER_ADDRESS_PER_MINUTE, VISITOR_COOKIE
-from .stores import windows
 
 _KEY = re.compile(r"[0-9a-f]{64}")
+# The cookie only carries the visitor's identity; where a visit starts and ends is decided by the counter store.
+COOKIE_MAX_AGE = 24 * 3600
 
 
 class FloodGuard:
@@ -38,17 +40,58 @@ class FloodGuard:
 flood_guard = FloodGuard(NEW_VISITORS_PER_ADDRESS_PER_MINUTE)
 
 
+_hashes: dict[str, tuple[int, str]] = {}
+
+
+def _vietnam_day() -> int:
+    return int((time.time() + 7 * 3600) // 86400)  # Vietnam keeps UTC+7 all year
+
+
+def _daily_key(value: str, purpose: str) -> str:
+    """``daily_hash`` remembered for the day: bots and cookie-less clients ask for the same one on every request."""
+    day = _vietnam_day()
+    cached = _hashes.get(value)
+    if cached is not None and cached[0] == day:
+        return cached[1]
+    if len(_hashes) > 50_000:
+        _hashes.clear()
+    key = daily_hash(value, purpose)
+    _hashes[value] = (day, key)
+    return key
+
+
 def visitor_key(request) -> tuple[str, bool]:
-    """(key, is_new_cookie). The cookie holds an opaque keyed hash; no address is ever stored."""
+    """(key, needs_cookie). The cookie holds an opaque keyed hash; no address is ever stored."""
     cookie = request.COOKIES.get(VISITOR_COOKIE, "")
-    if _KEY.fullmatch(cookie):
+    if len(cookie) == 64 and _KEY.fullmatch(cookie):
         return cookie, False
     address = client_ip(request)
-    user_agent = request.META.get("HTTP_USER_AGENT", "")[:512]
     if not flood_guard.allow(address):
-        return daily_hash(address, "visitor-flood"), False
+        return _daily_key(f"flood|{address}", "visitor-flood"), False
     # The first page view of a browser and the ones after it (with the cookie) share one key.
-    return daily_hash(f"{address}|{user_agent}", "visitor"), True
+    return _daily_key(f"{address}|{request.META.get('HTTP_USER_AGENT', '')[:512]}", "visitor"), True
+
+
+_morsels: dict[str, Morsel] = {}
+
+
+def set_visitor_cookie(response, key: str) -> None:
+    """Set the visitor cookie. Clients that never keep cookies (bots) get the same prebuilt header every time."""
+    morsel = _morsels.get(key)
+    if morsel is None:
+        jar = SimpleCookie()
+        jar[VISITOR_COOKIE] = key
+        morsel = jar[VISITOR_COOKIE]
+        morsel["max-age"] = COOKIE_MAX_AGE  # browsers use Max-Age; no Expires date to format
+        morsel["path"] = "/"
+        morsel["httponly"] = True
+        morsel["samesite"] = "Lax"
+        if settings.SESSION_COOKIE_SECURE:
+            morsel["secure"] = True
+        if len(_morsels) > 10_000:
+            _morsels.clear()
+        _morsels[key] = morsel
+    response.cookies[VISITOR_COOKIE] = morsel
 
 
 class VisitCounterMiddleware:
@@ -59,7 +102,7 @@ class VisitCounterMiddleware:
     def __call__(self, request):
         if not self.enabled or request.method != "GET" or request.path.startswith(EXCLUDED_PREFIXES):
             return self.get_response(request)
-        key, new_cookie = visitor_key(request)
+        key, needs_cookie = visitor_key(request)
         request.visitor_key = key
         request.viewed_articles = []
         response = self.get_response(request)
@@ -76,13 +119,6 @@ class VisitCounterMiddleware:
                 articles=tuple(request.viewed_articles),
             )
         )
-        # Sliding expiry: the cookie lives as long as the visit does.
-        response.set_cookie(
-            VISITOR_COOKIE,
-            key,
-            max_age=windows().visit,
-            httponly=True,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
+        if needs_cookie:
+            set_visitor_cookie(response, key)
         return response

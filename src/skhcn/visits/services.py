@@ -5,9 +5,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.cache import caches
 from django.db.models import Sum
 from django.utils import timezone
+
+from skhcn.core.localcache import TTLCache
 
 from .constants import FIGURES_CACHE_SECONDS, Dimension, VisitorKind
 from .models import HourlyTraffic, MonthlyArticleViews, MonthlyDimension, VisitSettings
@@ -41,10 +42,13 @@ def _pending_visits(pending: Counter, fields, day_prefix: str = "") -> int:
     return sum(n for key, n in pending.items() if key[0] == "h" and key[3] in fields and key[1].startswith(day_prefix))
 
 
+_figures = TTLCache(max_entries=4)
+_article_views = TTLCache()
+
+
 def current_figures() -> Figures:
     """What the counter block shows; each process recomputes it at most every couple of seconds."""
-    cache = caches["local"]
-    figures = cache.get("visit-figures")
+    figures = _figures.get("current")
     if figures is not None:
         return figures
     conf = VisitSettings.load()
@@ -64,21 +68,19 @@ def current_figures() -> Figures:
         + _pending_visits(pending, fields, today.isoformat()[:7]),
         total=conf.starting_total + _sum(HourlyTraffic.objects.all(), fields) + _pending_visits(pending, fields),
     )
-    cache.set("visit-figures", figures, FIGURES_CACHE_SECONDS)
+    _figures.set("current", figures, FIGURES_CACHE_SECONDS)
     return figures
 
 
 def article_views(article_id: int) -> int:
     from skhcn.portal.models import ArticlePage
 
-    cache = caches["local"]
-    key = f"article-views:{article_id}"
-    value = cache.get(key)
+    value = _article_views.get(article_id)
     if value is None:
         value = ArticlePage.objects.filter(pk=article_id).values_list("view_count", flat=True).first() or 0
         pending = get_store().pending()
         value += sum(n for k, n in pending.items() if k[0] == "a" and k[2] == article_id)
-        cache.set(key, value, FIGURES_CACHE_SECONDS)
+        _article_views.set(article_id, value, FIGURES_CACHE_SECONDS)
     return value
 
 

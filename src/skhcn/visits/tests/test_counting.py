@@ -34,11 +34,11 @@ def _clean_store(settings):
 
 def settle():
     """Flush this process's buffer and, with Redis, roll the counts into the database."""
-    from django.core.cache import caches
+    from skhcn.core import localcache
 
     buffer.flush()
     get_store().rollup()
-    caches["local"].clear()
+    localcache.clear_all()
 
 
 def totals():
