@@ -183,7 +183,11 @@ class ArticlePage(CacheablePageMixin, Page):
         context["tags"] = tags
         context["related"] = queries.related_articles(self, chosen_ids, [tag_id for tag_id, _name in tags])
         context["breadcrumb"] = queries.breadcrumb(self)
+        context["page_path"] = queries.page_url(self)
         context["print_view"] = request.GET.get("in") == "1"
+        from skhcn.visits.services import remember_article_views
+
+        remember_article_views(self.id, self.view_count)
         return context
 
     def get_template(self, request, *args, **kwargs):

@@ -240,12 +240,33 @@ def related_articles(article, chosen_ids: list[int], tag_ids: list[int]) -> list
     return related
 
 
-def breadcrumb(page) -> list:
-    """Ancestors below the site root: "Tin tức sự kiện", "Khoa học & công nghệ"."""
+class Crumb(NamedTuple):
+    id: int
+    title: str
+    url_path: str
+
+
+def _live_pages_by_path() -> dict[str, Crumb]:
+    """Every live non-article page (the site's skeleton: a few dozen rows), per content generation."""
+    from .models import ArticlePage
+
+    key = generation.current()
+    if _root_cache.get("skeleton_key") != key:
+        article_type = ContentType.objects.get_for_model(ArticlePage)
+        rows = (
+            Page.objects.filter(live=True)
+            .exclude(content_type=article_type)
+            .values_list("path", "id", "title", "url_path")
+        )
+        _root_cache.update(skeleton_key=key, skeleton={path: Crumb(*rest) for path, *rest in rows})
+    return _root_cache["skeleton"]
+
+
+def breadcrumb(page) -> list[Crumb]:
+    """Ancestors below the site root: "Tin tức sự kiện", "Khoa học & công nghệ" (no query once warm)."""
+    skeleton = _live_pages_by_path()
     paths = [page.path[: page.steplen * depth] for depth in range(3, page.depth)]
-    if not paths:
-        return []
-    return list(Page.objects.filter(path__in=paths).only("id", "title", "url_path", "depth").order_by("depth"))
+    return [skeleton[path] for path in paths if path in skeleton]
 
 
 def menu(home) -> list[dict]:

@@ -72,6 +72,14 @@ def current_figures() -> Figures:
     return figures
 
 
+def remember_article_views(article_id: int, stored: int) -> None:
+    """Seed the view count from a page just loaded, sparing the live fragment a query (embedded mode)."""
+    from .stores import DatabaseStore
+
+    if isinstance(get_store(), DatabaseStore) and _article_views.get(article_id) is None:
+        _article_views.set(article_id, stored, FIGURES_CACHE_SECONDS)
+
+
 def article_views(article_id: int) -> int:
     from skhcn.portal.models import ArticlePage
 
