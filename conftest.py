@@ -25,6 +25,14 @@ def _plain_static_storage(settings):
     }
 
 
+def _clear_keyed_caches():
+    """Per-process maps keyed by the content generation: test databases roll back to the same generation value."""
+    from skhcn.portal import middleware, queries
+
+    queries._root_cache.clear()
+    middleware._cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Each test starts with empty process-local caches (page cache, fragments, content generation)."""
@@ -35,6 +43,7 @@ def _fresh_process_caches():
 
     page_cache.clear()
     localcache.clear_all()
+    _clear_keyed_caches()
     caches["local"].clear()
     caches["default"].clear()
     generation.forget()

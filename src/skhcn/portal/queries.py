@@ -54,23 +54,28 @@ def page_url(page) -> str:
 
 
 def live_page_by_path(home, components: list[str]):
-    """The live page at ``components`` below ``home`` when it and all its ancestors are live, in two queries."""
-    prefixes = [home.url_path + "/".join(components[: i + 1]) + "/" for i in range(len(components))]
-    # slug is indexed, url_path is not: the slug filter keeps this an index lookup at any number of pages.
-    rows = list(
-        Page.objects.filter(slug__in=set(components), url_path__in=prefixes).values(
-            "id", "live", "url_path", "content_type_id"
-        )
+    """The live page at ``components`` below ``home`` when it and all its ancestors are live.
+
+    The ancestors (categories) come from the per-process skeleton map, so an article costs one query: by its slug
+    (indexed) under its parent category.
+    """
+    from .models import ArticlePage
+
+    skeleton = _skeleton_by_url_path()
+    parent_url = home.url_path + "".join(f"{c}/" for c in components[:-1])
+    parent = skeleton.get(parent_url) if components[:-1] else skeleton.get(home.url_path)
+    ancestors_live = all(
+        home.url_path + "".join(f"{c}/" for c in components[: i + 1]) in skeleton for i in range(len(components) - 1)
     )
-    if len(rows) != len(prefixes) or not all(row["live"] for row in rows):
+    if parent is None or not ancestors_live:
         return None
-    target = next(row for row in rows if row["url_path"] == prefixes[-1])
-    model = ContentType.objects.get_for_id(target["content_type_id"]).model_class()
-    if model is None:
-        return None
+    here = skeleton.get(parent_url + f"{components[-1]}/")
+    if here is not None:  # a category or another non-article page
+        model = ContentType.objects.get_for_id(here.content_type_id).model_class()
+        return model.objects.filter(id=here.id).first() if model else None
     try:
-        return model.objects.get(id=target["id"])  # get(), unlike first(), adds no ORDER BY
-    except model.DoesNotExist:
+        return ArticlePage.objects.get(slug=components[-1], category_id=parent.id, live=True)
+    except ArticlePage.DoesNotExist:
         return None
 
 
@@ -244,10 +249,14 @@ class Crumb(NamedTuple):
     id: int
     title: str
     url_path: str
+    content_type_id: int
 
 
-def _live_pages_by_path() -> dict[str, Crumb]:
-    """Every live non-article page (the site's skeleton: a few dozen rows), per content generation."""
+def _skeleton() -> tuple[dict[str, Crumb], dict[str, Crumb]]:
+    """Every live page that is not an article (the site's skeleton: a few dozen rows), by path and by url_path.
+
+    Re-read when the content generation changes (any publish, unpublish, move or delete).
+    """
     from .models import ArticlePage
 
     key = generation.current()
@@ -256,10 +265,20 @@ def _live_pages_by_path() -> dict[str, Crumb]:
         rows = (
             Page.objects.filter(live=True)
             .exclude(content_type=article_type)
-            .values_list("path", "id", "title", "url_path")
+            .values_list("path", "id", "title", "url_path", "content_type_id")
         )
-        _root_cache.update(skeleton_key=key, skeleton={path: Crumb(*rest) for path, *rest in rows})
+        by_path = {path: Crumb(*rest) for path, *rest in rows}
+        by_url = {crumb.url_path: crumb for crumb in by_path.values()}
+        _root_cache.update(skeleton_key=key, skeleton=(by_path, by_url))
     return _root_cache["skeleton"]
+
+
+def _live_pages_by_path() -> dict[str, Crumb]:
+    return _skeleton()[0]
+
+
+def _skeleton_by_url_path() -> dict[str, Crumb]:
+    return _skeleton()[1]
 
 
 def breadcrumb(page) -> list[Crumb]:

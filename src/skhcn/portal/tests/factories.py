@@ -10,6 +10,17 @@ from skhcn.core.text import vietnamese_slug
 from skhcn.portal.models import ArticlePage, CategoryPage, HomePage
 
 
+def content_changed() -> None:
+    """What a committed publish does (tests run inside a transaction, so on-commit hooks never fire)."""
+    from django.db.models import F
+
+    from skhcn.core import generation
+    from skhcn.core.models import ContentGeneration
+
+    ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1)
+    generation.forget()
+
+
 class PageFactory(factory.Factory):
     """Creates the page under ``parent`` and publishes it unless ``live=False``."""
 
@@ -31,6 +42,7 @@ class PageFactory(factory.Factory):
             page.live = False
             page.save(update_fields=["live"])
         page.refresh_from_db()
+        content_changed()
         return page
 
 
