@@ -115,7 +115,10 @@ class VisitCounterMiddleware:
                 visitor_key=key,
                 member=bool(user is not None and user.is_authenticated),
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:256],
-                referrer=referrer_host(request.META.get("HTTP_REFERER", ""), request.get_host()),
+                # The raw Host header is enough to tell internal links (validating it costs more than counting).
+                referrer=referrer_host(referer, request.META.get("HTTP_HOST", ""))
+                if (referer := request.META.get("HTTP_REFERER"))
+                else "",
                 articles=tuple(request.viewed_articles),
             )
         )
