@@ -116,7 +116,7 @@ class VisitCounterMiddleware:
                 member=bool(user is not None and user.is_authenticated),
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:256],
                 # The raw Host header is enough to tell internal links (validating it costs more than counting).
-                referrer=referrer_host(referer, request.META.get("HTTP_HOST", ""))
+                referrer=referrer_host(referer, request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", ""))
                 if (referer := request.META.get("HTTP_REFERER"))
                 else "",
                 articles=tuple(request.viewed_articles),
