@@ -111,3 +111,25 @@ def test_a_page_with_a_view_restriction_is_private_and_never_cached(
     response = client.get(article.url)
     assert response.status_code == 302 and "/login" in response["Location"]
     assert "Tin nội bộ" not in client.get(article.url).content.decode()
+
+
+def test_csrf_token_unmasks_to_the_cookie_secret_and_is_uniform():
+    from collections import Counter
+
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _check_token_format, _unmask_cipher_token
+
+    from skhcn.core.fragments import _random_chars, csrf_token
+
+    request = RequestFactory().get("/")
+    request.META["CSRF_COOKIE"] = "s" * 32
+    tokens = {csrf_token(request) for _ in range(50)}
+    assert len(tokens) == 50  # a fresh mask every time
+    for token in tokens:
+        _check_token_format(token)
+        assert _unmask_cipher_token(token) == "s" * 32
+    fresh = RequestFactory().get("/")
+    csrf_token(fresh)
+    assert len(fresh.META["CSRF_COOKIE"]) == 32 and fresh.META["CSRF_COOKIE_NEEDS_UPDATE"]
+    counts = Counter("".join(_random_chars(32) for _ in range(2000)))
+    assert set(counts) == set(CSRF_ALLOWED_CHARS)
+    assert max(counts.values()) < 1.3 * min(counts.values())
