@@ -28,9 +28,11 @@ def _plain_static_storage(settings):
 def _clear_keyed_caches():
     """Per-process maps keyed by the content generation: test databases roll back to the same generation value."""
     from skhcn.portal import middleware, queries
+    from skhcn.visits.identity import identities
 
     queries._root_cache.clear()
     middleware._cache.clear()
+    identities.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -271,6 +271,8 @@ RATING_MAX_VOTES_PER_ADDRESS_PER_DAY = int(os.environ.get("RATING_MAX_VOTES_PER_
 VISITS_ENABLED = env_bool("VISITS_ENABLED", True)
 VISITS_FLUSH_SECONDS = float(os.environ.get("VISITS_FLUSH_SECONDS", 1.0))
 VISITS_REDIS_PREFIX = os.environ.get("VISITS_REDIS_PREFIX", "skhcn:visits:")
+# Past this many different browsers a minute from one address (per process), the rest count as one visitor.
+VISITS_MAX_BROWSERS_PER_ADDRESS_PER_MINUTE = int(os.environ.get("VISITS_MAX_BROWSERS_PER_ADDRESS_PER_MINUTE", 60))
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import ipaddress
+from datetime import date
 
 from django.conf import settings
 from django.utils import timezone
@@ -10,9 +11,13 @@ from django.utils import timezone
 
 def client_ip(request) -> str:
     """The visitor's address; X-Forwarded-For is believed only when the direct peer is a trusted proxy."""
-    remote = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 - a placeholder, not a bind address
+    return client_address(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", ""))
+
+
+def client_address(remote: str, forwarded: str) -> str:
+    """``client_ip`` from the raw header values (the visit flusher works on recorded values, not requests)."""
+    remote = remote or "0.0.0.0"  # noqa: S104 - a placeholder, not a bind address
     if remote in settings.TRUSTED_PROXIES:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         # The right-most address not belonging to our proxies is the one our proxy saw.
         for candidate in reversed([part.strip() for part in forwarded.split(",")[-10:]]):
             try:
@@ -24,9 +29,9 @@ def client_ip(request) -> str:
     return remote
 
 
-def daily_hash(value: str, purpose: str) -> str:
+def daily_hash(value: str, purpose: str, day: date | None = None) -> str:
     """A keyed hash whose key changes every day (Vietnam time): links events of one day, not across days."""
-    key = f"{settings.SECRET_KEY}:{purpose}:{timezone.localdate().isoformat()}".encode()
+    key = f"{settings.SECRET_KEY}:{purpose}:{(day or timezone.localdate()).isoformat()}".encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 

@@ -20,11 +20,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class PageView:
+    """What the request path records: raw header values, worked out later by the flusher (visits.identity)."""
+
     at: float  # unix time
-    visitor_key: str
-    member: bool
+    remote_addr: str
+    forwarded_for: str
     user_agent: str
-    referrer: str  # referring host, already reduced
+    referer: str
+    host: str
+    member: bool
     articles: tuple[int, ...] = field(default=())
 
 
@@ -48,6 +52,7 @@ class Buffer:
         return items
 
     def flush(self) -> int:
+        from .identity import resolve
         from .stores import get_store
 
         with self._flush_lock:
@@ -55,7 +60,7 @@ class Buffer:
             if not items:
                 return 0
             try:
-                get_store().record(items)
+                get_store().record(resolve(items))
             except Exception:
                 # Keep the counts for the next attempt rather than lose them (the store may be briefly down).
                 logger.exception("Không ghi được số liệu truy cập; sẽ thử lại")

@@ -19,9 +19,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 
-from .buffer import PageView
 from .classify import Agent, classify
 from .constants import Dimension, VisitorKind
+from .identity import Seen
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 HOUR_FIELDS = ("visits", "member_visits", "bot_visits", "page_views", "bot_page_views")
@@ -78,7 +78,7 @@ def hour_bucket(ts: float) -> tuple[str, str, int]:
     return _hour_bucket(int(ts // 3600))
 
 
-def summarize(items: list[PageView]):
+def summarize(items: list[Seen]):
     touches: dict[str, Touch] = {}
     increments: Counter = Counter()
     articles: dict[tuple[str, int], float] = {}
@@ -177,7 +177,7 @@ class DatabaseStore:
     def __init__(self):
         self._last_prune = 0.0
 
-    def record(self, items: list[PageView]) -> None:
+    def record(self, items: list[Seen]) -> None:
         from .models import ArticleViewMark, VisitorPresence
 
         touches, increments, articles = summarize(items)
@@ -315,7 +315,7 @@ class RedisStore:
         self.touch = self.redis.register_script(TOUCH_SCRIPT)
         self._last_prune = 0.0
 
-    def record(self, items: list[PageView]) -> None:
+    def record(self, items: list[Seen]) -> None:
         touches, increments, articles = summarize(items)
         win = windows()
         keys = list(touches)

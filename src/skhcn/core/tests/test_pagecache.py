@@ -133,3 +133,15 @@ def test_csrf_token_unmasks_to_the_cookie_secret_and_is_uniform():
     counts = Counter("".join(_random_chars(32) for _ in range(2000)))
     assert set(counts) == set(CSRF_ALLOWED_CHARS)
     assert max(counts.values()) < 1.3 * min(counts.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1:8000@evil", "a" * 300, "[::1"])
+def test_forged_host_headers_get_a_400_not_a_500(site_tree, host):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False, HTTP_HOST=host)
+    for url in ("/", "/tin-tuc-su-kien/", "/khong-co/", "/tim-kiem/?q=a", "/thong-ke/"):
+        response = client.get(url)
+        assert response.status_code == 400, (url, response.status_code)
+        assert "Yêu cầu không hợp lệ" in response.content.decode()

@@ -9,8 +9,9 @@ from django.test import Client
 
 from skhcn.portal.tests.factories import ArticlePageFactory
 from skhcn.visits import services
-from skhcn.visits.buffer import PageView, buffer
-from skhcn.visits.constants import VISITOR_COOKIE, Dimension
+from skhcn.visits.buffer import buffer
+from skhcn.visits.constants import Dimension
+from skhcn.visits.identity import Seen
 from skhcn.visits.models import HourlyTraffic, MonthlyDimension, VisitSettings
 from skhcn.visits.stores import forget_settings, get_store
 
@@ -64,18 +65,28 @@ def test_one_visitor_many_pages_is_one_visit_and_many_page_views(site_tree):
 def test_distinct_visitors_are_distinct_visits_even_from_cached_pages(site_tree):
     for n in range(5):
         response = browser(f"{CHROME} visitor/{n}").get("/")
-        assert VISITOR_COOKIE in response.cookies
+        assert not response.cookies.get("skhcn_vid")  # counting needs no cookie
     assert totals().today == 5
     assert HourlyTraffic.objects.get().page_views == 5
 
 
-def test_the_cookie_keeps_the_visit_and_a_new_cookie_less_request_from_the_same_browser_too(site_tree):
-    first = browser()
-    cookie = first.get("/").cookies[VISITOR_COOKIE].value
-    assert len(cookie) == 64 and "127.0.0.1" not in cookie
-    first.get("/tin-tuc-su-kien/")
-    browser().get("/")  # same address and browser, cookie lost: same visitor within the day
-    assert totals().today == 1
+def test_a_browser_is_one_visitor_from_its_address_and_user_agent(site_tree):
+    browser().get("/")
+    browser().get("/tin-tuc-su-kien/")  # a new client object: same address, same browser
+    browser(f"{CHROME} another").get("/")
+    assert totals().today == 2
+
+
+def test_visitor_keys_are_keyed_hashes_that_change_daily():
+    from skhcn.visits.identity import Identities
+
+    ids = Identities()
+    day = datetime(2026, 11, 28, 12, 0, tzinfo=VN).timestamp()
+    key = ids.key(day, "203.0.113.5", CHROME)
+    assert len(key) == 64 and "203.0.113.5" not in key
+    assert ids.key(day + 3600, "203.0.113.5", CHROME) == key
+    assert ids.key(day + 86400, "203.0.113.5", CHROME) != key
+    assert ids.key(day, "203.0.113.6", CHROME) != key
 
 
 def test_bots_land_in_bot_rows_not_in_totals(site_tree):
@@ -132,9 +143,9 @@ def test_a_new_visit_starts_after_the_visit_window(site_tree):
     store = get_store()
     now = time.time()
     key = "a" * 64
-    store.record([PageView(at=now - 3600, visitor_key=key, member=False, user_agent=CHROME, referrer="")])
-    store.record([PageView(at=now - 3000, visitor_key=key, member=False, user_agent=CHROME, referrer="")])
-    store.record([PageView(at=now, visitor_key=key, member=False, user_agent=CHROME, referrer="")])
+    store.record([Seen(at=now - 3600, visitor_key=key, member=False, user_agent=CHROME, referrer="")])
+    store.record([Seen(at=now - 3000, visitor_key=key, member=False, user_agent=CHROME, referrer="")])
+    store.record([Seen(at=now, visitor_key=key, member=False, user_agent=CHROME, referrer="")])
     settle()
     assert sum(HourlyTraffic.objects.values_list("visits", flat=True)) == 2
 
@@ -143,9 +154,9 @@ def test_midnight_rollover_starts_a_new_day_and_keeps_yesterday(site_tree):
     store = get_store()
     before = datetime(2026, 11, 28, 23, 59, 30, tzinfo=VN).timestamp()
     after = datetime(2026, 11, 29, 0, 0, 30, tzinfo=VN).timestamp()
-    store.record([PageView(at=before, visitor_key="b" * 64, member=False, user_agent=CHROME, referrer="")])
-    store.record([PageView(at=after, visitor_key="c" * 64, member=False, user_agent=CHROME, referrer="")])
-    store.record([PageView(at=after, visitor_key="b" * 64, member=False, user_agent=CHROME, referrer="")])
+    store.record([Seen(at=before, visitor_key="b" * 64, member=False, user_agent=CHROME, referrer="")])
+    store.record([Seen(at=after, visitor_key="c" * 64, member=False, user_agent=CHROME, referrer="")])
+    store.record([Seen(at=after, visitor_key="b" * 64, member=False, user_agent=CHROME, referrer="")])
     settle()
     rows = {(r.day.isoformat(), r.hour): (r.visits, r.page_views) for r in HourlyTraffic.objects.all()}
     assert rows == {("2026-11-28", 23): (1, 1), ("2026-11-29", 0): (1, 2)}
@@ -184,7 +195,8 @@ def test_non_pages_are_not_counted(site_tree):
         {"HTTP_USER_AGENT": CHROME, "HTTP_REFERER": "r" * 10_000},
         {"HTTP_USER_AGENT": CHROME, "HTTP_ACCEPT_LANGUAGE": "\x00" * 10_000},
         {"HTTP_USER_AGENT": CHROME, "HTTP_X_FORWARDED_FOR": "1.2.3.4, <script>, 999.1.1.1"},
-        {"HTTP_COOKIE": f"{VISITOR_COOKIE}=../../etc; other=\x01"},
+        {"HTTP_COOKIE": "skhcn_vid=../../etc; other=\x01"},
+        {"HTTP_USER_AGENT": CHROME, "HTTP_REFERER": "javascript:alert(1)"},
     ],
 )
 def test_odd_headers_are_counted_sensibly_and_never_fail(site_tree, headers):
@@ -208,9 +220,9 @@ def test_forged_forwarded_for_is_ignored_unless_from_a_trusted_proxy(site_tree, 
 
 
 def test_a_flood_from_one_address_cannot_invent_visitors(site_tree, monkeypatch):
-    from skhcn.visits import middleware
+    from skhcn.visits import identity
 
-    monkeypatch.setattr(middleware, "flood_guard", middleware.FloodGuard(limit=3))
+    monkeypatch.setattr(identity, "identities", identity.Identities(limit=3))
     for n in range(20):
         browser(f"{CHROME} flood/{n}").get("/")
     assert totals().today == 4  # three new visitors, then everything else counts as one
