@@ -39,11 +39,12 @@ class Buffer:
         self._flush_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pid = None
+        self._thread_pid = None
 
     def add(self, view: PageView) -> None:
         with self._lock:
             self._items.append(view)
-        if self._pid != os.getpid():  # first use in this process (also after a fork)
+        if self._thread_pid != _process.pid:  # first use in this process (also after a fork)
             self._ensure_thread()
 
     def take(self) -> list[PageView]:
@@ -73,7 +74,7 @@ class Buffer:
         with self._lock:
             if self._pid == os.getpid():
                 return
-            self._pid = os.getpid()
+            self._pid = self._thread_pid = os.getpid()
             if settings.VISITS_FLUSH_SECONDS <= 0:  # flushed by the caller (tests)
                 return
             self._thread = threading.Thread(target=self._run, name="visit-flusher", daemon=True)
@@ -94,4 +95,16 @@ class Buffer:
                 close_old_connections()
 
 
+class _Process:
+    """This process's id, kept current across forks without a getpid() call per page view."""
+
+    pid = os.getpid()
+
+
+def _after_fork() -> None:
+    _process.pid = os.getpid()
+
+
+_process = _Process()
+os.register_at_fork(after_in_child=_after_fork)
 buffer = Buffer()

@@ -64,18 +64,24 @@ class Identities:
 
     def resolve(self, views: list[PageView]) -> list[Seen]:
         out = []
+        known: dict[tuple, tuple[str, str]] = {}  # the same client's page views within one batch
         for view in views:
-            address = client_address(view.remote_addr, view.forwarded_for)
-            out.append(
-                Seen(
-                    at=view.at,
-                    visitor_key=self.key(view.at, address, view.user_agent),
-                    member=view.member,
-                    user_agent=view.user_agent,
-                    referrer=referrer_host(view.referer, view.host) if view.referer else "",
-                    articles=view.articles,
-                )
+            client = (
+                view.remote_addr,
+                view.forwarded_for,
+                view.user_agent,
+                view.referer,
+                view.host,
+                int(view.at // 60),
             )
+            resolved = known.get(client)
+            if resolved is None:
+                address = client_address(view.remote_addr, view.forwarded_for)
+                resolved = known[client] = (
+                    self.key(view.at, address, view.user_agent),
+                    referrer_host(view.referer, view.host) if view.referer else "",
+                )
+            out.append(Seen(view.at, resolved[0], view.member, view.user_agent, resolved[1], view.articles))
         return out
 
 
