@@ -23,12 +23,14 @@ VN_OFFSET = 7 * 3600  # Vietnam keeps UTC+7 all year
 class Seen:
     """A page view with its visitor worked out."""
 
-    at: float
+    at: float  # the first of these page views
     visitor_key: str
     member: bool
     user_agent: str
     referrer: str  # referring host, or "" for direct visits and internal links
     articles: tuple[int, ...] = ()
+    count: int = 1  # identical page views of one client within one flush, counted once here
+    last: float | None = None  # the last of them (None: same as ``at``)
 
 
 class Identities:
@@ -63,8 +65,8 @@ class Identities:
         return self._hash(day_index, f"{address}|{user_agent}", "visitor")
 
     def resolve(self, views: list[PageView]) -> list[Seen]:
-        out = []
-        known: dict[tuple, tuple[str, str]] = {}  # the same client's page views within one batch
+        """Group one flush's page views by client and hour (a busy client costs one lookup), then identify them."""
+        groups: dict[tuple, list] = {}
         for view in views:
             client = (
                 view.remote_addr,
@@ -72,16 +74,26 @@ class Identities:
                 view.user_agent,
                 view.referer,
                 view.host,
-                int(view.at // 60),
+                view.member,
+                view.articles,
+                int(view.at // 3600),
             )
-            resolved = known.get(client)
-            if resolved is None:
-                address = client_address(view.remote_addr, view.forwarded_for)
-                resolved = known[client] = (
-                    self.key(view.at, address, view.user_agent),
-                    referrer_host(view.referer, view.host) if view.referer else "",
-                )
-            out.append(Seen(view.at, resolved[0], view.member, view.user_agent, resolved[1], view.articles))
+            group = groups.get(client)
+            if group is None:
+                groups[client] = [view.at, view.at, 1]
+            else:
+                group[0] = min(group[0], view.at)
+                group[1] = max(group[1], view.at)
+                group[2] += 1
+        out = []
+        for (remote, forwarded, user_agent, referer, host, member, articles, _hour), (
+            first,
+            last,
+            count,
+        ) in groups.items():
+            key = self.key(first, client_address(remote, forwarded), user_agent)
+            referrer = referrer_host(referer, host) if referer else ""
+            out.append(Seen(first, key, member, user_agent, referrer, articles, count, last))
         return out
 
 

@@ -85,13 +85,14 @@ def summarize(items: list[Seen]):
     for view in items:
         agent = classify(view.user_agent)
         kind = VisitorKind.MEMBER if view.member else (VisitorKind.BOT if agent.is_bot else VisitorKind.GUEST)
+        last = view.at if view.last is None else view.last
         touch = touches.get(view.visitor_key)
         if touch is None:
-            touches[view.visitor_key] = Touch(kind, view.at, view.at, agent, view.referrer)
+            touches[view.visitor_key] = Touch(kind, view.at, last, agent, view.referrer)
         else:
-            touch.first, touch.last = min(touch.first, view.at), max(touch.last, view.at)
+            touch.first, touch.last = min(touch.first, view.at), max(touch.last, last)
         field = "bot_page_views" if kind == VisitorKind.BOT else "page_views"
-        increments[(*hour_bucket(view.at), field)] += 1
+        increments[(*hour_bucket(view.at), field)] += view.count
         if kind != VisitorKind.BOT:
             for article_id in view.articles:
                 key = (view.visitor_key, article_id)
