@@ -67,23 +67,14 @@ class Identities:
     def resolve(self, views: list[PageView]) -> list[Seen]:
         """Group one flush's page views by client and hour (a busy client costs one lookup), then identify them."""
         groups: dict[tuple, list] = {}
-        for view in views:
-            client = (
-                view.remote_addr,
-                view.forwarded_for,
-                view.user_agent,
-                view.referer,
-                view.host,
-                view.member,
-                view.articles,
-                int(view.at // 3600),
-            )
+        for at, remote, forwarded, user_agent, referer, host, member, articles in views:
+            client = (remote, forwarded, user_agent, referer, host, member, tuple(articles), int(at // 3600))
             group = groups.get(client)
             if group is None:
-                groups[client] = [view.at, view.at, 1]
+                groups[client] = [at, at, 1]
             else:
-                group[0] = min(group[0], view.at)
-                group[1] = max(group[1], view.at)
+                group[0] = min(group[0], at)
+                group[1] = max(group[1], at)
                 group[2] += 1
         out = []
         for (remote, forwarded, user_agent, referer, host, member, articles, _hour), (

@@ -7,7 +7,7 @@ import time
 
 from django.conf import settings
 
-from .buffer import PageView, buffer
+from .buffer import buffer
 from .constants import EXCLUDED_PREFIXES
 
 
@@ -27,7 +27,7 @@ class VisitCounterMiddleware:
         # request.user exists only when the request got past the page cache, as logged-in staff always do.
         user = getattr(request, "user", None)
         buffer.add(
-            PageView(
+            (
                 time.time(),
                 meta.get("REMOTE_ADDR", ""),
                 meta.get("HTTP_X_FORWARDED_FOR", ""),
@@ -35,7 +35,7 @@ class VisitCounterMiddleware:
                 meta.get("HTTP_REFERER", "")[:1000],
                 meta.get("HTTP_HOST") or meta.get("SERVER_NAME", ""),
                 user is not None and user.is_authenticated,
-                tuple(request.viewed_articles),
+                request.viewed_articles,
             )
         )
         return response
