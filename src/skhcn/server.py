@@ -7,6 +7,7 @@ SIGTERM.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -40,9 +41,26 @@ def granian_command(host: str, port: int, workers: int) -> list[str]:
     ]
 
 
+def port_is_free(host: str, port: int) -> bool:
+    # granian binds with SO_REUSEPORT, so a second server on a busy port would silently share it with the first.
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
+    if not port_is_free(host, port):
+        print(
+            f"Cổng {port} trên {host} đang được một chương trình khác dùng (có thể skhcn đang chạy rồi). "
+            "Hãy dừng chương trình đó hoặc chạy với PORT=8001 make run.",
+            file=sys.stderr,
+        )
+        return 1
     workers = int(os.environ.get("WEB_WORKERS", max(2, os.cpu_count() or 2)))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "skhcn.settings", "PYTHONPATH": str(Path(__file__).parents[1])}
     children = [
