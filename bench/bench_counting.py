@@ -4,7 +4,9 @@ Runs Django's WSGI handler in this process (no network, no wrk sharing the two c
 requests with counting on and off, and charges the flushing work to the "on" blocks (the buffer is flushed to
 the database inside the timed section, as the background thread would). Reports CPU microseconds per request and
 the cost of counting. Clients with and without cookies are measured separately (bots and benchmark tools never
-keep cookies, so they are sent a new CSRF cookie every time). Run: ``.venv/bin/python bench/bench_counting.py [--rounds 7] [--requests 3000]``.
+keep cookies, so they are sent a new CSRF cookie every time).
+
+Run: ``.venv/bin/python bench/bench_counting.py [--rounds 7] [--requests 3000]``.
 """
 
 import argparse
