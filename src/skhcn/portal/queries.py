@@ -73,10 +73,12 @@ def live_page_by_path(home, components: list[str]):
     if here is not None:  # a category or another non-article page
         model = ContentType.objects.get_for_id(here.content_type_id).model_class()
         return model.objects.filter(id=here.id).first() if model else None
-    try:
-        return ArticlePage.objects.get(slug=components[-1], category_id=parent.id, live=True)
-    except ArticlePage.DoesNotExist:
-        return None
+    # By slug alone (the indexed column; a slug is rarely shared), then the parent is checked here: given both,
+    # SQLite would walk every article of the category instead.
+    for article in ArticlePage.objects.filter(slug=components[-1], live=True)[:50]:
+        if article.category_id == parent.id:
+            return article
+    return None
 
 
 def _articles():
