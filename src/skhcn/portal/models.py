@@ -1,7 +1,6 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -194,9 +193,6 @@ class ArticlePage(CacheablePageMixin, Page):
         if request.GET.get("in") == "1":
             return "portal/article_print.html"
         return super().get_template(request, *args, **kwargs)
-
-    def publication_time(self):
-        return self.published_at or self.first_published_at or timezone.now()
 
 
 class ArticleRelatedLink(Orderable):

@@ -1,5 +1,4 @@
 from django import template
-from django.utils.html import format_html
 
 from .. import fragments
 from ..text import dateline as _dateline
@@ -17,17 +16,3 @@ def dateline(value):
 def live(kind, arg=""):
     """A marker the page cache replaces with current HTML on every response."""
     return fragments.marker(kind, arg)
-
-
-@register.simple_tag
-def live_csrf_input():
-    return fragments.marker("csrf")
-
-
-@register.filter
-def vn_number(value):
-    """12345678 -> "12.345.678" (Vietnamese thousands separator)."""
-    try:
-        return format_html("{}", f"{int(value):,}".replace(",", "."))
-    except (TypeError, ValueError):
-        return value
