@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "skhcn.ratings",
     "skhcn.search",
     "skhcn.visits",
+    "skhcn.deadlines",
+    "skhcn.procedures",
+    "skhcn.dossiers",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -261,7 +264,9 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
-LOGIN_URL = "wagtailadmin_login"
+# Citizens and businesses log in on the public site; staff use the Wagtail admin login.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dossiers:mine"
 
 # --- Portal ---
 SEARCH_MAX_QUERY_LENGTH = 200
@@ -273,6 +278,60 @@ VISITS_FLUSH_SECONDS = float(os.environ.get("VISITS_FLUSH_SECONDS", 1.0))
 VISITS_REDIS_PREFIX = os.environ.get("VISITS_REDIS_PREFIX", "skhcn:visits:")
 # Past this many different browsers a minute from one address (per process), the rest count as one visitor.
 VISITS_MAX_BROWSERS_PER_ADDRESS_PER_MINUTE = int(os.environ.get("VISITS_MAX_BROWSERS_PER_ADDRESS_PER_MINUTE", 60))
+
+# --- Accounts and e-mail ---
+# Without EMAIL_HOST, mail is written to files under the data folder (one file per message) so a local install
+# works offline; README tells where to read verification links.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sở Khoa học và Công nghệ <no-reply@localhost>")
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 20))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Identity providers offered on the login page, in order (see skhcn.accounts.identity).
+IDENTITY_PROVIDERS = [p for p in os.environ.get("IDENTITY_PROVIDERS", "local").split(",") if p]
+
+# --- Online public services (see README "Dịch vụ công") ---
+AGENCY_CODE = os.environ.get("AGENCY_CODE", "000.26.H11")
+AGENCY_NAME = os.environ.get("AGENCY_NAME", "Sở Khoa học và Công nghệ")
+# Dossier files are private: a separate storage, never under MEDIA_URL.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", DATA_DIR / "private"))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+}
+if os.environ.get("AWS_PRIVATE_BUCKET_NAME"):
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_PRIVATE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+UPLOAD_MAX_FILE_BYTES = int(os.environ.get("UPLOAD_MAX_FILE_BYTES", 20 * 1024 * 1024))
+UPLOAD_MAX_DOSSIER_BYTES = int(os.environ.get("UPLOAD_MAX_DOSSIER_BYTES", 100 * 1024 * 1024))
+UPLOAD_ALLOWED_TYPES = [
+    t for t in os.environ.get("UPLOAD_ALLOWED_TYPES", "pdf,jpeg,png,docx,xlsx,odt").split(",") if t
+]
+# ClamAV: scan every upload through clamd when one of these is set; a failing scanner refuses the file.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT", 3310))
+# Uploads go to temporary files on disk, never wholly into memory.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 
 LOGGING = {
     "version": 1,

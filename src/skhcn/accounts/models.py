@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.db import models
+
+from .constants import ApplicantKind
+
+
+class ApplicantProfile(models.Model):
+    """What a citizen or business tells us about themselves; dossiers copy it at submission."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applicant_profile")
+    kind = models.CharField("loại tài khoản", max_length=10, choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN)
+    full_name = models.CharField("họ và tên / tên tổ chức", max_length=255)
+    phone = models.CharField("số điện thoại", max_length=20)
+    id_number = models.CharField("số định danh cá nhân / mã số thuế", max_length=20, blank=True)
+    address = models.CharField("địa chỉ", max_length=500, blank=True)
+    email_verified_at = models.DateTimeField("đã xác thực thư điện tử lúc", null=True, blank=True)
+    identity_provider = models.CharField("đăng nhập qua", max_length=40, default="local")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "hồ sơ người nộp"
+        verbose_name_plural = "hồ sơ người nộp"
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DeadlinesConfig(AppConfig):
+    name = "skhcn.deadlines"
+    label = "deadlines"
+    verbose_name = "Lịch làm việc và thời hạn"

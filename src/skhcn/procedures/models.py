@@ -1,0 +1,95 @@
+from django.db import models
+
+from skhcn.deadlines.constants import TimeUnit
+
+from .constants import DataStatus, DocumentForm, OnlineLevel
+
+
+class ProcedureField(models.Model):
+    """Lĩnh vực: the field a procedure belongs to (e.g. "Hoạt động khoa học và công nghệ")."""
+
+    code = models.SlugField("mã lĩnh vực", max_length=40, unique=True)
+    name = models.CharField("tên lĩnh vực", max_length=255)
+    sort_order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "lĩnh vực"
+        verbose_name_plural = "lĩnh vực"
+
+    def __str__(self):
+        return self.name
+
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính) of the department's catalogue."""
+
+    code = models.CharField(
+        "mã thủ tục", max_length=40, unique=True, help_text="Mã trên Cơ sở dữ liệu quốc gia, ví dụ 1.014445.H38"
+    )
+    name = models.CharField("tên thủ tục", max_length=500)
+    field = models.ForeignKey(ProcedureField, on_delete=models.PROTECT, related_name="procedures", verbose_name="lĩnh vực")
+    online_level = models.CharField(
+        "mức độ trực tuyến", max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.FULL
+    )
+    post_submission = models.BooleanField("nhận hồ sơ qua bưu chính", default=True)
+    post_return = models.BooleanField("trả kết quả qua bưu chính", default=True)
+    processing_time = models.PositiveSmallIntegerField("thời hạn giải quyết")
+    time_unit = models.CharField("đơn vị thời hạn", max_length=10, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS)
+    clock_waits_for_fee = models.BooleanField(
+        "tính thời hạn từ khi nộp phí", default=False, help_text="Thời hạn chỉ bắt đầu khi người nộp đã nộp phí, lệ phí."
+    )
+    fee_description = models.TextField("phí, lệ phí", blank=True)
+    fee_amount = models.PositiveBigIntegerField("số tiền phí (đồng)", default=0)
+    applicants = models.TextField("đối tượng thực hiện", blank=True)
+    conditions = models.TextField("yêu cầu, điều kiện", blank=True)
+    legal_basis = models.TextField("căn cứ pháp lý", blank=True)
+    result = models.TextField("kết quả thực hiện", blank=True)
+    implementing_agency = models.CharField("cơ quan thực hiện", max_length=255, blank=True)
+    allowed_file_types = models.CharField(
+        "định dạng tệp cho phép",
+        max_length=200,
+        blank=True,
+        help_text="Để trống để dùng mặc định (pdf,jpeg,png,docx,xlsx,odt); ví dụ: pdf,jpeg",
+    )
+    data_status = models.CharField("nguồn dữ liệu", max_length=10, choices=DataStatus.choices, default=DataStatus.VERIFIED)
+    source = models.TextField("nguồn", blank=True)
+    is_active = models.BooleanField("đang áp dụng", default=True)
+    search_text = models.TextField(editable=False, default="", help_text="Tên, mã, lĩnh vực đã bỏ dấu, để tìm kiếm.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["field__sort_order", "code"]
+        verbose_name = "thủ tục hành chính"
+        verbose_name_plural = "thủ tục hành chính"
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    @property
+    def is_sample(self) -> bool:
+        return self.data_status == DataStatus.SAMPLE
+
+    @property
+    def accepts_online(self) -> bool:
+        return self.is_active and self.online_level == OnlineLevel.FULL
+
+
+class RequiredDocument(models.Model):
+    """One document of a procedure's dossier (thành phần hồ sơ)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField("tên giấy tờ", max_length=500)
+    form = models.CharField("hình thức", max_length=20, choices=DocumentForm.choices, default=DocumentForm.ORIGINAL)
+    copies = models.PositiveSmallIntegerField("số lượng", default=1)
+    mandatory = models.BooleanField("bắt buộc", default=True)
+    template = models.FileField("mẫu đơn, tờ khai", upload_to="procedure-templates/", blank=True)
+    sort_order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["procedure", "sort_order", "id"]
+        verbose_name = "thành phần hồ sơ"
+        verbose_name_plural = "thành phần hồ sơ"
+
+    def __str__(self):
+        return self.name
