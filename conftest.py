@@ -9,11 +9,17 @@ if os.environ.get("REDIS_URL") and (worker := os.environ.get("PYTEST_XDIST_WORKE
     os.environ["REDIS_URL"] = re.sub(r"(/\d+)?$", f"/{number}", os.environ["REDIS_URL"].rstrip("/"), count=1)
 
 
+@pytest.fixture(scope="session")
+def _private_files_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("private")
+
+
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _plain_static_storage(settings, _private_files_root):
     """Tests need no collectstatic run: serve static files without the hashed manifest.
 
-    Visit counts are flushed by the tests themselves, not by a background thread.
+    Visit counts are flushed by the tests themselves, not by a background thread. Private (dossier) files go to a
+    temporary folder, never into the data folder.
     """
     from skhcn.visits.buffer import buffer
 
@@ -22,7 +28,12 @@ def _plain_static_storage(settings):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(_private_files_root), "base_url": None},
+        },
     }
+    settings.PRIVATE_MEDIA_ROOT = _private_files_root
 
 
 def _clear_keyed_caches():
