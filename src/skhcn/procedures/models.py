@@ -1,5 +1,6 @@
 from django.db import models
 
+from skhcn.core.text import fold
 from skhcn.deadlines.constants import TimeUnit
 
 from .constants import DataStatus, DocumentForm, OnlineLevel
@@ -28,16 +29,22 @@ class Procedure(models.Model):
         "mã thủ tục", max_length=40, unique=True, help_text="Mã trên Cơ sở dữ liệu quốc gia, ví dụ 1.014445.H38"
     )
     name = models.CharField("tên thủ tục", max_length=500)
-    field = models.ForeignKey(ProcedureField, on_delete=models.PROTECT, related_name="procedures", verbose_name="lĩnh vực")
+    field = models.ForeignKey(
+        ProcedureField, on_delete=models.PROTECT, related_name="procedures", verbose_name="lĩnh vực"
+    )
     online_level = models.CharField(
         "mức độ trực tuyến", max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.FULL
     )
     post_submission = models.BooleanField("nhận hồ sơ qua bưu chính", default=True)
     post_return = models.BooleanField("trả kết quả qua bưu chính", default=True)
     processing_time = models.PositiveSmallIntegerField("thời hạn giải quyết")
-    time_unit = models.CharField("đơn vị thời hạn", max_length=10, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS)
+    time_unit = models.CharField(
+        "đơn vị thời hạn", max_length=10, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
     clock_waits_for_fee = models.BooleanField(
-        "tính thời hạn từ khi nộp phí", default=False, help_text="Thời hạn chỉ bắt đầu khi người nộp đã nộp phí, lệ phí."
+        "tính thời hạn từ khi nộp phí",
+        default=False,
+        help_text="Thời hạn chỉ bắt đầu khi người nộp đã nộp phí, lệ phí.",
     )
     fee_description = models.TextField("phí, lệ phí", blank=True)
     fee_amount = models.PositiveBigIntegerField("số tiền phí (đồng)", default=0)
@@ -52,7 +59,9 @@ class Procedure(models.Model):
         blank=True,
         help_text="Để trống để dùng mặc định (pdf,jpeg,png,docx,xlsx,odt); ví dụ: pdf,jpeg",
     )
-    data_status = models.CharField("nguồn dữ liệu", max_length=10, choices=DataStatus.choices, default=DataStatus.VERIFIED)
+    data_status = models.CharField(
+        "nguồn dữ liệu", max_length=10, choices=DataStatus.choices, default=DataStatus.VERIFIED
+    )
     source = models.TextField("nguồn", blank=True)
     is_active = models.BooleanField("đang áp dụng", default=True)
     search_text = models.TextField(editable=False, default="", help_text="Tên, mã, lĩnh vực đã bỏ dấu, để tìm kiếm.")
@@ -65,6 +74,18 @@ class Procedure(models.Model):
 
     def __str__(self):
         return f"{self.code} – {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        """Folded name + code + field name: what the catalogue's accent-insensitive search matches."""
+        field_name = self.field.name if self.field_id else ""
+        return fold(" ".join(part for part in (self.name, self.code, field_name) if part))
 
     @property
     def is_sample(self) -> bool:
