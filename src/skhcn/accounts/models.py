@@ -8,7 +8,9 @@ class ApplicantProfile(models.Model):
     """What a citizen or business tells us about themselves; dossiers copy it at submission."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applicant_profile")
-    kind = models.CharField("loại tài khoản", max_length=10, choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN)
+    kind = models.CharField(
+        "loại tài khoản", max_length=10, choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN
+    )
     full_name = models.CharField("họ và tên / tên tổ chức", max_length=255)
     phone = models.CharField("số điện thoại", max_length=20)
     id_number = models.CharField("số định danh cá nhân / mã số thuế", max_length=20, blank=True)
