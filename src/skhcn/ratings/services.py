@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from skhcn.core.localcache import TTLCache
@@ -90,6 +89,7 @@ def void_votes(vote_ids, reason: str) -> int:
 
 
 _totals = TTLCache()
+TOTALS_SQL = "SELECT SUM(score), COUNT(*) FROM ratings_vote WHERE article_id = %s AND is_void = %s"
 
 
 def forget_totals(article_id: int) -> None:
@@ -100,9 +100,10 @@ def totals(article_id: int) -> Totals:
     """Sum and number of valid votes; each process re-reads them at most every couple of seconds."""
     cached = _totals.get(article_id)
     if cached is None:
-        row = Vote.objects.filter(article_id=article_id, is_void=False).aggregate(
-            points=Sum("score"), votes=Count("id")
-        )
-        cached = Totals(row["points"] or 0, row["votes"])
+        # Raw SQL: on an uncached article page, building this aggregate through the ORM cost more than running it.
+        with connection.cursor() as cursor:
+            cursor.execute(TOTALS_SQL, [article_id, False])
+            points, votes = cursor.fetchone()
+        cached = Totals(points or 0, votes)
         _totals.set(article_id, cached, TOTALS_CACHE_SECONDS)
     return cached
