@@ -1,4 +1,6 @@
 from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from skhcn.core.text import fold
 from skhcn.deadlines.constants import TimeUnit
@@ -22,7 +24,7 @@ class ProcedureField(models.Model):
         return self.name
 
 
-class Procedure(models.Model):
+class Procedure(ClusterableModel):
     """An administrative procedure (thủ tục hành chính) of the department's catalogue."""
 
     code = models.CharField(
@@ -82,6 +84,11 @@ class Procedure(models.Model):
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("procedures:detail", kwargs={"code": self.code})
+
     def build_search_text(self) -> str:
         """Folded name + code + field name: what the catalogue's accent-insensitive search matches."""
         field_name = self.field.name if self.field_id else ""
@@ -92,6 +99,16 @@ class Procedure(models.Model):
         return self.data_status == DataStatus.SAMPLE
 
     @property
+    def by_post(self) -> bool:
+        """The dossier can be sent, or the result received, through the public postal service."""
+        return self.post_submission or self.post_return
+
+    @property
+    def time_display(self) -> str:
+        """ "15 ngày làm việc"."""
+        return f"{self.processing_time} {self.get_time_unit_display()}"
+
+    @property
     def accepts_online(self) -> bool:
         return self.is_active and self.online_level == OnlineLevel.FULL
 
@@ -99,7 +116,7 @@ class Procedure(models.Model):
 class RequiredDocument(models.Model):
     """One document of a procedure's dossier (thành phần hồ sơ)."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    procedure = ParentalKey(Procedure, on_delete=models.CASCADE, related_name="documents", verbose_name="thủ tục")
     name = models.CharField("tên giấy tờ", max_length=500)
     form = models.CharField("hình thức", max_length=20, choices=DocumentForm.choices, default=DocumentForm.ORIGINAL)
     copies = models.PositiveSmallIntegerField("số lượng", default=1)

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from skhcn.accounts.demo import ensure_demo_users
 from skhcn.portal.demo.loader import load_demo
+from skhcn.procedures.demo import load_demo_procedures
 
 
 class Command(BaseCommand):
@@ -17,5 +18,11 @@ class Command(BaseCommand):
             self.stdout.write("Đã có dữ liệu, bỏ qua việc tạo dữ liệu mẫu.")
         else:
             load_demo(self.stdout)
+        from skhcn.procedures.models import Procedure
+
+        if if_empty and Procedure.objects.exists():
+            self.stdout.write("Đã có danh mục thủ tục hành chính, bỏ qua danh mục mẫu.")
+        else:
+            load_demo_procedures(self.stdout)
         for line in ensure_demo_users():
             self.stdout.write(line)
