@@ -1,4 +1,4 @@
-"""Demo accounts: an administrator, an editor limited to one category, and an approver.
+"""Demo accounts: an administrator, an editor limited to one category, an approver, and a verified citizen.
 
 Passwords are generated on first run and kept in the data folder (never in git); ``make run`` prints them.
 """
@@ -8,11 +8,23 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+
+from .constants import ApplicantKind
+from .models import ApplicantProfile
 
 LOGINS_FILE = settings.DATA_DIR / "demo_logins.txt"
 EDITOR_GROUP = "Biên tập viên chuyên mục Khoa học & công nghệ"
 MODERATORS = "Moderators"  # created by Wagtail; its members approve the "Moderators approval" workflow
+CITIZEN_EMAIL = "congdan@example.vn"
+CITIZEN_PROFILE = {
+    "kind": ApplicantKind.CITIZEN,
+    "full_name": "Nguyễn Văn An (dữ liệu mẫu)",
+    "phone": "0912345678",
+    "id_number": "056090001234",
+    "address": "Số 2 đường Trần Phú, phường Nha Trang, tỉnh Khánh Hòa (địa chỉ mẫu)",
+}
 
 
 def _permission(codename: str) -> Permission:
@@ -49,6 +61,7 @@ def ensure_demo_users() -> list[str]:
         ("admin", "Quản trị hệ thống", None),
         ("editor", "Biên tập viên (chỉ chuyên mục Khoa học & công nghệ; gửi duyệt)", _editor_group()),
         ("approver", "Người duyệt tin (duyệt và xuất bản)", Group.objects.filter(name=MODERATORS).first()),
+        (CITIZEN_EMAIL, "Công dân nộp hồ sơ (đăng nhập tại /tai-khoan/dang-nhap/)", None),
     ]
     known = {}
     if LOGINS_FILE.exists():
@@ -62,6 +75,9 @@ def ensure_demo_users() -> list[str]:
         password = secrets.token_urlsafe(9)
         if username == "admin":
             User.objects.create_superuser(username, "admin@example.invalid", password)
+        elif username == CITIZEN_EMAIL:
+            user = User.objects.create_user(username, CITIZEN_EMAIL, password)
+            ApplicantProfile.objects.create(user=user, email_verified_at=timezone.now(), **CITIZEN_PROFILE)
         else:
             user = User.objects.create_user(username, f"{username}@example.invalid", password)
             if group:
@@ -71,7 +87,7 @@ def ensure_demo_users() -> list[str]:
     if created:
         LOGINS_FILE.write_text("".join(f"{u} {p}\n" for u, p in known.items()))
         LOGINS_FILE.chmod(0o600)
-    lines = ["Tài khoản mẫu (đăng nhập tại /admin/):"]
+    lines = ["Tài khoản mẫu (cán bộ đăng nhập tại /admin/):"]
     for username, role, _group in accounts:
         password = known.get(username, "(đã đổi hoặc không do bản cài này tạo)")
         lines.append(f"  {username:<9} mật khẩu: {password:<14} {role}")
