@@ -44,7 +44,7 @@ class CalendarException(models.Model):
     def unique_error_message(self, model_class, unique_check):
         if tuple(unique_check) == ("date",):
             existing = CalendarException.objects.filter(date=self.date).first()
-            kind = f" ({existing.get_kind_display().lower()})" if existing else ""
+            kind = f" là {existing.get_kind_display().lower()}" if existing else ""
             return ValidationError(
                 f"Ngày {self.date:%d/%m/%Y} đã được khai báo{kind}. Hãy sửa mục đã có thay vì thêm mới.",
                 code="unique",

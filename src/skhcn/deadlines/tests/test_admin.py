@@ -70,7 +70,7 @@ def test_duplicate_date_is_refused_in_vietnamese(staff_client):
     CalendarExceptionFactory(date=date(2026, 3, 12))
     response = add(staff_client, "12/03/2026", "day_off")
     assert response.status_code == 200
-    assert "Ngày 12/03/2026 đã được khai báo (ngày nghỉ (thêm))" in str(errors(response))
+    assert "Ngày 12/03/2026 đã được khai báo là ngày nghỉ (thêm)" in str(errors(response))
     assert CalendarException.objects.count() == 1
 
 
