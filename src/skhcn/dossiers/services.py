@@ -1,0 +1,277 @@
+"""Everything that changes a dossier. Views stay thin and call these.
+
+Each change: one transaction, the dossier row locked (SELECT ... FOR UPDATE), the state checked against
+``transitions``, history appended, side effects (mail, deleting stored files) only after commit.
+"""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from skhcn.accounts.services import get_profile
+
+from .codes import allocate_code
+from .constants import MAX_FILES_PER_DOSSIER, Action, Messages, ReceiveMethod, Status
+from .models import Dossier, DossierEvent, DossierFile
+from .tracking import normalise_id, normalise_phone
+from .transitions import Role, TransitionRefused, is_editable, transition_for
+
+logger = logging.getLogger(__name__)
+
+
+class DossierError(Exception):
+    """A refusal with a message for the applicant (Vietnamese)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class SubmitRefused(DossierError):
+    def __init__(self, problems: list[str]):
+        super().__init__(Messages.SUBMIT_REFUSED)
+        self.problems = problems
+
+
+class AlreadySubmitted(DossierError):
+    def __init__(self, dossier: Dossier):
+        super().__init__(Messages.ALREADY_SUBMITTED.format(code=dossier.code))
+        self.dossier = dossier
+
+
+class StaleDossier(DossierError):
+    def __init__(self):
+        super().__init__(Messages.STALE)
+
+
+def private_storage():
+    return storages["private"]
+
+
+def mb(limit_bytes: int) -> str:
+    """Bytes as a short MB figure for messages: 20971520 -> "20"."""
+    value = limit_bytes / (1024 * 1024)
+    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}".replace(".", ",")
+
+
+def receive_methods(procedure) -> list[tuple[str, str]]:
+    """Choices offered for this procedure: post only where the procedure returns results by post."""
+    return [
+        (value, label) for value, label in ReceiveMethod.choices if value != ReceiveMethod.POST or procedure.post_return
+    ]
+
+
+def find_draft(user, procedure) -> Dossier | None:
+    return (
+        Dossier.objects.filter(applicant=user, procedure=procedure, status=Status.DRAFT).order_by("-updated_at").first()
+    )
+
+
+def _locked(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+
+
+def _require_editable(dossier: Dossier) -> None:
+    if not is_editable(dossier.status):
+        raise DossierError(Messages.NOT_EDITABLE)
+
+
+def _touch(dossier: Dossier, *fields: str) -> None:
+    dossier.version += 1
+    dossier.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _record(dossier: Dossier, action: str, from_status: str, actor, comment: str = "") -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        from_status=from_status,
+        to_status=dossier.status,
+        action=action,
+        comment=comment,
+    )
+
+
+def _delete_stored(name: str) -> None:
+    try:
+        private_storage().delete(name)
+    except Exception:  # a leftover file is logged, never a failed request
+        logger.exception("Could not delete private file %s", name)
+
+
+# --- drafts ---------------------------------------------------------------------------------------------------------
+def start_draft(user, procedure) -> Dossier:
+    if not procedure.accepts_online:
+        raise DossierError(Messages.NOT_ONLINE)
+    with transaction.atomic():
+        dossier = Dossier.objects.create(applicant=user, procedure=procedure, status=Status.DRAFT)
+        _record(dossier, Action.CREATE, "", user)
+    return dossier
+
+
+def _check_capacity(dossier: Dossier, adding: int) -> None:
+    stats = dossier.files.aggregate(total=Sum("size"))
+    if dossier.files.count() >= MAX_FILES_PER_DOSSIER:
+        raise DossierError(Messages.TOO_MANY_FILES.format(limit=MAX_FILES_PER_DOSSIER))
+    if (stats["total"] or 0) + adding > settings.UPLOAD_MAX_DOSSIER_BYTES:
+        raise DossierError(Messages.DOSSIER_TOO_LARGE.format(limit=mb(settings.UPLOAD_MAX_DOSSIER_BYTES)))
+
+
+def attach_file(dossier: Dossier, required_document, uploaded, actor=None) -> DossierFile:
+    """Check, store and record one uploaded file; ``UploadRejected`` or ``DossierError`` refuse it.
+
+    The file is written before the row (the row must not point at nothing); if the row cannot be written the
+    stored file is deleted again, so a failure leaves no orphan in the private storage.
+    """
+    from skhcn.core.uploads import allowed_types, check_upload, store_private
+
+    procedure = dossier.procedure
+    if required_document is not None and required_document.procedure_id != procedure.pk:
+        raise DossierError(Messages.UNKNOWN_DOCUMENT)
+    _require_editable(dossier)
+    checked = check_upload(
+        uploaded, allowed_types(procedure.allowed_file_types), max_bytes=settings.UPLOAD_MAX_FILE_BYTES
+    )
+    _check_capacity(dossier, checked.size)  # early, before writing anything
+    stored_name = store_private(checked, uploaded, f"dossiers/{dossier.pk}")  # adds yyyy/mm/<uuid>.<ext>
+    try:
+        with transaction.atomic():
+            locked = _locked(dossier)
+            _require_editable(locked)
+            _check_capacity(locked, checked.size)  # again under the lock: two tabs uploading at once
+            record = DossierFile.objects.create(
+                dossier=locked,
+                required_document=required_document,
+                document_name=required_document.name if required_document is not None else "",
+                stored_name=stored_name,
+                original_name=checked.original_name,
+                content_type=checked.file_type.mime,
+                size=checked.size,
+                sha256=checked.sha256,
+            )
+            _touch(locked)
+    except BaseException:
+        _delete_stored(stored_name)
+        raise
+    dossier.version = locked.version
+    return record
+
+
+def remove_file(dossier: Dossier, file_id: int, actor=None) -> DossierFile:
+    with transaction.atomic():
+        locked = _locked(dossier)
+        _require_editable(locked)
+        record = locked.files.filter(pk=file_id).first()
+        if record is None:
+            raise DossierError(Messages.FILE_NOT_FOUND)
+        record.delete()
+        _touch(locked)
+        # Only once the row is surely gone: a rollback must not leave a row without its file.
+        transaction.on_commit(partial(_delete_stored, record.stored_name))
+    dossier.version = locked.version
+    return record
+
+
+def update_details(dossier: Dossier, *, receive_method: str, postal_address: str, note: str, actor=None) -> Dossier:
+    receive_method = receive_method or ""
+    postal_address = (postal_address or "").strip()
+    if receive_method and receive_method not in dict(receive_methods(dossier.procedure)):
+        raise DossierError(Messages.RECEIVE_METHOD_INVALID)
+    if receive_method == ReceiveMethod.POST and not postal_address:
+        raise DossierError(Messages.POSTAL_ADDRESS_MISSING)
+    with transaction.atomic():
+        locked = _locked(dossier)
+        _require_editable(locked)
+        locked.receive_method = receive_method
+        locked.postal_address = postal_address if receive_method == ReceiveMethod.POST else ""
+        locked.note = (note or "").strip()
+        _touch(locked, "receive_method", "postal_address", "note")
+    for name in ("receive_method", "postal_address", "note", "version", "updated_at"):
+        setattr(dossier, name, getattr(locked, name))
+    return dossier
+
+
+# --- submission ----------------------------------------------------------------------------------------------------
+def missing_documents(dossier: Dossier) -> list:
+    present = set(dossier.files.exclude(required_document=None).values_list("required_document_id", flat=True))
+    return [doc for doc in dossier.procedure.documents.filter(mandatory=True) if doc.pk not in present]
+
+
+def submission_problems(dossier: Dossier) -> list[str]:
+    """Why this draft cannot be submitted yet (empty when it can); shown on the review page and checked on submit."""
+    problems = []
+    if not dossier.procedure.accepts_online:
+        problems.append(Messages.NOT_ONLINE)
+    profile = get_profile(dossier.applicant)
+    if profile is None:
+        problems.append(Messages.NO_PROFILE)
+    elif not profile.email_verified:
+        problems.append(Messages.EMAIL_UNVERIFIED)
+    problems += [Messages.MISSING_DOCUMENT.format(name=doc.name) for doc in missing_documents(dossier)]
+    if not dossier.receive_method:
+        problems.append(Messages.RECEIVE_METHOD_MISSING)
+    elif dossier.receive_method not in dict(receive_methods(dossier.procedure)):
+        problems.append(Messages.RECEIVE_METHOD_INVALID)
+    elif dossier.receive_method == ReceiveMethod.POST and not dossier.postal_address.strip():
+        problems.append(Messages.POSTAL_ADDRESS_MISSING)
+    return problems
+
+
+def submit_dossier(dossier: Dossier, actor, expected_version: int | None = None) -> Dossier:
+    """Submit a draft: code, applicant snapshot, provisional return date, history; the e-mail goes after commit.
+
+    ``expected_version`` is the version the applicant reviewed: a change made since (another tab) is refused.
+    A second submit of the same dossier (double click) raises ``AlreadySubmitted`` and changes nothing.
+    """
+    from skhcn.deadlines.services import expected_return
+
+    with transaction.atomic():
+        locked = _locked(dossier)
+        if locked.status != Status.DRAFT:
+            raise AlreadySubmitted(locked)
+        try:
+            transition = transition_for(Action.SUBMIT, locked.status, Role.APPLICANT)
+        except TransitionRefused as exc:
+            raise DossierError(Messages.NOT_EDITABLE) from exc
+        if expected_version is not None and expected_version != locked.version:
+            raise StaleDossier()
+        problems = submission_problems(locked)
+        if problems:
+            raise SubmitRefused(problems)
+
+        now = timezone.now()
+        procedure = locked.procedure
+        profile = get_profile(locked.applicant)
+        from_status = locked.status
+        locked.code = allocate_code(now)
+        locked.status = transition.target
+        locked.submitted_at = now
+        locked.expected_return_at = expected_return(now, procedure.processing_time, procedure.time_unit)
+        locked.applicant_kind = profile.kind
+        locked.applicant_name = profile.full_name
+        locked.applicant_id_number = profile.id_number
+        locked.applicant_phone = profile.phone
+        locked.applicant_email = locked.applicant.email
+        locked.applicant_address = profile.address
+        locked.lookup_phone = normalise_phone(profile.phone)
+        locked.lookup_id_number = normalise_id(profile.id_number)
+        locked.version += 1
+        locked.save()
+        _record(locked, Action.SUBMIT, from_status, actor)
+        transaction.on_commit(partial(enqueue_submission_mail, locked.pk), robust=True)
+    return locked
+
+
+def enqueue_submission_mail(dossier_id: int) -> None:
+    """Queue the confirmation e-mail; the dossier is already committed, so a failure here is only logged."""
+    from .tasks import send_submission_email
+
+    try:
+        send_submission_email.enqueue(dossier_id)
+    except Exception:
+        logger.exception("Could not queue the submission e-mail of dossier %s", dossier_id)

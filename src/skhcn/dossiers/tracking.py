@@ -1,0 +1,81 @@
+"""Public tracking: a dossier is shown only to someone who knows its code AND the phone or ID number given with it."""
+
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from skhcn.core.net import stable_hash
+
+from . import constants
+from .constants import Status
+from .models import Dossier
+
+_SEPARATORS = re.compile(r"[\s.\-_/()]+")
+
+
+def normalise_phone(value: str) -> str:
+    """ "+84 912.345.678" -> "0912345678"; anything but digits is dropped."""
+    value = _SEPARATORS.sub("", value or "")
+    if value.startswith("+84"):
+        value = "0" + value[3:]
+    elif value.startswith("0084"):
+        value = "0" + value[4:]
+    return re.sub(r"\D", "", value)[:20]
+
+
+def normalise_id(value: str) -> str:
+    """ID card numbers and tax codes without spaces, dots or dashes, upper-case (tax branches use "-001")."""
+    return _SEPARATORS.sub("", value or "").upper()[:20]
+
+
+def normalise_code(value: str) -> str:
+    return re.sub(r"\s+", "", value or "").upper()[:40]
+
+
+def find_dossier(code: str, phone: str = "", id_number: str = "") -> Dossier | None:
+    """The submitted dossier with this code whose phone and/or ID number match every value given, else None.
+
+    Unknown code and wrong phone give the same None: the code alone reveals nothing.
+    """
+    code, phone, id_number = normalise_code(code), normalise_phone(phone), normalise_id(id_number)
+    if not code or not (phone or id_number):
+        return None
+    dossier = Dossier.objects.exclude(status=Status.DRAFT).select_related("procedure").filter(code__iexact=code).first()
+    if dossier is None:
+        return None
+    if phone and phone != dossier.lookup_phone:
+        return None
+    if id_number and (not dossier.lookup_id_number or id_number != dossier.lookup_id_number):
+        return None
+    return dossier
+
+
+def public_timeline(dossier: Dossier) -> list[dict]:
+    """History for the applicant-facing page: when and what, never who (staff) or internal comments."""
+    return [
+        {"at": event.at, "action": event.get_action_display(), "status": event.get_to_status_display()}
+        for event in dossier.events.all()
+    ]
+
+
+def _limits() -> tuple[int, int]:
+    return (
+        int(getattr(settings, "DOSSIER_TRACK_MAX_LOOKUPS", constants.TRACK_MAX_LOOKUPS)),
+        int(getattr(settings, "DOSSIER_TRACK_WINDOW_SECONDS", constants.TRACK_WINDOW_SECONDS)),
+    )
+
+
+def allow_lookup(address: str) -> bool:
+    """Count one lookup for this client address; False once it has used up its window (shared cache)."""
+    limit, window = _limits()
+    bucket = int(time.time() // window)
+    key = f"dossiers:track:{stable_hash(address, 'dossier-track')[:32]}:{bucket}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    return count <= limit

@@ -1,0 +1,327 @@
+"""Citizen side of online submission. Views are thin: rules live in ``services``, lookups in ``tracking``."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from skhcn.accounts.services import get_profile
+from skhcn.core.net import client_ip
+from skhcn.core.uploads import (
+    SizeLimitedUploadHandler,
+    UploadRejected,
+    accept_attribute,
+    allowed_types,
+    describe_allowed,
+    format_size,
+)
+from skhcn.procedures.models import Procedure
+
+from . import services, tracking
+from .constants import MINE_PAGE_SIZE, Messages, ReceiveMethod, Status
+from .forms import DetailsForm, TrackForm
+from .models import Dossier
+from .receipt import receipt_filename, render_receipt
+
+
+def _private(response):
+    """Per-user pages: never stored by browsers, proxies or the page cache, never indexed."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def applicant_view(next_url_name: str | None = None):
+    """Login required; an expired session on a POST-only action sends the user back to the dossier page after login."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                if next_url_name:
+                    target = reverse(next_url_name, kwargs={"pk": kwargs["pk"]})
+                else:
+                    target = request.get_full_path()
+                return redirect_to_login(target)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _own_dossier(request, pk: int) -> Dossier:
+    """The user's own dossier or 404: someone else's id must look exactly like a missing one."""
+    return get_object_or_404(Dossier.objects.select_related("procedure"), pk=pk, applicant=request.user)
+
+
+def _edit_url(dossier) -> str:
+    return reverse("dossiers:edit", kwargs={"pk": dossier.pk})
+
+
+# --- start ---------------------------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@applicant_view()
+def start(request, code: str):
+    procedure = get_object_or_404(Procedure.objects.select_related("field"), code=code)
+    draft = services.find_draft(request.user, procedure)
+    if request.method == "POST" and procedure.accepts_online:
+        if request.POST.get("tiep_tuc") and draft is not None:
+            return redirect(_edit_url(draft))
+        dossier = services.start_draft(request.user, procedure)
+        messages.success(request, Messages.DRAFT_CREATED)
+        return redirect(_edit_url(dossier))
+    context = {
+        "procedure": procedure,
+        "draft": draft,
+        "refusal": "" if procedure.accepts_online else Messages.NOT_ONLINE,
+        "documents": procedure.documents.all(),
+        "profile": get_profile(request.user),
+    }
+    return _private(render(request, "dossiers/start.html", context))
+
+
+# --- draft form ----------------------------------------------------------------------------------------------------
+def _documents(dossier) -> tuple[list[dict], list]:
+    files = list(dossier.files.all())
+    sections = []
+    for document in dossier.procedure.documents.all():
+        sections.append({"document": document, "files": [f for f in files if f.required_document_id == document.pk]})
+    known = {section["document"].pk for section in sections}
+    others = [f for f in files if f.required_document_id not in known]
+    return sections, others
+
+
+def _upload_context(dossier) -> dict:
+    types = allowed_types(dossier.procedure.allowed_file_types)
+    total = sum(f.size for f in dossier.files.all())
+    return {
+        "allowed_label": describe_allowed(types),
+        "accept": accept_attribute(types),
+        "max_file": format_size(settings.UPLOAD_MAX_FILE_BYTES),
+        "max_dossier": format_size(settings.UPLOAD_MAX_DOSSIER_BYTES),
+        "used": format_size(total) if total else "0 MB",
+    }
+
+
+def _details_form(dossier, data=None) -> DetailsForm:
+    initial = {"receive_method": dossier.receive_method, "postal_address": dossier.postal_address, "note": dossier.note}
+    return DetailsForm(data, initial=initial, methods=services.receive_methods(dossier.procedure))
+
+
+def _render_edit(request, dossier, form=None, status=200, upload_errors=None):
+    if not dossier.is_draft:
+        return _private(render(request, "dossiers/detail.html", _detail_context(dossier)))
+    sections, others = _documents(dossier)
+    upload_errors = upload_errors or {}
+    for section in sections:
+        section["error"] = upload_errors.get(str(section["document"].pk), "")
+    context = {
+        "dossier": dossier,
+        "procedure": dossier.procedure,
+        "sections": sections,
+        "others": others,
+        "form": form or _details_form(dossier),
+        "other_error": upload_errors.get("khac", ""),
+        **_upload_context(dossier),
+    }
+    return _private(render(request, "dossiers/edit.html", context, status=status))
+
+
+def _detail_context(dossier) -> dict:
+    sections, others = _documents(dossier)
+    return {"dossier": dossier, "procedure": dossier.procedure, "sections": sections, "others": others}
+
+
+@require_http_methods(["GET", "POST"])
+@applicant_view()
+def edit(request, pk: int):
+    dossier = _own_dossier(request, pk)
+    if request.method == "GET" or not dossier.is_draft:
+        return _render_edit(request, dossier)
+    form = _details_form(dossier, request.POST)
+    if not form.is_valid():
+        return _render_edit(request, dossier, form=form, status=400)
+    try:
+        services.update_details(dossier, **form.cleaned_data, actor=request.user)
+    except services.DossierError as exc:
+        form.add_error(None, exc.message)
+        return _render_edit(request, dossier, form=form, status=400)
+    if "xem_lai" in request.POST:
+        return redirect("dossiers:review", pk=dossier.pk)
+    messages.success(request, Messages.DRAFT_SAVED)
+    return redirect(_edit_url(dossier))
+
+
+@csrf_exempt  # checked below, once the size-limiting upload handler is in place (Django's documented pattern)
+@applicant_view("dossiers:edit")
+def upload(request, pk: int):
+    if request.method != "POST":
+        return redirect("dossiers:edit", pk=pk)
+    request.upload_handlers = [SizeLimitedUploadHandler(request)]
+    return _upload(request, pk)
+
+
+@csrf_protect
+def _upload(request, pk: int):
+    dossier = _own_dossier(request, pk)
+    raw_document = request.POST.get("document", "")
+    required_document = None
+    if raw_document != "khac":
+        if not raw_document.isdigit():
+            raise Http404
+        required_document = dossier.procedure.documents.filter(pk=int(raw_document)).first()
+        if required_document is None:
+            raise Http404
+    error_key = raw_document
+    error = ""
+    if getattr(request, "upload_too_large", False):
+        # The handler dropped the file while it arrived: refuse the whole request, store nothing.
+        error = Messages.TOO_LARGE.format(limit=services.mb(settings.UPLOAD_MAX_FILE_BYTES))
+    elif "tep" not in request.FILES:
+        error = Messages.NO_FILE
+    else:
+        try:
+            record = services.attach_file(dossier, required_document, request.FILES["tep"], actor=request.user)
+        except (UploadRejected, services.DossierError) as exc:
+            error = exc.message
+        else:
+            messages.success(request, Messages.FILE_ADDED.format(name=record.original_name))
+            return redirect(f"{_edit_url(dossier)}#tp-{error_key}")
+    if not dossier.is_draft:
+        messages.error(request, error)
+        return redirect(_edit_url(dossier))
+    return _render_edit(request, dossier, status=400, upload_errors={error_key: error})
+
+
+@require_http_methods(["GET", "POST"])
+@applicant_view("dossiers:edit")
+def remove_file(request, pk: int, file_id: int):
+    if request.method != "POST":
+        return redirect("dossiers:edit", pk=pk)
+    dossier = _own_dossier(request, pk)
+    get_object_or_404(dossier.files, pk=file_id)
+    try:
+        record = services.remove_file(dossier, file_id, actor=request.user)
+    except services.DossierError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, Messages.FILE_REMOVED.format(name=record.original_name))
+    return redirect(_edit_url(dossier))
+
+
+# --- review and submit ---------------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@applicant_view("dossiers:review")
+def review(request, pk: int):
+    dossier = _own_dossier(request, pk)
+    if not dossier.is_draft:
+        if request.method == "POST":
+            messages.info(request, Messages.ALREADY_SUBMITTED.format(code=dossier.code))
+        return redirect(_edit_url(dossier))
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("phien_ban", ""))
+        except ValueError:
+            version = -1
+        try:
+            dossier = services.submit_dossier(dossier, request.user, expected_version=version)
+        except services.AlreadySubmitted as exc:
+            messages.info(request, exc.message)
+            return redirect(_edit_url(exc.dossier))
+        except services.SubmitRefused as exc:
+            return _render_review(request, dossier, problems=exc.problems, status=400)
+        except services.DossierError as exc:
+            messages.error(request, exc.message)
+            return redirect("dossiers:review", pk=dossier.pk)
+        messages.success(request, Messages.SUBMITTED.format(code=dossier.code))
+        return redirect(_edit_url(dossier))
+    return _render_review(request, dossier, problems=services.submission_problems(dossier))
+
+
+def _render_review(request, dossier, problems, status=200):
+    context = {
+        **_detail_context(dossier),
+        "problems": problems,
+        "profile": get_profile(request.user),
+        "is_post": dossier.receive_method == ReceiveMethod.POST,
+    }
+    return _private(render(request, "dossiers/review.html", context, status=status))
+
+
+# --- receipt and files ---------------------------------------------------------------------------------------------
+@require_http_methods(["GET"])
+@applicant_view()
+def receipt(request, pk: int):
+    dossier = _own_dossier(request, pk)
+    if dossier.is_draft:
+        messages.info(request, Messages.NO_RECEIPT_YET)
+        return redirect(_edit_url(dossier))
+    response = HttpResponse(render_receipt(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{receipt_filename(dossier)}"'
+    return _private(response)
+
+
+@require_http_methods(["GET"])
+@applicant_view()
+def download(request, pk: int, file_id: int):
+    from skhcn.core.uploads import private_file_response
+
+    dossier = _own_dossier(request, pk)
+    record = get_object_or_404(dossier.files, pk=file_id)
+    response = private_file_response(record.stored_name, record.original_name, record.content_type)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- lists and tracking --------------------------------------------------------------------------------------------
+@require_http_methods(["GET"])
+@applicant_view()
+def mine(request):
+    dossiers = (
+        Dossier.objects.filter(applicant=request.user)
+        .select_related("procedure")
+        .annotate(file_count=Count("files"))
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(dossiers, MINE_PAGE_SIZE).get_page(request.GET.get("trang"))
+    return _private(render(request, "dossiers/mine.html", {"page": page}))
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    """Anyone may track with code + phone or ID number; a wrong pair looks exactly like an unknown code."""
+    if request.method == "POST":
+        data, lookup = request.POST, True
+    else:
+        data = request.GET
+        # A link with the code only (the QR code on the receipt) prefills the form without a lookup.
+        lookup = bool(data.get("sdt") or data.get("giay_to"))
+    form = TrackForm({name: data.get(name, "") for name in TrackForm.base_fields} if lookup else None)
+    if not lookup:
+        form.initial = {"ma": tracking.normalise_code(data.get("ma", ""))[:40]}
+    context = {"form": form, "dossier": None, "error": "", "timeline": []}
+    status = 200
+    if lookup and form.is_valid():
+        if not tracking.allow_lookup(client_ip(request)):
+            context["error"], status = Messages.TRACK_TOO_MANY, 429
+        else:
+            dossier = tracking.find_dossier(
+                form.cleaned_data["ma"], form.cleaned_data["sdt"], form.cleaned_data["giay_to"]
+            )
+            if dossier is None:
+                context["error"] = Messages.TRACK_NOT_FOUND
+            else:
+                context.update(dossier=dossier, timeline=tracking.public_timeline(dossier))
+                context["provisional"] = dossier.status == Status.SUBMITTED
+    elif lookup:
+        status = 400
+    return _private(render(request, "dossiers/track.html", context, status=status))
