@@ -329,8 +329,9 @@ UPLOAD_ALLOWED_TYPES = [
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
 CLAMD_PORT = int(os.environ.get("CLAMD_PORT", 3310))
-# Uploads go to temporary files on disk, never wholly into memory.
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+# Uploads go to temporary files on disk, never wholly into memory; files past the limits above are dropped while
+# arriving (admin users on /admin/ excepted: Wagtail has its own limits). See skhcn.core.uploads.
+FILE_UPLOAD_HANDLERS = ["skhcn.core.uploads.SizeLimitedUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 
 LOGGING = {

@@ -21,6 +21,7 @@ import re
 import struct
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from urllib.parse import quote
 from uuid import uuid4
@@ -377,7 +378,15 @@ def _inspect_zip(fileobj, original: str) -> tuple[FileType | None, str | None]:
                 return _ooxml_type(archive, names[lower.index("[content_types].xml")], lower, macro)
     except UploadRejected:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        NotImplementedError,
+        EOFError,
+        OSError,
+        ValueError,
+    ) as exc:
         raise corrupt from exc
     except RuntimeError as exc:  # zipfile raises it for encrypted members
         raise encrypted from exc
