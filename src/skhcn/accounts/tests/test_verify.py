@@ -1,0 +1,120 @@
+import re
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.cache import cache
+from django.urls import reverse
+
+from skhcn.accounts import services
+
+from .factories import ApplicantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _link(message) -> str:
+    return re.search(r"http://testserver(/tai-khoan/xac-thuc/[^/\s]+/)", message.body).group(1)
+
+
+def test_register_then_follow_the_link(client, mailoutbox, django_capture_on_commit_callbacks):
+    from .test_register import URL, _data
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, _data())
+    client.logout()  # the link works from any browser
+    response = client.get(_link(mailoutbox[0]))
+    assert response.status_code == 200
+    assert "Đã xác thực thư điện tử" in response.content.decode()
+    assert get_user_model().objects.get().applicant_profile.email_verified
+    # Following it again changes nothing and still says it is verified.
+    first = get_user_model().objects.get().applicant_profile.email_verified_at
+    assert client.get(_link(mailoutbox[0])).status_code == 200
+    assert get_user_model().objects.get().applicant_profile.email_verified_at == first
+
+
+def test_expired_link_offers_a_new_one(client, monkeypatch):
+    user = ApplicantFactory(unverified=True)
+    three_days_ago = int(time.time()) - 3 * 24 * 3600 - 60
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(three_days_ago))
+    token = services.make_verification_token(user)
+    monkeypatch.undo()
+    client.force_login(user)
+    response = client.get(reverse("accounts:verify", args=[token]))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "đã hết hạn" in html
+    assert "Gửi lại thư xác thực" in html and 'action="/tai-khoan/xac-thuc/gui-lai/"' in html
+    assert '<meta name="robots" content="noindex">' in html
+    user.applicant_profile.refresh_from_db()
+    assert not user.applicant_profile.email_verified
+
+
+def test_link_just_within_three_days_still_works(client, monkeypatch):
+    user = ApplicantFactory(unverified=True)
+    almost = int(time.time()) - 3 * 24 * 3600 + 60
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(almost))
+    token = services.make_verification_token(user)
+    monkeypatch.undo()
+    assert client.get(reverse("accounts:verify", args=[token])).status_code == 200
+
+
+@pytest.mark.parametrize("tamper", ["flip", "garbage", "other-salt"])
+def test_tampered_link_is_refused(client, tamper):
+    user = ApplicantFactory(unverified=True)
+    token = services.make_verification_token(user)
+    if tamper == "flip":
+        token = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    elif tamper == "garbage":
+        token = "khong-hop-le"
+    else:
+        token = signing.dumps({"u": user.pk, "e": user.email}, salt="something-else")
+    response = client.get(reverse("accounts:verify", args=[token]))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "không đúng hoặc không còn dùng được" in html
+    assert "đăng nhập" in html  # anonymous visitors are told to log in to ask for a new link
+    user.applicant_profile.refresh_from_db()
+    assert not user.applicant_profile.email_verified
+
+
+def test_link_for_an_old_address_is_refused(client):
+    user = ApplicantFactory(unverified=True)
+    token = services.make_verification_token(user)
+    user.email = user.username = "moi@example.vn"
+    user.save()
+    assert client.get(reverse("accounts:verify", args=[token])).status_code == 400
+
+
+def test_resend_is_limited_to_one_a_minute(client, mailoutbox, django_capture_on_commit_callbacks):
+    user = ApplicantFactory(unverified=True)
+    client.force_login(user)
+    url = reverse("accounts:verify_resend")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "Đã gửi lại thư xác thực" in response.content.decode()
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [user.email]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "Vui lòng chờ một phút" in response.content.decode()
+    assert len(mailoutbox) == 1
+    cache.delete(f"accounts:verify-resend:{user.pk}")  # as if the minute had passed
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert len(mailoutbox) == 2
+    # The new link verifies the address.
+    assert client.get(_link(mailoutbox[1])).status_code == 200
+    user.applicant_profile.refresh_from_db()
+    assert user.applicant_profile.email_verified
+
+
+def test_resend_needs_post_login_and_an_unverified_address(client, mailoutbox):
+    url = reverse("accounts:verify_resend")
+    assert client.post(url)["Location"].startswith("/tai-khoan/dang-nhap/")
+    user = ApplicantFactory()
+    client.force_login(user)
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "đã được xác thực" in response.content.decode()
+    assert mailoutbox == []
