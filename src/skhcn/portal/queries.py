@@ -4,6 +4,7 @@ The article page is the hot path: routing, neighbours, related articles and brea
 queries, and page URLs are computed from ``url_path`` instead of Wagtail's per-page site lookup.
 """
 
+import functools
 from datetime import UTC, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -75,10 +76,24 @@ def live_page_by_path(home, components: list[str]):
         return model.objects.filter(id=here.id).first() if model else None
     # By slug alone (the indexed column; a slug is rarely shared), then the parent is checked here: given both,
     # SQLite would walk every article of the category instead.
-    for article in ArticlePage.objects.filter(slug=components[-1], live=True)[:50]:
+    sql, params = _article_by_slug_sql()
+    slug = components[-1]
+    for article in ArticlePage.objects.raw(sql, [slug if p == _SLUG else p for p in params]):
         if article.category_id == parent.id:
             return article
     return None
+
+
+_SLUG = "\x00slug\x00"  # stands for the slug in the compiled parameters
+
+
+@functools.cache
+def _article_by_slug_sql() -> tuple[str, list]:
+    """The ORM's own SQL for live articles with a given slug, compiled once: compiling it cost more than running it."""
+    from .models import ArticlePage
+
+    sql, params = ArticlePage.objects.filter(slug=_SLUG, live=True)[:50].query.sql_with_params()
+    return sql, list(params)
 
 
 def _articles():
