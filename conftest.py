@@ -53,6 +53,7 @@ def _fresh_process_caches():
 
     from skhcn.core import generation, localcache
     from skhcn.core.pagecache import page_cache
+    from skhcn.deadlines import services as deadlines
 
     page_cache.clear()
     localcache.clear_all()
@@ -60,6 +61,7 @@ def _fresh_process_caches():
     caches["local"].clear()
     caches["default"].clear()
     generation.forget()
+    deadlines.forget()  # the cached working calendar: rolled-back tests fire no signals
     yield
     page_cache.clear()
     generation.forget()
