@@ -11,3 +11,8 @@ def vnd(amount) -> str:
     except (TypeError, ValueError):
         return ""
     return f"{value:,} đồng".replace(",", ".")
+
+
+@register.filter
+def has_digit(text) -> bool:
+    return any(char.isdigit() for char in str(text or ""))

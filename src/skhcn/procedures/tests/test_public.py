@@ -32,7 +32,7 @@ def catalogue():
             processing_time=5,
             time_unit=TimeUnit.CALENDAR_DAYS,
             data_status=DataStatus.SAMPLE,
-            fee_description="~150.000 đ",
+            fee_description="Phí thẩm định",
             fee_amount=150000,
         ),
         "return_only": ProcedureFactory(
@@ -63,7 +63,7 @@ def test_list_shows_active_procedures_with_summary(client, catalogue):
     assert "Toàn trình" in html and "Một phần" in html
     assert "Trả kết quả qua bưu chính" in html
     assert "Không qua bưu chính" in html
-    assert "150.000 đồng" in html
+    assert 'Phí thẩm định <span class="fee-amount">(mức thu: 150.000 đồng)</span>' in html
     assert html.count(SAMPLE_NOTICE) == 1
     assert "procedures/procedures.css" in html
     assert '<link rel="canonical" href="http://testserver/thu-tuc-hanh-chinh/">' in html
