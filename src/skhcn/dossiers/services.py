@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from skhcn.accounts.services import get_profile
+from skhcn.core.uploads import format_size
 
 from .codes import allocate_code
 from .constants import MAX_FILES_PER_DOSSIER, Action, Messages, ReceiveMethod, Status
@@ -51,12 +52,6 @@ class StaleDossier(DossierError):
 
 def private_storage():
     return storages["private"]
-
-
-def mb(limit_bytes: int) -> str:
-    """Bytes as a short MB figure for messages: 20971520 -> "20"."""
-    value = limit_bytes / (1024 * 1024)
-    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}".replace(".", ",")
 
 
 def receive_methods(procedure) -> list[tuple[str, str]]:
@@ -119,7 +114,7 @@ def _check_capacity(dossier: Dossier, adding: int) -> None:
     if dossier.files.count() >= MAX_FILES_PER_DOSSIER:
         raise DossierError(Messages.TOO_MANY_FILES.format(limit=MAX_FILES_PER_DOSSIER))
     if (stats["total"] or 0) + adding > settings.UPLOAD_MAX_DOSSIER_BYTES:
-        raise DossierError(Messages.DOSSIER_TOO_LARGE.format(limit=mb(settings.UPLOAD_MAX_DOSSIER_BYTES)))
+        raise DossierError(Messages.DOSSIER_TOO_LARGE.format(limit=format_size(settings.UPLOAD_MAX_DOSSIER_BYTES)))
 
 
 def attach_file(dossier: Dossier, required_document, uploaded, actor=None) -> DossierFile:

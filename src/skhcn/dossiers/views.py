@@ -185,7 +185,7 @@ def _upload(request, pk: int):
     error = ""
     if getattr(request, "upload_too_large", False):
         # The handler dropped the file while it arrived: refuse the whole request, store nothing.
-        error = Messages.TOO_LARGE.format(limit=services.mb(settings.UPLOAD_MAX_FILE_BYTES))
+        error = Messages.TOO_LARGE.format(limit=format_size(settings.UPLOAD_MAX_FILE_BYTES))
     elif "tep" not in request.FILES:
         error = Messages.NO_FILE
     else:
