@@ -10,13 +10,11 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from skhcn.accounts.services import get_profile
 from skhcn.core.net import client_ip
 from skhcn.core.uploads import (
-    SizeLimitedUploadHandler,
     UploadRejected,
     accept_attribute,
     allowed_types,
@@ -161,17 +159,13 @@ def edit(request, pk: int):
     return redirect(_edit_url(dossier))
 
 
-@csrf_exempt  # checked below, once the size-limiting upload handler is in place (Django's documented pattern)
+@require_http_methods(["GET", "POST"])
 @applicant_view("dossiers:edit")
 def upload(request, pk: int):
+    """One file for one document. The project's upload handler (settings.FILE_UPLOAD_HANDLERS) drops an oversized
+    file while it arrives and marks the request; the whole upload is then refused."""
     if request.method != "POST":
         return redirect("dossiers:edit", pk=pk)
-    request.upload_handlers = [SizeLimitedUploadHandler(request)]
-    return _upload(request, pk)
-
-
-@csrf_protect
-def _upload(request, pk: int):
     dossier = _own_dossier(request, pk)
     raw_document = request.POST.get("document", "")
     required_document = None

@@ -10,15 +10,6 @@ def _immediate_tasks(settings):
     settings.WAGTAILADMIN_BASE_URL = "https://dichvucong.example.vn"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    from skhcn.deadlines import services
-
-    services.forget()
-    yield
-    services.forget()
-
-
 @pytest.fixture
 def procedure(db):
     """A fully online procedure with two mandatory documents and one optional one."""
