@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from .constants import ApplicantKind
+from .constants import ApplicantKind, StaffRole
 
 
 class ApplicantProfile(models.Model):
@@ -29,3 +29,38 @@ class ApplicantProfile(models.Model):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+
+class Division(models.Model):
+    """A unit of the department (phòng chuyên môn) that handles dossiers of some procedures."""
+
+    code = models.SlugField("mã đơn vị", max_length=40, unique=True)
+    name = models.CharField("tên đơn vị", max_length=255)
+    is_active = models.BooleanField("đang hoạt động", default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "phòng chuyên môn"
+        verbose_name_plural = "phòng chuyên môn"
+
+    def __str__(self):
+        return self.name
+
+
+class StaffProfile(models.Model):
+    """A staff member's role in the one-stop process and the division they belong to."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    role = models.CharField("vai trò", max_length=20, choices=StaffRole.choices)
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name="đơn vị"
+    )
+    full_name = models.CharField("họ và tên", max_length=255)
+    position = models.CharField("chức vụ", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "cán bộ"
+        verbose_name_plural = "cán bộ"
+
+    def __str__(self):
+        return f"{self.full_name} ({self.get_role_display()})"
