@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -93,6 +96,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff on /admin/ and /django-admin/ must pass two-factor authentication (see skhcn.accounts.middleware).
+    "skhcn.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -267,6 +273,9 @@ WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 # Citizens and businesses log in on the public site; staff use the Wagtail admin login.
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dossiers:mine"
+# Staff must confirm each admin session with a TOTP code (README "Cán bộ: vai trò, xác thực hai bước, khóa tài khoản").
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", WAGTAIL_SITE_NAME)
 
 # --- Portal ---
 SEARCH_MAX_QUERY_LENGTH = 200

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from skhcn.accounts.staff_views import StaffLoginView
 from skhcn.portal.feeds import ArticleFeed
 from skhcn.portal.views import robots_txt
 
@@ -18,6 +19,8 @@ admin.site.site_header = "Quản trị hệ thống skhcn"
 admin.site.site_title = "Quản trị skhcn"
 
 urlpatterns = [
+    # Wagtail's login with lockout and audit logging; must come before Wagtail's own admin URLs.
+    path("admin/login/", StaffLoginView.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

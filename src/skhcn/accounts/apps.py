@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
+        from . import staff
         from .identity import check_identity_providers
 
         checks.register(check_identity_providers)
+        staff.connect_signals(self)
