@@ -25,7 +25,7 @@ def test_demo_citizen_is_created_once_verified_and_can_log_in(client, logins_fil
     stored = dict(line.split(" ", 1) for line in logins_file.read_text().splitlines())
     password = stored["congdan@example.vn"]
     assert any(line.startswith("  congdan@example.vn") and password in line for line in lines)
-    assert len(lines) == 5
+    assert len(lines) == 11  # heading, nine accounts, the two-factor note
     # Idempotent: same lines, no new users or profiles.
     assert demo.ensure_demo_users() == lines
     assert get_user_model().objects.filter(username="congdan@example.vn").count() == 1

@@ -46,7 +46,7 @@ def test_demo_logins_are_generated_once_and_printed(accounts, tmp_path):
     assert any("editor" in line and "mật khẩu" in line for line in accounts["lines"])
     again = ensure_demo_users()
     assert again == accounts["lines"]
-    assert get_user_model().objects.count() == 4
+    assert get_user_model().objects.count() == 9  # four accounts and five staff of the one-stop process
     assert accounts["editor"].groups.filter(name=EDITOR_GROUP).exists()
 
 
