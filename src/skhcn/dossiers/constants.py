@@ -2,10 +2,65 @@ from django.db import models
 
 
 class Status(models.TextChoices):
-    """Dossier states. Staff states (received, completion requested, ...) are added with the staff screens."""
+    """Dossier states (see ``transitions`` for how a dossier moves between them, README "Quy trình xử lý hồ sơ")."""
 
     DRAFT = "draft", "Bản nháp"
     SUBMITTED = "submitted", "Đã nộp trực tuyến, chờ tiếp nhận"
+    COMPLETION_REQUESTED = "completion_requested", "Yêu cầu bổ sung, hoàn thiện hồ sơ (chưa tiếp nhận)"
+    REFUSED_AT_INTAKE = "refused_at_intake", "Từ chối tiếp nhận"
+    AWAITING_FEE = "awaiting_fee", "Chờ nộp phí, lệ phí"
+    RECEIVED = "received", "Đã tiếp nhận"
+    TRANSFERRED = "transferred", "Đã chuyển phòng chuyên môn"
+    ASSIGNED = "assigned", "Đang thẩm định"
+    SUPPLEMENT_REQUESTED = "supplement_requested", "Yêu cầu bổ sung hồ sơ (tạm dừng tính thời hạn)"
+    AT_DIVISION_HEAD = "at_division_head", "Trình lãnh đạo phòng"
+    AT_LEADER = "at_leader", "Trình lãnh đạo Sở"
+    APPROVED = "approved", "Đã phê duyệt, chờ phát hành"
+    RESULT_ISSUED = "result_issued", "Đã có kết quả, chờ trả"
+    RETURNED = "returned", "Đã trả kết quả"
+    CLOSED = "closed", "Đã kết thúc"
+    REFUSED = "refused", "Từ chối giải quyết"
+    WITHDRAWN = "withdrawn", "Đã rút hồ sơ"
+    STOPPED = "stopped", "Dừng xử lý"
+
+
+# No action leaves these.
+FINAL_STATES = frozenset({Status.REFUSED_AT_INTAKE, Status.CLOSED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})
+# The deadline clock runs in these (it is paused in SUPPLEMENT_REQUESTED and has not started before RECEIVED).
+CLOCK_RUNNING_STATES = frozenset(
+    {
+        Status.RECEIVED,
+        Status.TRANSFERRED,
+        Status.ASSIGNED,
+        Status.AT_DIVISION_HEAD,
+        Status.AT_LEADER,
+        Status.APPROVED,
+    }
+)
+# Received and not yet decided: what "in progress" reports and the reminders count.
+IN_PROGRESS_STATES = CLOCK_RUNNING_STATES | {Status.SUPPLEMENT_REQUESTED}
+
+# Status codes of the national public service portal (TrangThaiHoSo) per state. From the domain brief, not from a
+# published specification: configuration, adjust when the sync contract is known. DRAFT is never sent.
+NATIONAL_STATUS_CODES: dict[str, int] = {
+    Status.SUBMITTED: 1,  # mới đăng ký
+    Status.COMPLETION_REQUESTED: 5,  # yêu cầu bổ sung
+    Status.REFUSED_AT_INTAKE: 3,  # không được tiếp nhận
+    Status.AWAITING_FEE: 6,  # yêu cầu thực hiện nghĩa vụ tài chính
+    Status.RECEIVED: 2,  # đã tiếp nhận
+    Status.TRANSFERRED: 4,  # đang xử lý
+    Status.ASSIGNED: 4,
+    Status.SUPPLEMENT_REQUESTED: 5,
+    Status.AT_DIVISION_HEAD: 4,
+    Status.AT_LEADER: 4,
+    Status.APPROVED: 4,
+    Status.RESULT_ISSUED: 9,  # đã xử lý xong
+    Status.RETURNED: 10,  # đã trả kết quả
+    Status.CLOSED: 10,
+    Status.REFUSED: 9,  # processed: the result is the refusal letter with reasons
+    Status.WITHDRAWN: 7,  # công dân yêu cầu rút hồ sơ
+    Status.STOPPED: 8,  # dừng xử lý
+}
 
 
 class Action(models.TextChoices):
@@ -13,6 +68,46 @@ class Action(models.TextChoices):
 
     CREATE = "create", "Tạo hồ sơ nháp"
     SUBMIT = "submit", "Nộp hồ sơ trực tuyến"
+    RECEIVE = "receive", "Tiếp nhận hồ sơ"
+    REQUEST_COMPLETION = "request_completion", "Yêu cầu bổ sung, hoàn thiện hồ sơ"
+    REFUSE_INTAKE = "refuse_intake", "Từ chối tiếp nhận hồ sơ"
+    RESUBMIT = "resubmit", "Nộp lại hồ sơ đã bổ sung, hoàn thiện"
+    RECORD_FEE_PAID = "record_fee_paid", "Ghi nhận đã nộp phí, lệ phí"
+    TRANSFER = "transfer", "Chuyển phòng chuyên môn xử lý"
+    ASSIGN = "assign", "Phân công chuyên viên thẩm định"
+    REQUEST_SUPPLEMENT = "request_supplement", "Yêu cầu bổ sung hồ sơ"
+    SUPPLY = "supply", "Đã bổ sung hồ sơ"
+    SUBMIT_TO_HEAD = "submit_to_head", "Trình lãnh đạo phòng"
+    HEAD_RETURN = "head_return", "Lãnh đạo phòng trả lại chuyên viên"
+    HEAD_APPROVE = "head_approve", "Lãnh đạo phòng duyệt, trình lãnh đạo Sở"
+    LEADER_RETURN = "leader_return", "Lãnh đạo Sở trả lại"
+    LEADER_APPROVE = "leader_approve", "Lãnh đạo Sở phê duyệt"
+    REFUSE = "refuse", "Từ chối giải quyết"
+    ISSUE_RESULT = "issue_result", "Phát hành kết quả"
+    RETURN_RESULT = "return_result", "Trả kết quả"
+    CLOSE = "close", "Kết thúc hồ sơ"
+    WITHDRAW = "withdraw", "Rút hồ sơ"
+    STOP_PROCESSING = "stop_processing", "Dừng xử lý hồ sơ"
+    APOLOGIZE = "apologize", "Xin lỗi và hẹn lại ngày trả kết quả"
+    CONSULT = "consult", "Lấy ý kiến cơ quan liên quan"
+    CONSULT_REPLY = "consult_reply", "Ghi nhận ý kiến cơ quan liên quan"
+    COMMENT = "comment", "Ghi chú nội bộ"
+
+
+class Channel(models.TextChoices):
+    """How the dossier reached the department."""
+
+    ONLINE = "online", "Trực tuyến"
+    DESK = "desk", "Trực tiếp tại Bộ phận Một cửa"
+    POST = "post", "Qua dịch vụ bưu chính công ích"
+
+
+class HandOffOutcome(models.TextChoices):
+    """Column "kết quả" of the control slip (form 05): when the receiving unit finished, against its step deadline."""
+
+    BEFORE = "before", "Trước hạn"
+    ON = "on", "Đúng hạn"
+    AFTER = "after", "Trễ hạn"
 
 
 class ReceiveMethod(models.TextChoices):
@@ -69,3 +164,63 @@ class Messages:
         "Hồ sơ nộp trực tuyến, đang chờ cán bộ tiếp nhận kiểm tra. "
         "Ngày hẹn trả là dự kiến và sẽ được tính lại khi hồ sơ được tiếp nhận."
     )
+
+
+# --- staff workflow --------------------------------------------------------------------------------------------------
+# Result numbers: "<serial>/<yyyy>/<suffix>", serial per calendar year (settings.DOSSIER_RESULT_NUMBER_SUFFIX).
+RESULT_NUMBER_SUFFIX = "KQ-SKHCN"
+# How far back a date entered by staff (postmark, fee payment) may go, in calendar days.
+MAX_BACKDATE_DAYS = 60
+# An apology's new date may be at most this many calendar days after the current due date.
+APOLOGY_MAX_EXTENSION_DAYS = 90
+# Daily reminders to staff (settings.DOSSIER_REMINDER_HOUR / DEADLINE_DUE_SOON_WORKING_DAYS override).
+REMINDER_HOUR = 7
+DUE_SOON_WORKING_DAYS = 1
+COMMENT_MAX_LENGTH = 4000
+MAX_FILES_PER_ACTION = 10
+
+
+class WorkflowMessages:
+    """Refusals of ``workflow.perform`` (``WorkflowError.message``) and the applicant's pages."""
+
+    NOT_FOUND = "Không tìm thấy hồ sơ."
+    STALE = (
+        "Hồ sơ vừa được người khác xử lý (thao tác của bạn chưa được thực hiện). "
+        "Vui lòng tải lại trang để xem tình trạng mới nhất của hồ sơ."
+    )
+    NOT_ALLOWED_STATE = "Không thể “{action}” khi hồ sơ đang ở trạng thái “{status}”."
+    NOT_ALLOWED_ROLE = "Bạn không có quyền “{action}” đối với hồ sơ này."
+    UNKNOWN_ACTION = "Thao tác không hợp lệ."
+    COMMENT_REQUIRED = "Vui lòng nhập nội dung (lý do, yêu cầu hoặc ý kiến)."
+    COMMENT_TOO_LONG = "Nội dung quá dài (tối đa {limit} ký tự)."
+    FILE_REQUIRED = "Vui lòng đính kèm tệp."
+    RESULT_FILE_REQUIRED = "Vui lòng tải lên tệp kết quả đã ký số."
+    TOO_MANY_FILES = "Chỉ được đính kèm tối đa {limit} tệp."
+    FILES_NOT_ALLOWED = "Thao tác này không kèm tệp."
+    DIVISION_REQUIRED = "Vui lòng chọn phòng chuyên môn xử lý."
+    DIVISION_INVALID = "Phòng chuyên môn đã chọn không hợp lệ hoặc đã ngừng hoạt động."
+    ASSIGNEE_REQUIRED = "Vui lòng chọn chuyên viên thẩm định."
+    ASSIGNEE_INVALID = "Người được chọn không phải chuyên viên đang làm việc của phòng xử lý hồ sơ."
+    METHOD_REQUIRED = "Vui lòng chọn hình thức trả kết quả."
+    METHOD_INVALID = "Hình thức trả kết quả không hợp lệ."
+    DATE_REQUIRED = "Vui lòng nhập ngày."
+    DATE_INVALID = "Ngày không hợp lệ."
+    DATE_IN_FUTURE = "Ngày không được sau ngày hôm nay."
+    DATE_TOO_OLD = "Ngày đã nhập quá xa so với hôm nay (tối đa {days} ngày trước)."
+    DATE_BEFORE_RECEIPT = "Ngày nộp phí không được trước ngày tiếp nhận hồ sơ ({date})."
+    POSTMARK_NOT_POSTAL = "Chỉ hồ sơ nhận qua bưu chính mới có ngày bưu điện."
+    POSTMARK_AFTER_RECEIPT = "Ngày gửi qua bưu chính không được sau ngày tiếp nhận."
+    APOLOGY_USED = "Hồ sơ đã có một lần xin lỗi và hẹn lại; không được hẹn lại lần thứ hai."
+    APOLOGY_TOO_LATE = "Chỉ được gửi văn bản xin lỗi và hẹn lại trước ngày hẹn trả ({date}); hồ sơ đã đến hoặc quá hạn."
+    APOLOGY_DATE_NOT_AFTER = "Ngày hẹn mới phải sau ngày hẹn trả hiện tại ({date})."
+    APOLOGY_DATE_TOO_FAR = "Ngày hẹn mới không được quá {days} ngày sau ngày hẹn trả hiện tại."
+    APOLOGY_DATE_DAY_OFF = "Ngày hẹn mới rơi vào ngày nghỉ; vui lòng chọn một ngày làm việc."
+    NO_DUE_DATE = "Hồ sơ chưa có ngày hẹn trả."
+    STORAGE_FAILED = "Không lưu được tệp do sự cố hệ thống. Vui lòng thử lại sau ít phút."
+
+    # Applicant pages.
+    SUPPLY_DONE = "Đã gửi hồ sơ bổ sung. Cán bộ sẽ tiếp tục xử lý hồ sơ."
+    RESUBMIT_DONE = "Đã nộp lại hồ sơ. Hồ sơ đang chờ cán bộ tiếp nhận kiểm tra."
+    WITHDRAW_DONE = "Đã rút hồ sơ {code}."
+    WITHDRAW_REASON_REQUIRED = "Vui lòng nhập lý do rút hồ sơ."
+    NO_RESULT = "Kết quả của hồ sơ chưa được trả trực tuyến."

@@ -4,7 +4,7 @@ from django.db.models.functions import Upper
 
 from skhcn.accounts.constants import ApplicantKind
 
-from .constants import Action, ReceiveMethod, Status
+from .constants import Action, Channel, HandOffOutcome, ReceiveMethod, Status
 
 
 class Dossier(models.Model):
@@ -17,8 +17,10 @@ class Dossier(models.Model):
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossiers", verbose_name="tài khoản nộp"
     )
-    # Wide enough for the staff states that come next.
     status = models.CharField("trạng thái", max_length=30, choices=Status.choices, default=Status.DRAFT)
+    channel = models.CharField("hình thức nộp", max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    # Postal dossiers: the date stamped by the post office (entered by the one-stop officer at receipt).
+    postmark_date = models.DateField("ngày gửi qua bưu chính", null=True, blank=True)
 
     # What the applicant's profile said at submission: later profile edits must not change a filed dossier.
     applicant_kind = models.CharField("loại người nộp", max_length=10, choices=ApplicantKind.choices, blank=True)
@@ -37,6 +39,56 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField("nộp lúc", null=True, blank=True)
     expected_return_at = models.DateTimeField("hẹn trả (dự kiến)", null=True, blank=True)
 
+    # --- staff workflow (set only through workflow.perform) ---
+    received_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="cán bộ tiếp nhận",
+    )
+    # Forms in force when received (formsets.FORM_SETS key); kept for the life of the dossier.
+    form_set = models.CharField("bộ biểu mẫu", max_length=20, blank=True)
+    fee_paid_at = models.DateTimeField("nộp phí lúc", null=True, blank=True)
+    # When the deadline clock started: received_at, or fee_paid_at for procedures whose clock waits for the fee.
+    clock_started_at = models.DateTimeField("bắt đầu tính thời hạn", null=True, blank=True)
+    due_at = models.DateTimeField("hạn trả kết quả", null=True, blank=True)
+    original_due_at = models.DateTimeField("hạn trả ban đầu", null=True, blank=True)
+    apology_used = models.BooleanField("đã xin lỗi, hẹn lại", default=False)
+    # Days the apology added to the procedure's time; pauses after the apology still extend the new date.
+    apology_extra_days = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The state a supplement request paused from; the applicant's supply resumes it.
+    paused_from = models.CharField(max_length=30, choices=Status.choices, blank=True, editable=False)
+    division = models.ForeignKey(
+        "accounts.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name="phòng xử lý",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+        verbose_name="chuyên viên thụ lý",
+    )
+    # Result (or refusal) decided: compared with due_at for "before / on / after the deadline".
+    finished_at = models.DateTimeField("có kết quả lúc", null=True, blank=True)
+    result_number = models.CharField("số kết quả", max_length=60, unique=True, null=True, blank=True)
+    result_stored_name = models.CharField("tệp kết quả (lưu trữ)", max_length=255, blank=True)
+    result_original_name = models.CharField("tên tệp kết quả", max_length=255, blank=True)
+    result_content_type = models.CharField(max_length=100, blank=True)
+    result_size = models.PositiveBigIntegerField(null=True, blank=True)
+    result_sha256 = models.CharField(max_length=64, blank=True)
+    result_issued_at = models.DateTimeField("phát hành kết quả lúc", null=True, blank=True)
+    returned_at = models.DateTimeField("trả kết quả lúc", null=True, blank=True)
+    return_method = models.CharField("hình thức trả kết quả", max_length=10, choices=ReceiveMethod.choices, blank=True)
+
     # Normalised copies for the public tracking lookup (see services.normalise_phone / normalise_id).
     lookup_phone = models.CharField(max_length=20, blank=True, editable=False)
     lookup_id_number = models.CharField(max_length=20, blank=True, editable=False)
@@ -52,6 +104,10 @@ class Dossier(models.Model):
             models.Index(fields=["applicant", "procedure", "status"], name="dossier_applicant_draft"),
             # Tracking matches the code case-insensitively.
             models.Index(Upper("code"), name="dossier_code_upper"),
+            # Work queues: by state, by division, by specialist, soonest deadline first.
+            models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            models.Index(fields=["division", "status", "due_at"], name="dossier_division_due"),
+            models.Index(fields=["assignee", "status", "due_at"], name="dossier_assignee_due"),
         ]
 
     def __str__(self):
@@ -60,6 +116,10 @@ class Dossier(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
+
+    @property
+    def has_result_file(self) -> bool:
+        return bool(self.result_stored_name)
 
 
 class DossierFile(models.Model):
@@ -113,8 +173,10 @@ class DossierEvent(models.Model):
     from_status = models.CharField("từ trạng thái", max_length=30, choices=Status.choices, blank=True)
     to_status = models.CharField("sang trạng thái", max_length=30, choices=Status.choices)
     action = models.CharField("thao tác", max_length=30, choices=Action.choices)
-    # Internal: never shown on the public tracking page.
+    # Never on the public tracking page; the applicant sees it only for transitions.APPLICANT_COMMENT_ACTIONS.
     comment = models.TextField("ghi chú nội bộ", blank=True)
+    # Facts of the action: division, assignee, dates, result number, return method ... (for history and forms).
+    details = models.JSONField("chi tiết", default=dict, blank=True)
 
     objects = EventQuerySet.as_manager()
 
@@ -146,3 +208,125 @@ class DailySerial(models.Model):
 
     def __str__(self):
         return f"{self.agency_code} {self.day:%d/%m/%Y}: {self.last_value}"
+
+
+class DossierEventFile(models.Model):
+    """A file attached to one event: the applicant's supplement, the officer's scanned form, a consultation letter."""
+
+    event = models.ForeignKey(DossierEvent, on_delete=models.CASCADE, related_name="files", verbose_name="thao tác")
+    stored_name = models.CharField("tên lưu trữ", max_length=255, unique=True)
+    original_name = models.CharField("tên tệp", max_length=255)
+    content_type = models.CharField("kiểu tệp", max_length=100)
+    size = models.PositiveBigIntegerField("dung lượng (byte)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = "tệp đính kèm thao tác"
+        verbose_name_plural = "tệp đính kèm thao tác"
+
+    def __str__(self):
+        return self.original_name
+
+
+class ClockPause(models.Model):
+    """A stop of the deadline clock (supplement requested during processing); ``ended_at`` is null while open."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses", verbose_name="hồ sơ")
+    started_at = models.DateTimeField("tạm dừng từ")
+    ended_at = models.DateTimeField("tiếp tục lúc", null=True, blank=True)
+    reason = models.TextField("lý do", blank=True)
+    event = models.ForeignKey(
+        DossierEvent, on_delete=models.PROTECT, related_name="+", verbose_name="thao tác tạm dừng"
+    )
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        verbose_name = "tạm dừng tính thời hạn"
+        verbose_name_plural = "tạm dừng tính thời hạn"
+        constraints = [
+            # At most one open pause per dossier.
+            models.UniqueConstraint(
+                fields=["dossier"], condition=models.Q(ended_at__isnull=True), name="clockpause_one_open"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dossier}: {self.started_at:%d/%m/%Y}" if self.started_at else str(self.dossier)
+
+
+class HandOff(models.Model):
+    """One row of the control slip (form 05, phiếu kiểm soát quá trình giải quyết hồ sơ): the dossier given by one
+    unit to another, and whether the receiving unit finished its step before, on or after the step's deadline."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handoffs", verbose_name="hồ sơ")
+    # Index into Procedure.step_budgets (0 = intake/handling, 1 = appraisal, 2 = approval/signing ...).
+    step = models.PositiveSmallIntegerField("bước", default=0)
+    from_unit = models.CharField("bên giao", max_length=255)
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người giao",
+    )
+    to_unit = models.CharField("bên nhận", max_length=255)
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người nhận",
+    )
+    given_at = models.DateTimeField("giao lúc")
+    # Electronic hand-offs are received when given; kept apart for paper hand-offs.
+    received_at = models.DateTimeField("nhận lúc", null=True, blank=True)
+    due_at = models.DateTimeField("hạn của bước", null=True, blank=True)
+    finished_at = models.DateTimeField("hoàn thành lúc", null=True, blank=True)
+    outcome = models.CharField("kết quả", max_length=10, choices=HandOffOutcome.choices, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    event = models.ForeignKey(
+        DossierEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="thao tác"
+    )
+
+    class Meta:
+        ordering = ["given_at", "id"]
+        verbose_name = "phiếu kiểm soát (dòng giao nhận)"
+        verbose_name_plural = "phiếu kiểm soát (dòng giao nhận)"
+
+    def __str__(self):
+        return f"{self.dossier}: {self.from_unit} → {self.to_unit}"
+
+
+class ResultSerial(models.Model):
+    """The last result number given out per calendar year (Vietnam time)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "số kết quả trong năm"
+        verbose_name_plural = "số kết quả trong năm"
+
+    def __str__(self):
+        return f"{self.year}: {self.last_value}"
+
+
+class DailyJobRun(models.Model):
+    """One row per scheduled job and (Vietnam-time) day: the unique constraint makes a daily job run once, however
+    many scheduler processes race for it."""
+
+    job = models.CharField(max_length=60)
+    day = models.DateField()
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lượt chạy tác vụ hằng ngày"
+        verbose_name_plural = "lượt chạy tác vụ hằng ngày"
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="dailyjobrun_job_day")]
+
+    def __str__(self):
+        return f"{self.job} {self.day:%d/%m/%Y}"

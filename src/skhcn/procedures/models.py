@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -6,6 +7,24 @@ from skhcn.core.text import fold
 from skhcn.deadlines.constants import TimeUnit
 
 from .constants import DataStatus, DocumentForm, OnlineLevel
+
+
+def parse_step_budgets(value: str) -> tuple[int, ...]:
+    """ "2,10,3" -> (2, 10, 3); blank -> (); ``ValidationError`` for anything else."""
+    value = (value or "").strip()
+    if not value:
+        return ()
+    try:
+        budgets = tuple(int(part) for part in value.replace(";", ",").split(","))
+    except ValueError:
+        raise ValidationError("Nhập các số nguyên cách nhau bởi dấu phẩy, ví dụ 2,10,3.") from None
+    if any(b < 0 for b in budgets):
+        raise ValidationError("Thời hạn từng bước không được âm.")
+    return budgets
+
+
+def validate_step_budgets(value: str) -> None:
+    parse_step_budgets(value)
 
 
 class ProcedureField(models.Model):
@@ -48,6 +67,25 @@ class Procedure(ClusterableModel):
         default=False,
         help_text="Thời hạn chỉ bắt đầu khi người nộp đã nộp phí, lệ phí.",
     )
+    # Default handling division (transfer preselects it); nullable: the catalogue exists before divisions do.
+    division = models.ForeignKey(
+        "accounts.Division",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="procedures",
+        verbose_name="phòng chuyên môn xử lý",
+    )
+    step_budgets = models.CharField(
+        "thời hạn từng bước",
+        max_length=50,
+        blank=True,
+        validators=[validate_step_budgets],
+        help_text=(
+            "Quy trình nội bộ, ví dụ “2,10,3” = tiếp nhận, chuyển xử lý; thẩm định; phê duyệt, ký. "
+            "Tổng phải bằng thời hạn giải quyết. Để trống: một bước."
+        ),
+    )
     fee_description = models.TextField("phí, lệ phí", blank=True)
     fee_amount = models.PositiveBigIntegerField("số tiền phí (đồng)", default=0)
     applicants = models.TextField("đối tượng thực hiện", blank=True)
@@ -76,6 +114,30 @@ class Procedure(ClusterableModel):
 
     def __str__(self):
         return f"{self.code} – {self.name}"
+
+    def clean(self):
+        super().clean()
+        budgets = parse_step_budgets(self.step_budgets) if self.step_budgets.strip() else None
+        if budgets is not None and self.processing_time is not None and sum(budgets) != self.processing_time:
+            raise ValidationError(
+                {
+                    "step_budgets": (
+                        f"Tổng thời hạn các bước ({sum(budgets)}) phải bằng thời hạn giải quyết "
+                        f"({self.processing_time})."
+                    )
+                }
+            )
+
+    @property
+    def budgets(self) -> tuple[int, ...]:
+        """Per-step budgets; one step with the whole time when blank or inconsistent (never blocks processing)."""
+        try:
+            budgets = parse_step_budgets(self.step_budgets)
+        except ValidationError:
+            budgets = ()
+        if not budgets or sum(budgets) != self.processing_time:
+            return (self.processing_time,)
+        return budgets
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()

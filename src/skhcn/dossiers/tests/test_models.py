@@ -85,9 +85,10 @@ STATES = [value for value, _ in Status.choices]
 
 
 @pytest.mark.parametrize(("current", "target"), list(itertools.product(STATES, STATES)))
-def test_transition_table_pairs(current, target):
-    allowed = {(Status.DRAFT, Status.SUBMITTED)}
-    assert transitions.is_allowed(current, target) == ((current, target) in allowed)
+def test_transition_table_pairs_around_drafts(current, target):
+    # A draft only becomes submitted, and nothing leads back to a draft (the staff rows: test_workflow_table).
+    if current == Status.DRAFT or target == Status.DRAFT:
+        assert transitions.is_allowed(current, target) == ((current, target) == (Status.DRAFT, Status.SUBMITTED))
 
 
 @pytest.mark.parametrize("current", STATES)
