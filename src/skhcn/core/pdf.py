@@ -46,7 +46,12 @@ class AdministrativePDF(FPDF):
             self.set_font(FAMILY, "B" if index == len(agency_lines) - 1 else "", 12)
             self.set_x(self.l_margin)
             self.multi_cell(left_width, 5.5, line.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        left_bottom = self.get_y()
+        # The customary short rule under the agency's name: about 40 % of its last line, centred under it.
+        if agency_lines:
+            half = min(self.get_string_width(agency_lines[-1].upper()), left_width) * 0.2
+            center = self.l_margin + left_width / 2
+            self.line(center - half, self.get_y() + 0.5, center + half, self.get_y() + 0.5)
+        left_bottom = self.get_y() + 0.5
         self.set_xy(self.l_margin + left_width, top)
         self.set_font(FAMILY, "B", 12)
         self.multi_cell(right_width, 5.5, NATION, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
@@ -88,12 +93,25 @@ class AdministrativePDF(FPDF):
         self.multi_cell(0, LINE_HEIGHT, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, size=BODY_SIZE)
 
-    def grid(self, headers: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
-        """A bordered table with a bold header row; ``widths`` are relative column widths."""
+    def grid(
+        self,
+        headers: list[str],
+        rows: list[list[str]],
+        widths: tuple[int, ...],
+        aligns: tuple[str, ...] | None = None,
+    ) -> None:
+        """A bordered table with a bold header row, as wide as the text block and flush with its left margin.
+
+        ``widths`` are relative column widths; ``aligns`` the text alignment of each column (default: the first
+        column centred, the others left-aligned).
+        """
         self.set_font(FAMILY, size=12)
+        self.set_x(self.l_margin)
         with self.table(
+            align="LEFT",  # fpdf2's default centres the table on the page, off the text block with unequal margins
+            width=self.epw,
             col_widths=widths,
-            text_align=["CENTER"] + ["LEFT"] * (len(widths) - 1),
+            text_align=list(aligns or ["CENTER"] + ["LEFT"] * (len(widths) - 1)),
             line_height=6,
             headings_style=None,
             first_row_as_headings=False,

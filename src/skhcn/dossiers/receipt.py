@@ -95,7 +95,12 @@ def render_receipt(dossier: Dossier) -> bytes:
     pdf.labelled("Nội dung yêu cầu giải quyết", f"{procedure.name} (mã thủ tục {procedure.code})")
     pdf.paragraph("Thành phần hồ sơ:", style="B", align="L")
     rows = [[str(i), name, form, str(count)] for i, (name, form, count) in enumerate(document_rows(dossier), 1)]
-    pdf.grid(["STT", "Tên giấy tờ", "Hình thức", "Số tệp"], rows, (9, 95, 38, 14))
+    pdf.grid(
+        ["STT", "Tên giấy tờ", "Hình thức", "Số tệp"],
+        rows,
+        (12, 92, 38, 14),  # "STT" and "Số tệp" fit their columns on one line
+        aligns=("CENTER", "LEFT", "LEFT", "CENTER"),
+    )
     pdf.labelled("Số lượng hồ sơ", "01 bộ (bản điện tử)")
     pdf.labelled("Hình thức nộp", "Trực tuyến")
     pdf.labelled("Thời gian nộp", local_datetime(dossier.submitted_at))
