@@ -331,9 +331,7 @@ if os.environ.get("AWS_PRIVATE_BUCKET_NAME"):
     }
 UPLOAD_MAX_FILE_BYTES = int(os.environ.get("UPLOAD_MAX_FILE_BYTES", 20 * 1024 * 1024))
 UPLOAD_MAX_DOSSIER_BYTES = int(os.environ.get("UPLOAD_MAX_DOSSIER_BYTES", 100 * 1024 * 1024))
-UPLOAD_ALLOWED_TYPES = [
-    t for t in os.environ.get("UPLOAD_ALLOWED_TYPES", "pdf,jpeg,png,docx,xlsx,odt").split(",") if t
-]
+UPLOAD_ALLOWED_TYPES = [t for t in os.environ.get("UPLOAD_ALLOWED_TYPES", "pdf,jpeg,png,docx,xlsx,odt").split(",") if t]
 # ClamAV: scan every upload through clamd when one of these is set; a failing scanner refuses the file.
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
