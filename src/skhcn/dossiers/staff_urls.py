@@ -1,0 +1,21 @@
+"""Staff screens of the one-stop process inside the Wagtail admin (``/admin/ho-so/``), namespace "dossiers_staff".
+
+Registered through ``register_admin_urls`` in ``wagtail_hooks``; the PDF forms (01–05) and register (06) views of
+``forms_pdf`` / ``register`` add their own patterns here.
+"""
+
+from django.urls import path
+
+from . import staff_views
+
+app_name = "dossiers_staff"
+
+urlpatterns = [
+    path("", staff_views.queue, {"queue": "can-xu-ly"}, name="index"),
+    path("hang-doi/<slug:queue>/", staff_views.queue, name="queue"),
+    path("phan-cong/", staff_views.bulk_assign, name="bulk_assign"),
+    path("<int:pk>/", staff_views.detail, name="detail"),
+    path("<int:pk>/tep/<int:file_id>/", staff_views.dossier_file, name="file"),
+    path("<int:pk>/tep-thao-tac/<int:file_id>/", staff_views.event_file, name="event_file"),
+    path("<int:pk>/thao-tac/<slug:action>/", staff_views.action, name="action"),
+]
