@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from . import identity, services
 from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, ProfileForm, RegisterForm, ResetForm
 
+AFTER_VERIFY_SESSION_KEY = "accounts_after_verify"
+
 
 class Messages:
     VERIFICATION_SENT = (
@@ -48,7 +50,10 @@ def register(request):
         user, _profile = services.register_applicant(form.cleaned_data, _absolute(request))
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, Messages.VERIFICATION_SENT.format(email=user.email))
-        return redirect(services.safe_next(request) or "accounts:profile")
+        if next_url := services.safe_next(request):
+            # Offered again once the e-mail is verified: registering usually interrupts a submission.
+            request.session[AFTER_VERIFY_SESSION_KEY] = next_url
+        return redirect(next_url or "accounts:profile")
     context = {"form": form, "next": services.safe_next(request)}
     return _noindex(render(request, "accounts/register.html", context, status=400 if form.errors else 200))
 
@@ -57,7 +62,9 @@ def register(request):
 def verify(request, token):
     result = services.verify_email(token)
     if result.ok:
-        return _noindex(render(request, "accounts/verify_done.html", {"verified_user": result.user}))
+        continue_url = request.session.get(AFTER_VERIFY_SESSION_KEY, "") if request.user == result.user else ""
+        context = {"verified_user": result.user, "continue_url": continue_url}
+        return _noindex(render(request, "accounts/verify_done.html", context))
     context = {"expired": result.expired, "profile": services.get_profile(request.user)}
     return _noindex(render(request, "accounts/verify_failed.html", context, status=400))
 

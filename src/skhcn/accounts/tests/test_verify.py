@@ -118,3 +118,26 @@ def test_resend_needs_post_login_and_an_unverified_address(client, mailoutbox):
     response = client.post(url, follow=True)
     assert "đã được xác thực" in response.content.decode()
     assert mailoutbox == []
+
+
+def test_verification_offers_to_continue_the_interrupted_submission(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from .test_register import URL, _data
+
+    target = "/dich-vu-cong/nop/1.014445.H38/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {**_data(), "next": target})
+    html = client.get(_link(mailoutbox[0])).content.decode()
+    assert f'href="{target}">Tiếp tục nộp hồ sơ' in html
+    # Another browser (not the one that registered) gets no such link; neither does an unsafe next.
+    client.logout()
+    assert "Tiếp tục nộp hồ sơ" not in client.get(_link(mailoutbox[0])).content.decode()
+
+
+def test_unsafe_next_is_not_offered_after_verification(client, mailoutbox, django_capture_on_commit_callbacks):
+    from .test_register import URL, _data
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {**_data(), "next": "https://evil.example/"})
+    assert "Tiếp tục nộp hồ sơ" not in client.get(_link(mailoutbox[0])).content.decode()
