@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-browser lint bench install clean
+.PHONY: run test test-browser lint bench bench-dossiers install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Online submission under load, then the tracking lookup when PostgreSQL answers on 127.0.0.1:5432 (bench/README.md).
+bench-dossiers: $(STAMP)
+	$(BIN)/python bench/bench_submissions.py
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		$(BIN)/python bench/bench_tracking.py; \
+	else echo "PostgreSQL is not reachable on 127.0.0.1:5432: bench/bench_tracking.py skipped"; fi
 
 clean:
 	rm -rf $(VENV) var bench/out
