@@ -52,12 +52,26 @@ def find_dossier(code: str, phone: str = "", id_number: str = "") -> Dossier | N
     return dossier
 
 
-def public_timeline(dossier: Dossier) -> list[dict]:
-    """History for the applicant-facing page: when and what, never who (staff) or internal comments."""
-    return [
-        {"at": event.at, "action": event.get_action_display(), "status": event.get_to_status_display()}
-        for event in dossier.events.all()
-    ]
+def public_timeline(dossier: Dossier, *, for_applicant: bool = False) -> list[dict]:
+    """History for applicant-facing pages: when and what, never who (staff) nor internal steps and notes.
+
+    Only ``transitions.PUBLIC_ACTIONS`` are listed. ``for_applicant`` (the logged-in owner's page) adds what the
+    officer addressed to the applicant (requests, reasons) and the files of public steps; the public tracking page
+    shows neither.
+    """
+    from .transitions import APPLICANT_COMMENT_ACTIONS, PUBLIC_ACTIONS
+
+    events = dossier.events.filter(action__in=PUBLIC_ACTIONS)
+    if for_applicant:
+        events = events.prefetch_related("files")
+    steps = []
+    for event in events:
+        step = {"at": event.at, "action": event.get_action_display(), "status": event.get_to_status_display()}
+        if for_applicant:
+            step["comment"] = event.comment if event.action in APPLICANT_COMMENT_ACTIONS else ""
+            step["files"] = list(event.files.all())
+        steps.append(step)
+    return steps
 
 
 def _limits() -> tuple[int, int]:

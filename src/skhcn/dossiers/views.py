@@ -23,11 +23,13 @@ from skhcn.core.uploads import (
 )
 from skhcn.procedures.models import Procedure
 
-from . import services, tracking
-from .constants import MINE_PAGE_SIZE, Messages, ReceiveMethod, Status
-from .forms import DetailsForm, TrackForm
-from .models import Dossier
+from . import services, tracking, workflow
+from .constants import MINE_PAGE_SIZE, Action, Messages, ReceiveMethod, Status
+from .constants import WorkflowMessages as WM
+from .forms import DetailsForm, TrackForm, clean_text
+from .models import Dossier, DossierEventFile
 from .receipt import receipt_filename, render_receipt
+from .transitions import PUBLIC_ACTIONS, WITHDRAWABLE
 
 
 def _private(response):
@@ -136,7 +138,55 @@ def _render_edit(request, dossier, form=None, status=200, upload_errors=None):
 
 def _detail_context(dossier) -> dict:
     sections, others = _documents(dossier)
-    return {"dossier": dossier, "procedure": dossier.procedure, "sections": sections, "others": others}
+    context = {"dossier": dossier, "procedure": dossier.procedure, "sections": sections, "others": others}
+    if not dossier.is_draft:
+        context.update(_workflow_context(dossier))
+    return context
+
+
+# States in which the applicant answers a request with files (form 02) and which action that is.
+SUPPLY_ACTIONS = {Status.COMPLETION_REQUESTED: Action.RESUBMIT, Status.SUPPLEMENT_REQUESTED: Action.SUPPLY}
+REQUEST_ACTIONS = (Action.REQUEST_COMPLETION, Action.REQUEST_SUPPLEMENT)
+
+
+def _result_available(dossier) -> bool:
+    return (
+        dossier.status in (Status.RETURNED, Status.CLOSED)
+        and dossier.return_method == ReceiveMethod.ONLINE
+        and dossier.has_result_file
+    )
+
+
+def _workflow_context(dossier) -> dict:
+    """The staff side as the applicant sees it: the open request, what they may do, the public history."""
+    request_event = None
+    if dossier.status in SUPPLY_ACTIONS:
+        request_event = (
+            dossier.events.filter(action__in=REQUEST_ACTIONS).prefetch_related("files").order_by("-at", "-id").first()
+        )
+    types = allowed_types(dossier.procedure.allowed_file_types)
+    return {
+        "request_event": request_event,
+        "can_supply": dossier.status in SUPPLY_ACTIONS,
+        "can_withdraw": dossier.status in WITHDRAWABLE,
+        "result_available": _result_available(dossier),
+        "timeline": tracking.public_timeline(dossier, for_applicant=True),
+        "accept": accept_attribute(types),
+        "allowed_label": describe_allowed(types),
+        "max_file": format_size(settings.UPLOAD_MAX_FILE_BYTES),
+    }
+
+
+def _render_detail(request, dossier, status=200, error=""):
+    context = {**_detail_context(dossier), "workflow_error": error}
+    return _private(render(request, "dossiers/detail.html", context, status=status))
+
+
+def _posted_version(request) -> int:
+    try:
+        return int(request.POST.get("phien_ban", ""))
+    except ValueError:
+        return -1
 
 
 @require_http_methods(["GET", "POST"])
@@ -249,6 +299,94 @@ def _render_review(request, dossier, problems, status=200):
         "is_post": dossier.receive_method == ReceiveMethod.POST,
     }
     return _private(render(request, "dossiers/review.html", context, status=status))
+
+
+# --- answering the staff: supplement, withdrawal, result ---------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@applicant_view("dossiers:edit")
+def supplement(request, pk: int):
+    """The applicant's answer to a request to complete (before intake) or supplement (during processing): files and
+    a note, then "Đã bổ sung hồ sơ" -> resubmit / supply."""
+    if request.method != "POST":
+        return redirect("dossiers:edit", pk=pk)
+    dossier = _own_dossier(request, pk)
+    action = SUPPLY_ACTIONS.get(dossier.status)
+    if action is None:
+        status = dossier.get_status_display()
+        messages.error(request, WM.NOT_ALLOWED_STATE.format(action="bổ sung hồ sơ", status=status))
+        return redirect(_edit_url(dossier))
+    if getattr(request, "upload_too_large", False):
+        error = Messages.TOO_LARGE.format(limit=format_size(settings.UPLOAD_MAX_FILE_BYTES))
+        return _render_detail(request, dossier, status=400, error=error)
+    try:
+        workflow.perform(
+            dossier.pk,
+            action,
+            request.user,
+            expected_version=_posted_version(request),
+            comment=clean_text(request.POST.get("noi_dung", ""), keep_newlines=True),
+            files=request.FILES.getlist("tep"),
+        )
+    except workflow.WorkflowError as exc:
+        dossier.refresh_from_db()
+        return _render_detail(request, dossier, status=400, error=exc.message)
+    messages.success(request, WM.RESUBMIT_DONE if action == Action.RESUBMIT else WM.SUPPLY_DONE)
+    return redirect(_edit_url(dossier))
+
+
+@require_http_methods(["GET", "POST"])
+@applicant_view("dossiers:edit")
+def withdraw(request, pk: int):
+    if request.method != "POST":
+        return redirect("dossiers:edit", pk=pk)
+    dossier = _own_dossier(request, pk)
+    reason = clean_text(request.POST.get("ly_do", ""), keep_newlines=True)
+    try:
+        if not reason and dossier.status in WITHDRAWABLE:
+            raise workflow.WorkflowError(WM.WITHDRAW_REASON_REQUIRED, "comment")
+        workflow.perform(
+            dossier.pk, Action.WITHDRAW, request.user, expected_version=_posted_version(request), comment=reason
+        )
+    except workflow.WorkflowError as exc:
+        dossier.refresh_from_db()
+        return _render_detail(request, dossier, status=400, error=exc.message)
+    messages.success(request, WM.WITHDRAW_DONE.format(code=dossier.code))
+    return redirect(_edit_url(dossier))
+
+
+@require_http_methods(["GET"])
+@applicant_view()
+def result(request, pk: int):
+    """The signed result, for dossiers whose result was returned online; anything else looks like a missing page."""
+    from skhcn.core.uploads import private_file_response
+
+    dossier = _own_dossier(request, pk)
+    if not _result_available(dossier):
+        raise Http404(WM.NO_RESULT)
+    response = private_file_response(
+        dossier.result_stored_name, dossier.result_original_name, dossier.result_content_type
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET"])
+@applicant_view()
+def event_file(request, pk: int, file_id: int):
+    """A file attached to a public step (the officer's request, the applicant's own supplement); internal
+    attachments (consultations, notes) are never served here."""
+    from skhcn.core.uploads import private_file_response
+
+    dossier = _own_dossier(request, pk)
+    record = get_object_or_404(
+        DossierEventFile.objects.select_related("event"),
+        pk=file_id,
+        event__dossier=dossier,
+        event__action__in=PUBLIC_ACTIONS,
+    )
+    response = private_file_response(record.stored_name, record.original_name, record.content_type)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 # --- receipt and files ---------------------------------------------------------------------------------------------

@@ -2,6 +2,9 @@ import pytest
 
 from skhcn.procedures.tests.factories import ProcedureFactory, RequiredDocumentFactory
 
+# The workflow tests' department (``world``) and controllable clock (``clock``).
+from .workflow_support import clock, world  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):

@@ -3,13 +3,17 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from skhcn.dossiers.tasks import maybe_enqueue_due_reminders
 from skhcn.visits.tasks import rollup_visits
 
 PUBLISH_EVERY_SECONDS = 60
 
 
 class Command(BaseCommand):
-    help = "Tác vụ định kỳ: chuyển số liệu truy cập từ Redis vào cơ sở dữ liệu; xuất bản / hết hạn trang hẹn giờ."
+    help = (
+        "Tác vụ định kỳ: chuyển số liệu truy cập từ Redis vào cơ sở dữ liệu; xuất bản / hết hạn trang hẹn giờ; "
+        "nhắc việc hồ sơ đến hạn hằng ngày."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=5.0, help="Giây giữa hai lần chuyển số liệu truy cập.")
@@ -21,6 +25,8 @@ class Command(BaseCommand):
             rollup_visits.call()
             if time.monotonic() - last_publish >= PUBLISH_EVERY_SECONDS or once:
                 call_command("publish_scheduled", verbosity=0)
+                # Once a day from DOSSIER_REMINDER_HOUR; a DB row per day keeps it single across schedulers.
+                maybe_enqueue_due_reminders()
                 last_publish = time.monotonic()
             if once:
                 return
