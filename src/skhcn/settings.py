@@ -311,6 +311,8 @@ IDENTITY_PROVIDERS = [p for p in os.environ.get("IDENTITY_PROVIDERS", "local").s
 # --- Online public services (see README "Dịch vụ công") ---
 AGENCY_CODE = os.environ.get("AGENCY_CODE", "000.26.H11")
 AGENCY_NAME = os.environ.get("AGENCY_NAME", "Sở Khoa học và Công nghệ")
+# Place in the date line of printed forms ("Cao Bằng, ngày ... tháng ... năm ...").
+AGENCY_PLACE = os.environ.get("AGENCY_PLACE", "Cao Bằng")
 # Dossier files are private: a separate storage, never under MEDIA_URL.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", DATA_DIR / "private"))
 STORAGES["private"] = {

@@ -1,20 +1,16 @@
 """Form 01 for online submissions: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" (provisional until staff accept)."""
 
-import io
 from collections import defaultdict
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
-import segno
 from django.conf import settings
 from django.urls import reverse
 
-from skhcn.core.pdf import AdministrativePDF, format_vnd
+from skhcn.core.pdf import VIETNAM, AdministrativePDF, format_vnd
 
 from .constants import Messages, ReceiveMethod
 from .models import Dossier
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 QR_SIZE_MM = 30
 OTHER_DOCUMENTS = "Giấy tờ khác"
 
@@ -77,11 +73,7 @@ def render_receipt(dossier: Dossier) -> bytes:
 
     # QR code on the right; the applicant lines wrap left of it.
     top = pdf.get_y()
-    qr = segno.make(tracking_url(dossier.code), error="m")
-    image = io.BytesIO()
-    qr.save(image, kind="png", scale=6, border=2)
-    image.seek(0)
-    pdf.image(image, x=pdf.w - pdf.r_margin - QR_SIZE_MM, y=top, w=QR_SIZE_MM, h=QR_SIZE_MM)
+    pdf.qr_code(tracking_url(dossier.code), x=pdf.w - pdf.r_margin - QR_SIZE_MM, y=top, size=QR_SIZE_MM)
     right_margin = pdf.r_margin
     pdf.set_right_margin(right_margin + QR_SIZE_MM + 4)
     pdf.paragraph(f"{settings.AGENCY_NAME} tiếp nhận hồ sơ của:", align="L")
