@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/skhcn_bench_tracking"
 # Bump when the generated data changes shape: the marker then no longer matches and the data is rebuilt.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 APPLICANTS = 1000
 PROCEDURES = 6
 DAYS = 3 * 365 + 1
@@ -202,8 +202,9 @@ def generate(args) -> dict:
         extra_params = "".join(", %s" for _ in extra_values)
         t0 = time.monotonic()
         # Dossier g: day (g-1) / per_day (ids grow with time), serial (g-1) % per_day + 1 within the day, submitted
-        # between 08:00 and 17:00 Vietnam time; every 50th is a draft (no code). Procedures and receive methods
-        # cycle; the code's date is the local date of submission, as allocate_code() makes it.
+        # between 08:00 and 17:00 Vietnam time; every 50th is a draft (no code), the others in a state of the
+        # process (finished ones past 60 days). Procedures and receive methods cycle; the code's date is the local
+        # date of submission, as allocate_code() makes it.
         cursor.execute(
             f"""
             INSERT INTO dossiers_dossier (code, procedure_id, applicant_id, status, applicant_kind, applicant_name,
@@ -215,7 +216,15 @@ def generate(args) -> dict:
                      ELSE %s || '-' || to_char(s.local_day, 'YYMMDD') || '-' || lpad(s.serial::text, 5, '0') END,
                 (%s::bigint[])[1 + s.g %% {PROCEDURES}],
                 a.user_id,
-                CASE WHEN s.draft THEN 'draft' ELSE 'submitted' END,
+                CASE WHEN s.draft THEN 'draft'
+                     -- the last 60 days: spread over the states of the one-stop process
+                     WHEN s.day_index >= {DAYS - 60} THEN (ARRAY['submitted', 'received', 'transferred', 'assigned',
+                         'supplement_requested', 'at_division_head', 'at_leader', 'approved', 'result_issued',
+                         'awaiting_fee'])[1 + s.g %% 10]
+                     -- older ones are finished, mostly with a result
+                     ELSE (ARRAY['refused', 'withdrawn', 'refused_at_intake', 'returned', 'returned', 'returned',
+                         'closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed',
+                         'closed', 'closed', 'closed', 'closed', 'closed'])[1 + s.g %% 20] END,
                 CASE WHEN s.draft THEN '' ELSE a.kind END,
                 CASE WHEN s.draft THEN '' ELSE a.name END,
                 CASE WHEN s.draft THEN '' ELSE a.id_number END,
@@ -234,7 +243,7 @@ def generate(args) -> dict:
                 3
                 {extra_params}
             FROM (
-                SELECT g, (g - 1) %% {per_day} + 1 AS serial, g %% 50 = 0 AS draft,
+                SELECT g, (g - 1) %% {per_day} + 1 AS serial, g %% 50 = 0 AS draft, (g - 1) / {per_day} AS day_index,
                        %s::date + ((g - 1) / {per_day})::int AS local_day,
                        ((%s::date + ((g - 1) / {per_day})::int) + time '08:00'
                            + ((g * 7919) %% 32400) * interval '1 second') AT TIME ZONE %s AS at
@@ -269,7 +278,7 @@ def generate(args) -> dict:
             FROM dossiers_dossier WHERE id %% 5 = 0
             UNION ALL
             SELECT id, submitted_at, applicant_id, 'draft', 'submitted', 'submit', '' {event_params}
-            FROM dossiers_dossier WHERE id %% 5 = 0 AND status = 'submitted'
+            FROM dossiers_dossier WHERE id %% 5 = 0 AND status <> 'draft'
             """,  # noqa: S608 - quoted column names only
             [*event_values, *event_values],
         )
