@@ -191,12 +191,15 @@ def reminder_groups(user, now=None) -> dict[str, list]:
     from skhcn.deadlines.services import current_calendar
 
     from .access import work_queue
+    from .constants import Status
 
     now = now or timezone.now()
     cal = current_calendar()
     days = int(getattr(settings, "DEADLINE_DUE_SOON_WORKING_DAYS", deadline.DEFAULT_DUE_SOON_WORKING_DAYS))
     groups: dict[str, list] = {"overdue": [], "due_soon": []}
-    for dossier in work_queue(user).exclude(due_at=None).select_related("procedure"):
+    # A paused dossier (supplement requested) has no running deadline: nothing to remind.
+    queue = work_queue(user).exclude(due_at=None).exclude(status=Status.SUPPLEMENT_REQUESTED)
+    for dossier in queue.select_related("procedure"):
         state = deadline.deadline_status(now, dossier.due_at, dossier.finished_at, due_soon_working_days=days, cal=cal)
         if state == deadline.OVERDUE:
             groups["overdue"].append(dossier)
