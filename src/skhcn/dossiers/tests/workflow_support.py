@@ -116,6 +116,7 @@ def submitted_dossier(world: World, *, procedure=None, channel=Channel.ONLINE, *
         "applicant_name": "Nguyễn Văn An",
         "applicant_email": world.applicant.email,
         "applicant_phone": "0912345678",
+        "lookup_phone": "0912345678",
         "receive_method": ReceiveMethod.ONLINE,
         **fields,
     }
