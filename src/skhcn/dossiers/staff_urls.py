@@ -17,5 +17,6 @@ urlpatterns = [
     path("<int:pk>/", staff_views.detail, name="detail"),
     path("<int:pk>/tep/<int:file_id>/", staff_views.dossier_file, name="file"),
     path("<int:pk>/tep-thao-tac/<int:file_id>/", staff_views.event_file, name="event_file"),
+    path("<int:pk>/ket-qua/", staff_views.result_file, name="result_file"),
     path("<int:pk>/thao-tac/<slug:action>/", staff_views.action, name="action"),
 ]
