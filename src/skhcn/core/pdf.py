@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "LiberationSerif"
@@ -137,8 +138,8 @@ class AdministrativePDF(FPDF):
             col_widths=widths,
             text_align=list(aligns or ["CENTER"] + ["LEFT"] * (len(widths) - 1)),
             line_height=font_size / 2,
-            headings_style=None,
-            first_row_as_headings=False,
+            headings_style=FontFace(emphasis="BOLD"),
+            first_row_as_headings=True,  # repeated at the top of every page the table runs onto
             min_row_height=min_row_height,
         ) as table:
             heading = table.row()

@@ -20,3 +20,12 @@ urlpatterns = [
     path("<int:pk>/ket-qua/", staff_views.result_file, name="result_file"),
     path("<int:pk>/thao-tac/<slug:action>/", staff_views.action, name="action"),
 ]
+
+# Printable forms 01–05 and the register 06 (staff_documents_views).
+from . import staff_documents_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/mau/<str:number>.pdf", staff_documents_views.form_pdf, name="form_pdf"),
+    path("so-theo-doi/", staff_documents_views.register, name="register"),
+    path("so-theo-doi/excel/", staff_documents_views.register_export, name="register_xlsx"),
+]

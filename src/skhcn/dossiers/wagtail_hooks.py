@@ -40,3 +40,7 @@ def register_dossiers_menu():
 @hooks.register("register_log_actions")
 def register_dossier_log_actions(actions):
     actions.register_action("skhcn.dossier.file_viewed", "Xem tệp hồ sơ", "Đã xem tệp của hồ sơ")
+
+
+# The register menu item (printable forms and register, another module).
+from . import wagtail_hooks_register  # noqa: E402,F401
