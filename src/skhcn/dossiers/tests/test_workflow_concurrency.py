@@ -1,0 +1,97 @@
+"""Two officers acting on one dossier at the same moment, with real threads and connections (PostgreSQL row locks;
+SQLite serialises writers anyway): one wins, the other is refused with the stale-version message."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from skhcn.dossiers import workflow
+from skhcn.dossiers.constants import Action, Status
+from skhcn.dossiers.models import Dossier, DossierEvent, ResultSerial
+
+from .factories import pdf_upload
+from .workflow_support import dossier_at, submitted_dossier
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs concurrent connections (run with DATABASE_URL=postgres://...)"
+    ),
+]
+
+
+def run_together(jobs):
+    barrier = threading.Barrier(len(jobs))
+    results, errors = [], []
+
+    def worker(job):
+        try:
+            barrier.wait()
+            results.append(job())
+        except Exception as exc:  # collected for the assertions
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results, errors
+
+
+def test_receive_and_refuse_at_once_one_wins(world):
+    dossier = submitted_dossier(world)
+    version = dossier.version
+    results, errors = run_together(
+        [
+            lambda: workflow.perform(dossier.pk, Action.RECEIVE, world.one_stop, expected_version=version).status,
+            lambda: (
+                workflow.perform(
+                    dossier.pk, Action.REFUSE_INTAKE, world.admin, expected_version=version, comment="Không hợp lệ"
+                ).status
+            ),
+        ]
+    )
+    assert len(results) == 1 and len(errors) == 1
+    assert isinstance(errors[0], workflow.WorkflowError) and errors[0].code == "stale"
+    dossier.refresh_from_db()
+    assert dossier.status == results[0]
+    assert dossier.version == version + 1
+    assert DossierEvent.objects.filter(dossier=dossier).count() == 1
+
+
+def test_concurrent_issues_get_distinct_result_numbers(world):
+    dossiers = [dossier_at(Status.APPROVED, world) for _ in range(4)]
+    jobs = [
+        lambda d=d: (
+            workflow.perform(
+                d.pk, Action.ISSUE_RESULT, world.clerk, expected_version=d.version, files=[pdf_upload()]
+            ).result_number
+        )
+        for d in dossiers
+    ]
+    results, errors = run_together(jobs)
+    assert errors == []
+    assert sorted(results) == [f"{n}/2026/KQ-SKHCN" for n in range(1, 5)] or len(set(results)) == 4
+    assert ResultSerial.objects.get().last_value == 4
+
+
+def test_same_action_twice_at_once(world):
+    dossier = dossier_at(Status.RECEIVED, world)
+    version = dossier.version
+    results, errors = run_together(
+        [
+            lambda u=u: (
+                workflow.perform(
+                    dossier.pk, Action.TRANSFER, u, expected_version=version, division=world.division
+                ).version
+            )
+            for u in (world.one_stop, world.admin)
+        ]
+    )
+    assert results == [version + 1]
+    assert [e.code for e in errors] == ["stale"]
+    assert Dossier.objects.get(pk=dossier.pk).handoffs.filter(finished_at=None).count() == 1
