@@ -46,6 +46,7 @@ class ProcedureViewSet(ModelViewSet):
                 FieldPanel("online_level"),
                 FieldRowPanel([FieldPanel("post_submission"), FieldPanel("post_return")]),
                 FieldRowPanel([FieldPanel("processing_time"), FieldPanel("time_unit")]),
+                FieldRowPanel([FieldPanel("step_budgets"), FieldPanel("division")]),
                 FieldPanel("clock_waits_for_fee"),
                 FieldRowPanel([FieldPanel("fee_description"), FieldPanel("fee_amount")]),
             ],

@@ -157,3 +157,32 @@ def test_open_status_agrees_with_how_a_result_now_would_be_classified(now, due_d
 @given(received=moments, amount=days)
 def test_no_pause_means_the_plain_due_date(received, amount):
     assert ds.dossier_due_at(CAL, received, amount, W) == due_at_with_pauses(CAL, received, amount, W, [])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "time", "error", "budgets"),
+    [
+        ("2,10,3", 15, None, (2, 10, 3)),
+        ("2; 10; 3", 15, None, (2, 10, 3)),
+        ("", 15, None, (15,)),
+        ("2,10,4", 15, "phải bằng thời hạn giải quyết (15)", (15,)),
+        ("2,mười,3", 15, "số nguyên", (15,)),
+        ("5,-1,11", 15, "không được âm", (15,)),
+    ],
+)
+def test_procedure_step_budgets(value, time, error, budgets):
+    from django.core.exceptions import ValidationError
+
+    from skhcn.procedures.tests.factories import ProcedureFactory
+
+    procedure = ProcedureFactory.build(processing_time=time, step_budgets=value)
+    if error is None:
+        procedure.clean()
+        procedure.clean_fields(exclude=["field"])
+    else:
+        with pytest.raises(ValidationError) as caught:
+            procedure.clean_fields(exclude=["field"])
+            procedure.clean()
+        assert error in str(caught.value)
+    assert procedure.budgets == budgets
