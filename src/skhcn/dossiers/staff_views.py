@@ -234,7 +234,15 @@ def _printable_forms(dossier, events) -> list[dict]:
     return result
 
 
-def _event_rows(events) -> list[dict]:
+def _actor_label(event, dossier) -> str:
+    if event.actor_id is None:
+        return ""
+    if event.actor_id == dossier.applicant_id:
+        return f"Người nộp hồ sơ ({dossier.applicant_name})" if dossier.applicant_name else "Người nộp hồ sơ"
+    return staff_name(event.actor)
+
+
+def _event_rows(events, dossier) -> list[dict]:
     rows = []
     for event in events:
         details = event.details or {}
@@ -256,7 +264,7 @@ def _event_rows(events) -> list[dict]:
             facts.append(("Hạn trả mới", _iso_moment(details["new_due"])))
         if details.get("old_due"):
             facts.append(("Hạn trả trước đó", _iso_moment(details["old_due"])))
-        rows.append({"event": event, "actor": staff_name(event.actor) if event.actor else "", "facts": facts})
+        rows.append({"event": event, "actor": _actor_label(event, dossier), "facts": facts})
     return rows
 
 
@@ -299,7 +307,7 @@ def detail(request, pk):
         "badge": queues.deadline_badge(dossier, now),
         "form_set": get_form_set(dossier.form_set) if dossier.form_set else None,
         "files": files,
-        "events": _event_rows(events),
+        "events": _event_rows(events, dossier),
         "handoffs": [
             {"row": h, "from_user": staff_name(h.from_user), "to_user": staff_name(h.to_user)} for h in handoffs
         ],

@@ -376,6 +376,7 @@ def test_dossier_page_shows_header_applicant_files_timeline_slip_and_actions(cli
     attach(dossier, "anh.png", png_bytes(), "image/png")
     act(dossier, Action.COMMENT, world=world, actor=world.specialist, comment="Ghi chú nội bộ về hồ sơ.")
     act(dossier, Action.REQUEST_SUPPLEMENT, world=world, actor=world.specialist, comment="Bổ sung bản sao.")
+    act(dossier, Action.SUPPLY, world=world, actor=world.applicant, files=[pdf_upload("ban-sao.pdf")])
     dossier = refresh(dossier)
     login(client, world.leader)
     response = client.get(url("detail", pk=dossier.pk))
@@ -391,6 +392,8 @@ def test_dossier_page_shows_header_applicant_files_timeline_slip_and_actions(cli
         world.division.name,
         "don-de-nghi.pdf",
         "anh.png",
+        "ban-sao.pdf",
+        "Người nộp hồ sơ (Nguyễn Văn An)",
         "Ghi chú nội bộ về hồ sơ.",
         "Bổ sung bản sao.",
         "Phiếu kiểm soát quá trình giải quyết",
