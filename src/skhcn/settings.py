@@ -349,3 +349,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Staff workflow (README "Quy trình xử lý hồ sơ (cán bộ)") ---
+# "Sắp đến hạn": at most this many working days left before the due day.
+DEADLINE_DUE_SOON_WORKING_DAYS = int(os.environ.get("DEADLINE_DUE_SOON_WORKING_DAYS", 1))
+# Daily reminders to staff from this hour (Asia/Ho_Chi_Minh), once a day.
+DOSSIER_REMINDER_HOUR = int(os.environ.get("DOSSIER_REMINDER_HOUR", 7))
+# Result numbers "<serial>/<year>/<suffix>".
+DOSSIER_RESULT_NUMBER_SUFFIX = os.environ.get("DOSSIER_RESULT_NUMBER_SUFFIX", "KQ-SKHCN")
+DOSSIER_RESULT_FILE_TYPES = os.environ.get("DOSSIER_RESULT_FILE_TYPES", "pdf")
+DOSSIER_APOLOGY_MAX_EXTENSION_DAYS = int(os.environ.get("DOSSIER_APOLOGY_MAX_EXTENSION_DAYS", 90))
+DOSSIER_MAX_BACKDATE_DAYS = int(os.environ.get("DOSSIER_MAX_BACKDATE_DAYS", 60))
