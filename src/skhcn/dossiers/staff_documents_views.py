@@ -1,23 +1,19 @@
 """Staff views of the printable forms 01–05 (``forms_pdf``) and the register 06 with its XLSX export (``register``),
 under ``/admin/ho-so/`` (namespace "dossiers_staff", patterns in ``staff_urls``).
 
-Access as on the other staff screens: a staff role is required (others get Wagtail's "permission denied"); a
+Access as on the other staff screens: a staff role is required (``staff_views.staff_required``); a
 dossier outside ``access.visible_dossiers`` is 404; the register lists only what ``visible_dossiers`` returns for
 the user (a division head their division's dossiers, a specialist those assigned to them).
 """
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from wagtail.admin.auth import permission_denied
-
-from skhcn.accounts.staff import user_roles
 
 from .access import visible_dossiers
 from .forms_pdf import FormUnavailable, form_filename, render_form
@@ -32,23 +28,12 @@ from .register import (
     register_xlsx,
     xlsx_filename,
 )
+from .staff_views import staff_required
 
 TEMPLATES = "dossiers/staff/"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTER_KEYS = ("tu_ngay", "den_ngay", "thu_tuc", "linh_vuc", "phong", "trang_thai")
 FORM_UNAVAILABLE_TITLE = "Không in được biểu mẫu"
-
-
-def staff_required(view):
-    """Only users holding a staff role (superusers count as administrators) reach the view."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not user_roles(request.user):
-            return permission_denied(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _event_id(request) -> int | None:
