@@ -123,12 +123,13 @@ class AdministrativePDF(FPDF):
         *,
         font_size: float = 12,
         min_row_height: float | None = None,
+        padding: float | tuple[float, ...] | None = None,
     ) -> None:
         """A bordered table with a bold header row, as wide as the text block and flush with its left margin.
 
         ``widths`` are relative column widths; ``aligns`` the text alignment of each column (default: the first
         column centred, the others left-aligned); ``min_row_height`` (mm) leaves room to sign in a row. The header
-        row is repeated on every page.
+        row is repeated on every page. ``padding`` (mm, CSS order) keeps tall cells off the borders.
         """
         self.set_font(FAMILY, size=font_size)
         self.set_x(self.l_margin)
@@ -141,6 +142,7 @@ class AdministrativePDF(FPDF):
             headings_style=FontFace(emphasis="BOLD"),
             first_row_as_headings=True,  # repeated at the top of every page the table runs onto
             min_row_height=min_row_height,
+            padding=padding,
         ) as table:
             heading = table.row()
             self.set_font(FAMILY, "B", font_size)

@@ -405,6 +405,7 @@ def _control_slip(dossier: Dossier, form: Form, event_id: int | None) -> Adminis
         )
     if not rows:
         rows = [["", "Chưa có lượt giao, nhận hồ sơ", "", "", "", "", "", ""]]
+    pdf.ln(1)
     pdf.grid(
         [
             "STT",
@@ -421,6 +422,7 @@ def _control_slip(dossier: Dossier, form: Form, event_id: int | None) -> Adminis
         aligns=("CENTER", "LEFT", "LEFT", "CENTER", "CENTER", "CENTER", "CENTER", "LEFT"),
         font_size=11,
         min_row_height=16,
+        padding=(1.2, 1),
     )
     return pdf
 
