@@ -209,7 +209,6 @@ class WorkflowMessages:
     DATE_TOO_OLD = "Ngày đã nhập quá xa so với hôm nay (tối đa {days} ngày trước)."
     DATE_BEFORE_RECEIPT = "Ngày nộp phí không được trước ngày tiếp nhận hồ sơ ({date})."
     POSTMARK_NOT_POSTAL = "Chỉ hồ sơ nhận qua bưu chính mới có ngày bưu điện."
-    POSTMARK_AFTER_RECEIPT = "Ngày gửi qua bưu chính không được sau ngày tiếp nhận."
     APOLOGY_USED = "Hồ sơ đã có một lần xin lỗi và hẹn lại; không được hẹn lại lần thứ hai."
     APOLOGY_TOO_LATE = "Chỉ được gửi văn bản xin lỗi và hẹn lại trước ngày hẹn trả ({date}); hồ sơ đã đến hoặc quá hạn."
     APOLOGY_DATE_NOT_AFTER = "Ngày hẹn mới phải sau ngày hẹn trả hiện tại ({date})."

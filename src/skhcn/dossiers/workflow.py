@@ -94,12 +94,24 @@ def allowed_transitions() -> set[tuple[str, str, str | None]]:
 def available_actions(user, dossier: Dossier) -> list[ActionSpec]:
     """The actions ``user`` may take on ``dossier`` in its current state, in the table's order.
 
-    Only the table, roles and ownership are checked; inputs (and the apology's once-only and before-due rules) are
-    checked by ``perform``.
+    The table, roles and ownership are checked, and the apology is left out once used or from the due day on;
+    inputs are checked by ``perform``.
     """
     from .access import can_act
 
-    return [spec_for(t) for action, t in TRANSITIONS.items() if can_act(user, dossier, action)]
+    return [
+        spec_for(t)
+        for action, t in TRANSITIONS.items()
+        if can_act(user, dossier, action) and (action != Action.APOLOGIZE or _apology_possible(dossier))
+    ]
+
+
+def _apology_possible(dossier: Dossier) -> bool:
+    try:
+        _check_apology(dossier, timezone.now())
+    except WorkflowError:
+        return False
+    return True
 
 
 def perform(
@@ -280,10 +292,9 @@ def _check_date(dossier, transition, value, now) -> date | None:
         if day < today - timedelta(days=backdate):
             raise WorkflowError(M.DATE_TOO_OLD.format(days=backdate), "date")
     if transition.date == DateKind.POSTMARK:
+        # Not after today already means not after the receipt, which happens now.
         if dossier.channel != constants.Channel.POST:
             raise WorkflowError(M.POSTMARK_NOT_POSTAL, "date")
-        if dossier.submitted_at and day > _local_today(dossier.submitted_at) and day > today:
-            raise WorkflowError(M.POSTMARK_AFTER_RECEIPT, "date")
     elif transition.date == DateKind.FEE_PAID:
         received = dossier.received_at and _local_today(dossier.received_at)
         if received and day < received:

@@ -389,12 +389,15 @@ def test_apology_sets_a_new_date_once(world, clock, mailoutbox, django_capture_o
         act(dossier, Action.APOLOGIZE, world.leader, world=world, date=date(2026, 3, 31))
     assert caught.value.code == "apology"
     assert "không được hẹn lại lần thứ hai" in caught.value.message
+    assert Action.APOLOGIZE not in [s.action for s in workflow.available_actions(world.leader, dossier)]
 
 
 @pytest.mark.parametrize("moment", [(2026, 3, 23, 9, 0), (2026, 3, 24, 9, 0)])
 def test_apology_refused_on_or_after_the_due_day(world, clock, moment):
     dossier = dossier_at(Status.ASSIGNED, world)
+    assert Action.APOLOGIZE in [s.action for s in workflow.available_actions(world.leader, dossier)]
     clock.set(*moment)
+    assert Action.APOLOGIZE not in [s.action for s in workflow.available_actions(world.leader, dossier)]
     before = snapshot(dossier)
     with pytest.raises(workflow.WorkflowError) as caught:
         act(dossier, Action.APOLOGIZE, world.leader, world=world, date=date(2026, 3, 31))
