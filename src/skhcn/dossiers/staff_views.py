@@ -84,7 +84,8 @@ def _breadcrumbs(*items) -> list[dict]:
     return [
         {"url": reverse("wagtailadmin_home"), "label": "Trang chủ"},
         {"url": reverse("dossiers_staff:index"), "label": "Hồ sơ một cửa"},
-        *({"url": url, "label": label} for url, label in items),
+        # The current page ("" here) is plain text: Wagtail makes a link of every item whose url is not None.
+        *({"url": url or None, "label": label} for url, label in items),
     ]
 
 
