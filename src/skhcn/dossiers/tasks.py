@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django_tasks import task
 
 from .models import Dossier
-from .receipt import local_date, local_datetime, receipt_filename, render_receipt, tracking_url
+from .receipt import applicant_receipt, local_date, local_datetime, receipt_filename, render_receipt, tracking_url
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +170,8 @@ def send_workflow_email(event_id: int) -> bool:
         )
         message.attach_alternative(render_to_string("dossiers/email/workflow.html", context), "text/html")
         if event.details["notify"] == "received":
-            message.attach(receipt_filename(dossier), render_receipt(dossier), "application/pdf")
+            content, filename = applicant_receipt(dossier)
+            message.attach(filename, content, "application/pdf")
         message.send()
     except Exception:
         logger.exception("Workflow e-mail of event %s failed", event_id)

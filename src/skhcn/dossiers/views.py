@@ -28,7 +28,7 @@ from .constants import MINE_PAGE_SIZE, Action, Messages, ReceiveMethod, Status
 from .constants import WorkflowMessages as WM
 from .forms import DetailsForm, TrackForm, clean_text
 from .models import Dossier, DossierEventFile
-from .receipt import receipt_filename, render_receipt
+from .receipt import applicant_receipt
 from .transitions import PUBLIC_ACTIONS, WITHDRAWABLE
 
 
@@ -397,8 +397,9 @@ def receipt(request, pk: int):
     if dossier.is_draft:
         messages.info(request, Messages.NO_RECEIPT_YET)
         return redirect(_edit_url(dossier))
-    response = HttpResponse(render_receipt(dossier), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{receipt_filename(dossier)}"'
+    content, filename = applicant_receipt(dossier)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return _private(response)
 
 
