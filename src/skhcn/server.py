@@ -65,7 +65,7 @@ def main() -> int:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "skhcn.settings", "PYTHONPATH": str(Path(__file__).parents[1])}
     children = [
         subprocess.Popen(granian_command(host, port, workers), env=env),
-        subprocess.Popen([*MANAGE, "db_worker", "--interval", "1"], env=env),
+        subprocess.Popen([*MANAGE, "db_worker", "--interval", "1", "--verbosity", "0"], env=env),
         subprocess.Popen([*MANAGE, "run_scheduler"], env=env),
     ]
     print(
