@@ -457,11 +457,15 @@ def _hand_off(dossier, actor, event, now, cal, note: str = "") -> None:
     if holder is None:
         return
     step, due = _step_due(dossier, cal)
+    from_unit = current.to_unit if current is not None else APPLICANT_UNIT
+    # "Người giao" is someone of the giving unit: when the applicant gives (filing, a supplement), the actor is the
+    # officer receiving it (or the applicant's own account), so no staff member is named as the giver.
+    giver = actor if getattr(actor, "is_authenticated", False) and from_unit != APPLICANT_UNIT else None
     HandOff.objects.create(
         dossier=dossier,
         step=step,
-        from_unit=current.to_unit if current is not None else APPLICANT_UNIT,
-        from_user=actor if getattr(actor, "is_authenticated", False) else None,
+        from_unit=from_unit,
+        from_user=giver,
         to_unit=holder[0],
         to_user=holder[1],
         given_at=now,

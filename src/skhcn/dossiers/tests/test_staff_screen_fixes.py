@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from skhcn.dossiers.constants import Action, Status
+from skhcn.dossiers.workflow import APPLICANT_UNIT, ONE_STOP_UNIT
 
-from .workflow_support import dossier_at
+from .workflow_support import act, dossier_at
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +34,25 @@ def test_breadcrumbs_do_not_link_the_current_page(client, world, clock):
         trail = re.search(r'<nav[^>]*aria-label="[^"]*"[^>]*>\s*<ol.*?</ol>', content, re.S)
         assert trail, url
         assert "Hồ sơ một cửa" in trail.group(0)
+
+
+def test_control_slip_names_no_staff_giver_for_the_applicant(client, world, clock):
+    """The first row (applicant -> one-stop) was signed "Người giao: <the receiving officer>"; so was a supplement
+    handed in at the desk. The applicant's rows name no staff giver; staff rows still name the staff who act."""
+    dossier = dossier_at(Status.ASSIGNED, world)  # receive, transfer, assign
+    dossier = act(dossier, Action.REQUEST_SUPPLEMENT, world.specialist, world=world)
+    dossier = act(dossier, Action.SUPPLY, world.one_stop, world=world)  # paper supplement recorded at the desk
+    rows = list(dossier.handoffs.order_by("given_at", "id"))
+    assert [(r.from_unit, r.from_user) for r in rows] == [
+        (APPLICANT_UNIT, None),  # receive, by the one-stop officer
+        (ONE_STOP_UNIT, world.one_stop),  # transfer
+        (world.division.name, world.head),  # assign
+        (world.division.name, world.specialist),  # supplement request
+        (APPLICANT_UNIT, None),  # supply, recorded by the one-stop officer
+    ]
+
+    client.force_login(world.one_stop)
+    content = client.get(reverse("dossiers_staff:detail", kwargs={"pk": dossier.pk})).content.decode()
+    slip = content[content.index("data-handoffs") :]
+    assert f"{APPLICANT_UNIT} (" not in slip
+    assert f"{ONE_STOP_UNIT} (" in slip
