@@ -108,6 +108,8 @@ class Dossier(models.Model):
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             models.Index(fields=["division", "status", "due_at"], name="dossier_division_due"),
             models.Index(fields=["assignee", "status", "due_at"], name="dossier_assignee_due"),
+            # Received-date ranges: the register (06) in its order, the queues' received filter (bench_staff.py).
+            models.Index(fields=["received_at", "id"], name="dossier_received"),
         ]
 
     def __str__(self):
