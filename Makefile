@@ -36,12 +36,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-# Online submission under load, then the tracking lookup when PostgreSQL answers on 127.0.0.1:5432 (bench/README.md).
+# Online submission under load, then the tracking lookup and the staff queues / register export when PostgreSQL
+# answers on 127.0.0.1:5432 (bench/README.md).
 bench-dossiers: $(STAMP)
 	$(BIN)/python bench/bench_submissions.py
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-		$(BIN)/python bench/bench_tracking.py; \
-	else echo "PostgreSQL is not reachable on 127.0.0.1:5432: bench/bench_tracking.py skipped"; fi
+		$(BIN)/python bench/bench_tracking.py; status=$$?; $(BIN)/python bench/bench_staff.py || status=1; exit $$status; \
+	else echo "PostgreSQL is not reachable on 127.0.0.1:5432: bench/bench_tracking.py and bench_staff.py skipped"; fi
 
 clean:
 	rm -rf $(VENV) var bench/out

@@ -29,10 +29,20 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/skhcn_bench_tracking"
 # Bump when the generated data changes shape: the marker then no longer matches and the data is rebuilt.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 APPLICANTS = 1000
 PROCEDURES = 6
 DAYS = 3 * 365 + 1
+# The staff side (bench_staff.py uses the same data): divisions, specialists per division, one-stop officers,
+# leaders. Usernames are ``<prefix><n>@skhcn.example.vn``.
+DIVISIONS = 5
+SPECIALISTS_PER_DIVISION = 10
+ONE_STOP_OFFICERS = 3
+LEADERS = 2
+# Open dossiers: every one of the last OPEN_DAYS days, and every OPEN_STRAGGLER-th of the 60 days before that
+# (overdue or slow ones); older ones are finished.
+OPEN_DAYS = 25
+OPEN_STRAGGLER = 8
 
 
 def log(message: str) -> None:
@@ -108,6 +118,60 @@ def defaults_for(model, generated: set[str]) -> tuple[list[str], list]:
     return columns, values
 
 
+def _sql_list(states) -> str:
+    return "(" + ", ".join(f"'{state}'" for state in sorted(states)) + ")"
+
+
+# States that carry a division, a specialist, a result (finished_at), an issued result, a returned result.
+DIVISION_STATES = _sql_list(
+    {"transferred", "assigned", "supplement_requested", "at_division_head", "at_leader", "approved"}
+    | {"result_issued", "returned", "closed", "refused"}
+)
+ASSIGNEE_STATES = _sql_list(
+    {"assigned", "supplement_requested", "at_division_head", "at_leader", "approved"}
+    | {"result_issued", "returned", "closed", "refused"}
+)
+FINISHED_STATES = _sql_list({"result_issued", "returned", "closed", "refused"})
+ISSUED_STATES = _sql_list({"result_issued", "returned", "closed"})
+RETURNED_STATES = _sql_list({"returned", "closed"})
+
+
+def create_staff(password: str) -> dict:
+    """Divisions and staff accounts (each with a ``StaffProfile``, hence its role's group) for the staff side."""
+    from django.contrib.auth import get_user_model
+
+    from skhcn.accounts.constants import StaffRole
+    from skhcn.accounts.models import Division, StaffProfile
+
+    User = get_user_model()
+    divisions = [
+        Division.objects.create(code=f"do-tai-{i + 1}", name=f"Phòng Đo Tải {i + 1}") for i in range(DIVISIONS)
+    ]
+
+    def person(prefix: str, n: int, role: str, name: str, division=None):
+        user = User.objects.create(
+            username=f"{prefix}{n:02d}@skhcn.example.vn", email=f"{prefix}{n:02d}@skhcn.example.vn", password=password
+        )
+        StaffProfile.objects.create(user=user, role=role, division=division, full_name=name)
+        return user
+
+    staff = {"divisions": divisions, "one_stop": [], "division_head": [], "specialist": [], "leader": []}
+    for n in range(ONE_STOP_OFFICERS):
+        staff["one_stop"].append(person("mot-cua-", n + 1, StaffRole.ONE_STOP, f"Cán bộ Một cửa {n + 1}"))
+    for i, division in enumerate(divisions):
+        staff["division_head"].append(
+            person("truong-phong-", i + 1, StaffRole.DIVISION_HEAD, f"Trưởng phòng {i + 1}", division)
+        )
+        for j in range(SPECIALISTS_PER_DIVISION):
+            n = i * SPECIALISTS_PER_DIVISION + j + 1
+            staff["specialist"].append(
+                person("chuyen-vien-", n, StaffRole.SPECIALIST, f"Chuyên viên Đo Tải {n}", division)
+            )
+    for n in range(LEADERS):
+        staff["leader"].append(person("lanh-dao-", n + 1, StaffRole.LEADER, f"Lãnh đạo Sở {n + 1}"))
+    return staff
+
+
 def generate(args) -> dict:
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -157,7 +221,11 @@ def generate(args) -> dict:
                 )
             )
         ApplicantProfile.objects.bulk_create(profiles)
-    log(f"{PROCEDURES} procedures, {APPLICANTS} applicants: {time.monotonic() - started:.1f} s")
+        staff = create_staff(password)
+    log(
+        f"{PROCEDURES} procedures, {APPLICANTS} applicants, {DIVISIONS} divisions, {len(staff['specialist'])} "
+        f"specialists: {time.monotonic() - started:.1f} s"
+    )
 
     generated = {
         "code",
@@ -180,6 +248,18 @@ def generate(args) -> dict:
         "lookup_phone",
         "lookup_id_number",
         "version",
+        # the staff workflow
+        "channel",
+        "received_at",
+        "received_by_id",
+        "clock_started_at",
+        "due_at",
+        "original_due_at",
+        "division_id",
+        "assignee_id",
+        "finished_at",
+        "result_issued_at",
+        "returned_at",
     }
     extra_columns, extra_values = defaults_for(Dossier, generated)
     per_day = -(-args.dossiers // DAYS)
@@ -202,29 +282,26 @@ def generate(args) -> dict:
         extra_params = "".join(", %s" for _ in extra_values)
         t0 = time.monotonic()
         # Dossier g: day (g-1) / per_day (ids grow with time), serial (g-1) % per_day + 1 within the day, submitted
-        # between 08:00 and 17:00 Vietnam time; every 50th is a draft (no code), the others in a state of the
-        # process (finished ones past 60 days). Procedures and receive methods cycle; the code's date is the local
-        # date of submission, as allocate_code() makes it.
+        # between 08:00 and 17:00 Vietnam time; every 50th is a draft (no code). Dossiers of the last OPEN_DAYS days
+        # (and every OPEN_STRAGGLER-th of the 60 days before) are open, spread over the states of the process;
+        # older ones are finished. Procedures and receive methods cycle; the code's date is the local date of
+        # submission, as allocate_code() makes it. The staff columns follow the state: received (by one of the
+        # one-stop officers, within 4 hours) from RECEIVED on, the clock and the due time (14, 21 or 28 days) once
+        # received and paid, a division (g % 5) from TRANSFERRED on, a specialist of that division from ASSIGNED on,
+        # a result 3 to 22 days after the clock started (some late), returned a day later.
         cursor.execute(
             f"""
             INSERT INTO dossiers_dossier (code, procedure_id, applicant_id, status, applicant_kind, applicant_name,
                 applicant_id_number, applicant_phone, applicant_email, applicant_address, receive_method,
                 postal_address, note, created_at, updated_at, submitted_at, expected_return_at, lookup_phone,
-                lookup_id_number, version{extra_sql})
+                lookup_id_number, version, channel, received_at, received_by_id, clock_started_at, due_at,
+                original_due_at, division_id, assignee_id, finished_at, result_issued_at, returned_at{extra_sql})
             SELECT
                 CASE WHEN s.draft THEN NULL
                      ELSE %s || '-' || to_char(s.local_day, 'YYMMDD') || '-' || lpad(s.serial::text, 5, '0') END,
                 (%s::bigint[])[1 + s.g %% {PROCEDURES}],
                 a.user_id,
-                CASE WHEN s.draft THEN 'draft'
-                     -- the last 60 days: spread over the states of the one-stop process
-                     WHEN s.day_index >= {DAYS - 60} THEN (ARRAY['submitted', 'received', 'transferred', 'assigned',
-                         'supplement_requested', 'at_division_head', 'at_leader', 'approved', 'result_issued',
-                         'awaiting_fee'])[1 + s.g %% 10]
-                     -- older ones are finished, mostly with a result
-                     ELSE (ARRAY['refused', 'withdrawn', 'refused_at_intake', 'returned', 'returned', 'returned',
-                         'closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed',
-                         'closed', 'closed', 'closed', 'closed', 'closed'])[1 + s.g %% 20] END,
+                s.status,
                 CASE WHEN s.draft THEN '' ELSE a.kind END,
                 CASE WHEN s.draft THEN '' ELSE a.name END,
                 CASE WHEN s.draft THEN '' ELSE a.id_number END,
@@ -240,14 +317,63 @@ def generate(args) -> dict:
                 CASE WHEN s.draft THEN NULL ELSE s.at + interval '21 days' END,
                 CASE WHEN s.draft THEN '' ELSE a.phone END,
                 CASE WHEN s.draft THEN '' ELSE a.id_number END,
-                3
+                3,
+                (ARRAY['online', 'online', 'online', 'desk', 'post'])[1 + (s.g / 3) %% 5],
+                s.received_at,
+                CASE WHEN s.received_at IS NOT NULL THEN (%s::bigint[])[1 + s.g %% {ONE_STOP_OFFICERS}] END,
+                s.clock_at,
+                s.due_at,
+                s.due_at,
+                CASE WHEN s.status IN {DIVISION_STATES} THEN (%s::bigint[])[1 + s.g %% {DIVISIONS}] END,
+                CASE WHEN s.status IN {ASSIGNEE_STATES}
+                     THEN (%s::bigint[])[1 + (s.g %% {DIVISIONS}) * {SPECIALISTS_PER_DIVISION}
+                                           + (s.g * 40503 / 64) %% {SPECIALISTS_PER_DIVISION}] END,
+                s.finished_at,
+                CASE WHEN s.status IN {ISSUED_STATES} THEN s.finished_at END,
+                CASE WHEN s.status IN {RETURNED_STATES} THEN LEAST(s.finished_at + interval '1 day', now()) END
                 {extra_params}
             FROM (
-                SELECT g, (g - 1) %% {per_day} + 1 AS serial, g %% 50 = 0 AS draft, (g - 1) / {per_day} AS day_index,
-                       %s::date + ((g - 1) / {per_day})::int AS local_day,
-                       ((%s::date + ((g - 1) / {per_day})::int) + time '08:00'
-                           + ((g * 7919) %% 32400) * interval '1 second') AT TIME ZONE %s AS at
-                FROM generate_series(1::bigint, %s::bigint) AS g
+                SELECT r.*,
+                       CASE WHEN r.status IN {FINISHED_STATES}
+                            THEN LEAST(r.clock_at + (3 + (r.g * 13) %% 20) * interval '1 day',
+                                       now() - interval '1 hour') END AS finished_at,
+                       r.clock_at + (14 + 7 * (r.g %% 3)) * interval '1 day' AS due_at
+                FROM (
+                    SELECT t.*, rec.received_at,
+                           CASE WHEN t.status NOT IN ('awaiting_fee', 'withdrawn') THEN rec.received_at END AS clock_at
+                    FROM (
+                        SELECT b.*,
+                               CASE WHEN b.draft THEN 'draft'
+                                    WHEN b.day_index >= {DAYS - OPEN_DAYS}
+                                         OR (b.day_index >= {DAYS - 60} AND b.g %% {OPEN_STRAGGLER} = 0)
+                                    THEN (ARRAY['submitted', 'received', 'transferred', 'assigned',
+                                        'supplement_requested', 'at_division_head', 'at_leader', 'approved',
+                                        'result_issued', 'awaiting_fee'])[1 + (b.g / {OPEN_STRAGGLER}) %% 10]
+                                    -- finished, mostly with a result; a returned result is closed by the
+                                    -- one-stop (it waits in their queue until then): only recent ones still
+                                    -- "returned"
+                                    ELSE (ARRAY['refused', 'withdrawn', 'refused_at_intake',
+                                        CASE WHEN b.day_index >= {DAYS - 60} THEN 'returned' ELSE 'closed' END,
+                                        CASE WHEN b.day_index >= {DAYS - 60} THEN 'returned' ELSE 'closed' END,
+                                        CASE WHEN b.day_index >= {DAYS - 60} THEN 'returned' ELSE 'closed' END,
+                                        'closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed',
+                                        'closed', 'closed', 'closed', 'closed', 'closed', 'closed',
+                                        'closed'])[1 + b.g %% 20] END AS status
+                        FROM (
+                            SELECT g, (g - 1) %% {per_day} + 1 AS serial, g %% 50 = 0 AS draft,
+                                   (g - 1) / {per_day} AS day_index,
+                                   %s::date + ((g - 1) / {per_day})::int AS local_day,
+                                   ((%s::date + ((g - 1) / {per_day})::int) + time '08:00'
+                                       + ((g * 7919) %% 32400) * interval '1 second') AT TIME ZONE %s AS at
+                            FROM generate_series(1::bigint, %s::bigint) AS g
+                        ) AS b
+                    ) AS t
+                    CROSS JOIN LATERAL (
+                        SELECT CASE WHEN t.status IN ('draft', 'submitted', 'refused_at_intake') THEN NULL
+                                    ELSE LEAST(t.at + ((t.g * 37) %% 240) * interval '1 minute', now()) END
+                                   AS received_at
+                    ) AS rec
+                ) AS r
             ) AS s
             JOIN bench_applicant a ON a.k = (s.g * 7919) %% {APPLICANTS}
             ORDER BY s.g
@@ -255,6 +381,9 @@ def generate(args) -> dict:
             [
                 settings.AGENCY_CODE,
                 [p.pk for p in procedures],
+                [u.pk for u in staff["one_stop"]],
+                [d.pk for d in staff["divisions"]],
+                [u.pk for u in staff["specialist"]],
                 *extra_values,
                 first_day,
                 first_day,
@@ -264,7 +393,8 @@ def generate(args) -> dict:
         )
         log(f"{args.dossiers:,} dossiers inserted: {time.monotonic() - t0:.1f} s")
 
-        # History for a sample (every 5th dossier): created, then submitted.
+        # History for a sample (every 5th dossier): created, submitted, then received and transferred to the
+        # division (the register's "Ngày chuyển hồ sơ" reads the first transfer) when the dossier got that far.
         t0 = time.monotonic()
         generated_events = {"dossier_id", "at", "actor_id", "from_status", "to_status", "action", "comment"}
         event_columns, event_values = defaults_for(DossierEvent, generated_events)
@@ -279,8 +409,15 @@ def generate(args) -> dict:
             UNION ALL
             SELECT id, submitted_at, applicant_id, 'draft', 'submitted', 'submit', '' {event_params}
             FROM dossiers_dossier WHERE id %% 5 = 0 AND status <> 'draft'
+            UNION ALL
+            SELECT id, received_at, received_by_id, 'submitted', 'received', 'receive', '' {event_params}
+            FROM dossiers_dossier WHERE id %% 5 = 0 AND received_at IS NOT NULL
+            UNION ALL
+            SELECT id, LEAST(received_at + (id %% 48) * interval '1 hour', now()), received_by_id, 'received',
+                'transferred', 'transfer', '' {event_params}
+            FROM dossiers_dossier WHERE id %% 5 = 0 AND division_id IS NOT NULL
             """,  # noqa: S608 - quoted column names only
-            [*event_values, *event_values],
+            [*event_values, *event_values, *event_values, *event_values],
         )
         events = cursor.rowcount
         # The day counters, as if the codes had been allocated by allocate_code().
