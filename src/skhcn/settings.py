@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "skhcn.deadlines",
     "skhcn.procedures",
     "skhcn.dossiers",
+    "skhcn.delivery",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -313,6 +314,9 @@ AGENCY_CODE = os.environ.get("AGENCY_CODE", "000.26.H11")
 AGENCY_NAME = os.environ.get("AGENCY_NAME", "Sở Khoa học và Công nghệ")
 # Place in the date line of printed forms ("Cao Bằng, ngày ... tháng ... năm ...").
 AGENCY_PLACE = os.environ.get("AGENCY_PLACE", "Cao Bằng")
+# Postal items (README "Bưu chính"): sender address on labels; carrier plugins offered (skhcn.delivery.carriers).
+AGENCY_ADDRESS = os.environ.get("AGENCY_ADDRESS", "")
+DELIVERY_CARRIERS = env_list("DELIVERY_CARRIERS", "manual,sandbox")
 # Dossier files are private: a separate storage, never under MEDIA_URL.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", DATA_DIR / "private"))
 STORAGES["private"] = {

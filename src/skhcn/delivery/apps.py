@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DeliveryConfig(AppConfig):
+    name = "skhcn.delivery"
+    verbose_name = "Bưu chính công ích"
+    default_auto_field = "django.db.models.BigAutoField"
