@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "skhcn.procedures",
     "skhcn.dossiers",
     "skhcn.delivery",
+    "skhcn.payments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -364,3 +365,16 @@ DOSSIER_RESULT_NUMBER_SUFFIX = os.environ.get("DOSSIER_RESULT_NUMBER_SUFFIX", "K
 DOSSIER_RESULT_FILE_TYPES = os.environ.get("DOSSIER_RESULT_FILE_TYPES", "pdf")
 DOSSIER_APOLOGY_MAX_EXTENSION_DAYS = int(os.environ.get("DOSSIER_APOLOGY_MAX_EXTENSION_DAYS", 90))
 DOSSIER_MAX_BACKDATE_DAYS = int(os.environ.get("DOSSIER_MAX_BACKDATE_DAYS", 60))
+
+# --- Online payment (README "Thanh toán trực tuyến (VNPay, môi trường thử nghiệm)") ---
+# "local" (set by `make run`), "production", or unset. The payment sandbox never runs with "production".
+SKHCN_ENV = os.environ.get("SKHCN_ENV", "").strip().lower()
+PAYMENT_SANDBOX_ALLOWED = env_bool("PAYMENT_SANDBOX_ALLOWED", DEBUG or SKHCN_ENV == "local")
+PAYMENT_GATEWAYS = env_list(
+    "PAYMENT_GATEWAYS", "sandbox" if PAYMENT_SANDBOX_ALLOWED and SKHCN_ENV != "production" else ""
+)
+VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "")
+VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
+VNPAY_PAY_URL = os.environ.get("VNPAY_PAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
+VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction")
+VNPAY_ORDER_TYPE = os.environ.get("VNPAY_ORDER_TYPE", "other")

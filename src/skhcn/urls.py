@@ -31,6 +31,7 @@ urlpatterns = [
     path("thu-tuc-hanh-chinh/", include("skhcn.procedures.urls")),
     path("tai-khoan/", include("skhcn.accounts.urls")),
     path("dich-vu-cong/", include("skhcn.dossiers.urls")),
+    path("thanh-toan/", include("skhcn.payments.urls")),
     path("", include("skhcn.ratings.urls")),
     path("", include("skhcn.search.urls")),
     path("", include("skhcn.visits.urls")),

@@ -30,7 +30,7 @@ from . import constants
 from .constants import Action, ReceiveMethod, Status
 from .constants import WorkflowMessages as M
 from .models import ClockPause, Dossier, DossierEvent, DossierEventFile, HandOff, ResultSerial
-from .transitions import RESUME, TRANSITIONS, DateKind, Need, Transition
+from .transitions import RESUME, SYSTEM_ACTIONS, TRANSITIONS, DateKind, Need, Transition
 from .transitions import allowed_transitions as _allowed_transitions
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,22 @@ class WorkflowError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SystemActor:
+    """A verified automatic process acting without a user account, e.g. the payment gateway's confirmed
+    notification. Allowed only on ``transitions.SYSTEM_ACTIONS``; its events have no actor ("Hệ thống")."""
+
+    ROLE = "system"
+    is_authenticated = False
+    is_active = True
+    pk = None
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -190,7 +206,10 @@ def _check(dossier, transition, actor, expected_version, comment, files, data, *
     from .access import acting_roles
 
     label = Action(transition.action).label
-    roles = acting_roles(actor, dossier, transition.action)
+    if isinstance(actor, SystemActor):
+        roles = [SystemActor.ROLE] if transition.action in SYSTEM_ACTIONS else []
+    else:
+        roles = acting_roles(actor, dossier, transition.action)
     if not roles:
         raise WorkflowError(M.NOT_ALLOWED_ROLE.format(action=label), "role")
     if expected_version != dossier.version:

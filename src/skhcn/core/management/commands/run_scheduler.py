@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from skhcn.dossiers.tasks import maybe_enqueue_due_reminders
+from skhcn.payments.tasks import maybe_enqueue_reconciliation
 from skhcn.visits.tasks import rollup_visits
 
 PUBLISH_EVERY_SECONDS = 60
@@ -27,6 +28,7 @@ class Command(BaseCommand):
                 call_command("publish_scheduled", verbosity=0)
                 # Once a day from DOSSIER_REMINDER_HOUR; a DB row per day keeps it single across schedulers.
                 maybe_enqueue_due_reminders()
+                maybe_enqueue_reconciliation()  # payments stuck in "pending": at most every 5 minutes
                 last_publish = time.monotonic()
             if once:
                 return

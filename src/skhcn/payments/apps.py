@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class PaymentsConfig(AppConfig):
+    name = "skhcn.payments"
+    verbose_name = "Thanh toán trực tuyến"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .gateways import refuse_forbidden_sandbox
+
+        # A production process must not even start with the sandbox enabled (the system check says it too).
+        refuse_forbidden_sandbox()

@@ -1,0 +1,99 @@
+"""The ONE contract every payment gateway plugin implements.
+
+* ``start_payment(payment, request)`` -> the URL the payer's browser is sent to;
+* ``handle_return(request)`` -> ``ReturnResult``: what the browser's return says, for display only; it never changes
+  a payment (a return can be forged, replayed or never come);
+* ``handle_notification(request)`` -> ``(reply_dict, http_status)``: the server-to-server notification (IPN), the
+  ONLY place that changes a payment's state, idempotent (``services.apply_notification``);
+* ``query_transaction(payment)`` -> ``QueryResult``: ask the gateway what became of a transaction (reconciliation);
+* ``refund(payment, amount, reason)`` -> ``RefundResult``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class GatewayError(Exception):
+    """A gateway could not do what was asked; ``message`` is Vietnamese, for the screen as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class GatewayNotSupported(GatewayError):
+    """The gateway does not offer this operation here (e.g. VNPay query/refund: see README)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A transaction's outcome as a gateway reports it (notification, return or query), already parsed.
+
+    ``verified``: the signature (or the query's authenticity) checked out; nothing else may be trusted otherwise.
+    ``amount``: in VND (the protocol's ×100 undone), None when missing or not a whole number of đồng.
+    """
+
+    verified: bool
+    txn_ref: str = ""
+    amount: int | None = None
+    success: bool = False
+    response_code: str = ""
+    transaction_status: str = ""
+    transaction_no: str = ""
+    bank_code: str = ""
+    bank_tran_no: str = ""
+    card_type: str = ""
+    pay_date: datetime | None = None
+    raw: dict = field(default_factory=dict)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.response_code == "24"
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    outcome: Outcome
+    payment: object | None  # the Payment the return names (None: unknown reference or unverified)
+    amount_matches: bool
+
+    @property
+    def valid(self) -> bool:
+        return self.outcome.verified and self.payment is not None and self.amount_matches
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    found: bool
+    outcome: Outcome | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    ok: bool
+    message: str = ""
+    reference: str = ""
+
+
+class Gateway(ABC):
+    name: str = ""
+    label: str = ""
+
+    @abstractmethod
+    def start_payment(self, payment, request) -> str: ...
+
+    @abstractmethod
+    def handle_return(self, request) -> ReturnResult: ...
+
+    @abstractmethod
+    def handle_notification(self, request) -> tuple[dict, int]: ...
+
+    @abstractmethod
+    def query_transaction(self, payment) -> QueryResult: ...
+
+    @abstractmethod
+    def refund(self, payment, amount: int, reason: str) -> RefundResult: ...

@@ -1,0 +1,122 @@
+"""Fee payments of dossiers: one ``Payment`` per fee request, an append-only ``PaymentEvent`` log of everything a
+gateway said (verified or not), and the sandbox gateway's own record of what the "bank" did (``SandboxTransaction``).
+
+A payment's state changes only in ``services`` (the gateway's notification, reconciliation, refunds), atomically with
+the row locked.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", "Chờ thanh toán"
+    PAID = "paid", "Đã thanh toán"
+    FAILED = "failed", "Không thành công"
+    CANCELLED = "cancelled", "Người nộp đã hủy"
+    REFUNDED = "refunded", "Đã hoàn tiền"
+
+
+class Payment(models.Model):
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="payments", verbose_name="hồ sơ"
+    )
+    purpose = models.CharField("nội dung thu", max_length=255)
+    amount = models.PositiveBigIntegerField("số tiền (đồng)")
+    # Per item: [{"description", "quantity", "unit_amount"}]; empty when the amount was entered as a whole.
+    items = models.JSONField("chi tiết", default=list, blank=True)
+    txn_ref = models.CharField("mã giao dịch (TxnRef)", max_length=40, unique=True, null=True, blank=True)
+    gateway = models.CharField("cổng thanh toán", max_length=20, blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField("chuyển sang cổng lúc", null=True, blank=True)
+    gateway_transaction_no = models.CharField("mã giao dịch tại cổng", max_length=100, blank=True)
+    bank_code = models.CharField("ngân hàng", max_length=50, blank=True)
+    bank_tran_no = models.CharField("mã giao dịch ngân hàng", max_length=100, blank=True)
+    card_type = models.CharField("loại thẻ", max_length=50, blank=True)
+    response_code = models.CharField("mã phản hồi", max_length=10, blank=True)
+    paid_at = models.DateTimeField("thanh toán lúc", null=True, blank=True)
+    last_notification = models.JSONField("thông báo gần nhất (IPN)", default=dict, blank=True)
+    # Money came in for a dossier that no longer needs it (withdrawn, stopped, refused): staff must refund.
+    refund_needed = models.BooleanField("cần hoàn tiền", default=False)
+    note = models.TextField("ghi chú hệ thống", blank=True)
+    refunded_at = models.DateTimeField("hoàn tiền lúc", null=True, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "khoản thanh toán"
+        verbose_name_plural = "khoản thanh toán"
+        indexes = [models.Index(fields=["status", "started_at"], name="payment_status_started")]
+
+    def __str__(self):
+        return f"{self.txn_ref or self.pk} – {self.amount} đ ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == PaymentStatus.PENDING
+
+
+class PaymentEvent(models.Model):
+    """Append-only: every notification, return, query, start, refund — verified or not, known order or not."""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", "Yêu cầu nộp phí"
+        START = "start", "Chuyển sang cổng thanh toán"
+        NOTIFICATION = "notification", "Thông báo từ cổng (IPN)"
+        RETURN = "return", "Trình duyệt quay về"
+        QUERY = "query", "Tra soát giao dịch"
+        REFUND = "refund", "Hoàn tiền"
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    gateway = models.CharField(max_length=20, blank=True)
+    txn_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    verified = models.BooleanField(default=False)
+    # The reply code sent (IPN) or what came of it ("paid", "ignored: ...").
+    result = models.CharField(max_length=100, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "nhật ký thanh toán"
+        verbose_name_plural = "nhật ký thanh toán"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.txn_ref} ({self.result})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("PaymentEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("PaymentEvent is append-only")
+
+
+class SandboxTransaction(models.Model):
+    """What the sandbox "bank" did with a transaction: answers the sandbox's query and refund."""
+
+    txn_ref = models.CharField(max_length=40, unique=True)
+    amount = models.PositiveBigIntegerField()  # VND
+    response_code = models.CharField(max_length=10)
+    transaction_status = models.CharField(max_length=10)
+    transaction_no = models.CharField(max_length=20)
+    bank_code = models.CharField(max_length=20, default="NCB")
+    pay_date = models.DateTimeField()
+    refunded_amount = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "giao dịch thử nghiệm"
+        verbose_name_plural = "giao dịch thử nghiệm"
+
+    def __str__(self):
+        return f"{self.txn_ref}: {self.response_code}"

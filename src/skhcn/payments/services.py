@@ -1,0 +1,377 @@
+"""Fee payments: staff request a fee, the applicant pays through a gateway, the gateway's notification (IPN) — and
+only it, or reconciliation asking the gateway — changes the payment, and a confirmed payment records the fee as paid
+in the dossier workflow (``record_fee_paid`` by ``workflow.SystemActor``).
+
+Every state change is one transaction with the payment row locked (SELECT ... FOR UPDATE); a replayed or duplicated
+notification finds the payment no longer pending and changes nothing (reply 02). Everything a gateway says is logged
+in ``PaymentEvent``, verified or not.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from skhcn.accounts.constants import StaffRole
+from skhcn.accounts.staff import has_role
+from skhcn.dossiers.access import visible_dossiers
+from skhcn.dossiers.constants import Action, Status
+from skhcn.dossiers.workflow import SystemActor, WorkflowError, perform
+
+from .gateways import GatewayError, enabled_names, get_gateway
+from .gateways.base import Outcome, ReturnResult
+from .models import Payment, PaymentEvent, PaymentStatus
+from .receipt_numbers import txn_ref_for
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_ACTOR = SystemActor("Cổng thanh toán trực tuyến")
+FEE_ROLES = (StaffRole.ONE_STOP, StaffRole.ADMINISTRATOR)
+# A fee may be requested for a filed dossier still being handled.
+REQUESTABLE = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.AWAITING_FEE,
+        Status.RECEIVED,
+        Status.TRANSFERRED,
+        Status.ASSIGNED,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.AT_DIVISION_HEAD,
+        Status.AT_LEADER,
+        Status.APPROVED,
+        Status.RESULT_ISSUED,
+    }
+)
+# Money arriving for these dossiers is not needed any more: it is recorded and flagged for a refund.
+ENDED = frozenset({Status.WITHDRAWN, Status.STOPPED, Status.REFUSED, Status.REFUSED_AT_INTAKE, Status.CLOSED})
+MAX_AMOUNT = 10_000_000_000  # VND: far above any administrative fee; guards against typing errors
+MAX_QUANTITY = 10_000
+RECONCILE_AFTER = timedelta(minutes=15)
+RECONCILE_WITHIN = timedelta(days=7)
+DEFAULT_PURPOSE = "Phí, lệ phí giải quyết thủ tục hành chính"
+
+
+class PaymentError(Exception):
+    """A refused payment operation; ``message`` is Vietnamese, for the screen as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _log(payment, kind, *, gateway="", txn_ref="", verified=False, result="", data=None, actor=None):
+    return PaymentEvent.objects.create(
+        payment=payment,
+        gateway=gateway or (payment.gateway if payment else ""),
+        txn_ref=(txn_ref or (payment.txn_ref if payment else "") or "")[:100],
+        kind=kind,
+        verified=verified,
+        result=result[:100],
+        data=data or {},
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+# --- staff: request a fee ---------------------------------------------------------------------------------------------
+def can_request_fee(user, dossier) -> bool:
+    return (
+        has_role(user, *FEE_ROLES)
+        and dossier.status in REQUESTABLE
+        and visible_dossiers(user).filter(pk=dossier.pk).exists()
+    )
+
+
+def default_purpose(procedure) -> str:
+    text = (procedure.fee_description or "").strip()
+    return (text or DEFAULT_PURPOSE)[:255]
+
+
+def request_fee(
+    dossier,
+    actor,
+    *,
+    amount: int | None = None,
+    purpose: str = "",
+    quantity: int | None = None,
+    unit_amount: int | None = None,
+) -> Payment:
+    """A pending payment of ``amount`` đồng (default: the procedure's ``fee_amount``; or ``quantity`` × ``unit_amount``
+    entered by staff) for ``dossier``. One pending request per dossier at a time."""
+    if not has_role(actor, *FEE_ROLES) or not visible_dossiers(actor).filter(pk=dossier.pk).exists():
+        raise PaymentError("Bạn không có quyền yêu cầu nộp phí đối với hồ sơ này.")
+    items = []
+    if quantity is not None or unit_amount is not None:
+        if not quantity or not unit_amount or quantity < 1 or unit_amount < 1 or quantity > MAX_QUANTITY:
+            raise PaymentError("Vui lòng nhập số lượng và đơn giá (số nguyên dương).")
+        amount = quantity * unit_amount
+        items = [
+            {
+                "description": (purpose or default_purpose(dossier.procedure))[:255],
+                "quantity": quantity,
+                "unit_amount": unit_amount,
+            }
+        ]
+    elif amount is None:
+        amount = dossier.procedure.fee_amount
+    if not amount or amount < 1:
+        raise PaymentError("Số tiền phải lớn hơn 0 đồng (thủ tục này chưa khai báo mức phí: hãy nhập số tiền).")
+    if amount > MAX_AMOUNT:
+        raise PaymentError("Số tiền vượt quá mức cho phép, vui lòng kiểm tra lại.")
+    purpose = (purpose or "").strip()[:255] or default_purpose(dossier.procedure)
+    with transaction.atomic():
+        # The dossier row serialises requests: at most one pending payment per dossier.
+        locked = type(dossier).objects.select_for_update().get(pk=dossier.pk)
+        if locked.status not in REQUESTABLE:
+            raise PaymentError(f"Không thể yêu cầu nộp phí khi hồ sơ ở trạng thái “{locked.get_status_display()}”.")
+        if Payment.objects.filter(dossier=locked, status=PaymentStatus.PENDING).exists():
+            raise PaymentError("Hồ sơ đang có một khoản phí chờ thanh toán; không tạo thêm yêu cầu.")
+        payment = Payment.objects.create(
+            dossier=locked, purpose=purpose, amount=amount, items=items, requested_by=actor
+        )
+        payment.txn_ref = txn_ref_for(payment)
+        payment.save(update_fields=["txn_ref"])
+        _log(
+            payment,
+            PaymentEvent.Kind.REQUEST,
+            verified=True,
+            result="pending",
+            data={"amount": amount, "purpose": purpose, "items": items},
+            actor=actor,
+        )
+    return payment
+
+
+# --- applicant: pay ---------------------------------------------------------------------------------------------------
+def payable(payment) -> bool:
+    return payment.is_pending and payment.dossier.status not in ENDED and bool(enabled_names())
+
+
+def start(payment, request, gateway_name: str | None = None) -> str:
+    """Send the payer to the gateway: the URL to redirect the browser to."""
+    names = enabled_names()
+    name = gateway_name if gateway_name in names else (names[0] if names else None)
+    if name is None:
+        raise PaymentError("Hiện chưa có cổng thanh toán trực tuyến nào được bật.")
+    gateway = get_gateway(name)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("dossier").get(pk=payment.pk)
+        if not payable(locked):
+            raise PaymentError("Khoản phí này không còn chờ thanh toán.")
+        locked.gateway = name
+        locked.started_at = timezone.now()
+        locked.save(update_fields=["gateway", "started_at", "updated_at"])
+        url = gateway.start_payment(locked, request)
+        _log(locked, PaymentEvent.Kind.START, verified=True, result="redirected", actor=request.user)
+    return url
+
+
+def record_return(gateway_name: str, outcome: Outcome) -> ReturnResult:
+    """Log a browser return and say what it shows — never changes the payment."""
+    payment = Payment.objects.select_related("dossier").filter(txn_ref=outcome.txn_ref, gateway=gateway_name).first()
+    matches = payment is not None and outcome.amount == payment.amount
+    result = "shown" if outcome.verified and matches else ("bad_amount" if outcome.verified else "bad_signature")
+    _log(
+        payment,
+        PaymentEvent.Kind.RETURN,
+        gateway=gateway_name,
+        txn_ref=outcome.txn_ref,
+        verified=outcome.verified,
+        result=result if payment else "unknown_order",
+        data=outcome.raw,
+    )
+    return ReturnResult(outcome=outcome, payment=payment if outcome.verified else None, amount_matches=matches)
+
+
+# --- gateway: notification (the only state change from outside) ----------------------------------------------------
+def apply_notification(gateway_name: str, outcome: Outcome, *, kind: str = PaymentEvent.Kind.NOTIFICATION) -> str:
+    """Apply a gateway's notification (or a reconciliation query's answer); returns the IPN reply code:
+    00 applied, 01 unknown order, 02 already confirmed (nothing changed), 04 wrong amount, 97 bad signature,
+    99 unexpected error."""
+    try:
+        return _apply(gateway_name, outcome, kind)
+    except Exception:
+        logger.exception("Payment notification %s/%s failed", gateway_name, outcome.txn_ref)
+        try:
+            _log(
+                None,
+                kind,
+                gateway=gateway_name,
+                txn_ref=outcome.txn_ref,
+                verified=outcome.verified,
+                result="99",
+                data=outcome.raw,
+            )
+        except Exception:
+            logger.exception("Could not log the failed payment notification")
+        return "99"
+
+
+def _apply(gateway_name: str, outcome: Outcome, kind: str) -> str:
+    if not outcome.verified:
+        _log(None, kind, gateway=gateway_name, txn_ref=outcome.txn_ref, result="97", data=outcome.raw)
+        return "97"
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(txn_ref=outcome.txn_ref, gateway=gateway_name).first()
+        if payment is None:
+            _log(
+                None, kind, gateway=gateway_name, txn_ref=outcome.txn_ref, verified=True, result="01", data=outcome.raw
+            )
+            return "01"
+        if outcome.amount != payment.amount:
+            _log(payment, kind, verified=True, result="04", data=outcome.raw)
+            return "04"
+        if payment.status != PaymentStatus.PENDING:
+            _log(payment, kind, verified=True, result="02", data=outcome.raw)
+            return "02"
+        if not outcome.success and outcome.transaction_status == "01":
+            # Not finished at the gateway yet (only a query can say so): stays pending.
+            _log(payment, kind, verified=True, result="still_pending", data=outcome.raw)
+            return "00"
+        payment.last_notification = outcome.raw
+        payment.response_code = outcome.response_code
+        payment.gateway_transaction_no = outcome.transaction_no
+        payment.bank_code = outcome.bank_code
+        payment.bank_tran_no = outcome.bank_tran_no
+        payment.card_type = outcome.card_type
+        effect = ""
+        if outcome.success:
+            payment.status = PaymentStatus.PAID
+            payment.paid_at = outcome.pay_date or timezone.now()
+            payment.save()
+            effect = _record_fee(payment)
+        else:
+            payment.status = PaymentStatus.CANCELLED if outcome.cancelled else PaymentStatus.FAILED
+            payment.save()
+        _log(payment, kind, verified=True, result=f"00 {payment.status} {effect}".strip(), data=outcome.raw)
+    return "00"
+
+
+def _record_fee(payment) -> str:
+    """The fee is paid: start the dossier's clock when it waits for the fee; flag a refund when it ended."""
+    from skhcn.deadlines.calendar import TZ
+
+    dossier = payment.dossier
+    dossier.refresh_from_db(fields=["status", "version", "received_at"])
+    if dossier.status in ENDED:
+        payment.refund_needed = True
+        payment.note = (
+            f"Tiền về khi hồ sơ đã ở trạng thái “{dossier.get_status_display()}”: không thay đổi hồ sơ, "
+            "cán bộ cần hoàn tiền cho người nộp."
+        )
+        payment.save(update_fields=["refund_needed", "note", "updated_at"])
+        return "refund_needed"
+    if dossier.status != Status.AWAITING_FEE:
+        return "recorded"
+    today = timezone.now().astimezone(TZ).date()
+    day = min(payment.paid_at.astimezone(TZ).date(), today)
+    if dossier.received_at:
+        day = max(day, dossier.received_at.astimezone(TZ).date())
+    comment = f"Nộp phí trực tuyến {payment.amount:,} đồng, mã giao dịch {payment.gateway_transaction_no}.".replace(
+        ",", "."
+    )
+    for _attempt in range(3):
+        try:
+            perform(
+                dossier.pk,
+                Action.RECORD_FEE_PAID,
+                SYSTEM_ACTOR,
+                expected_version=dossier.version,
+                comment=comment,
+                date=day,
+            )
+            return "fee_recorded"
+        except WorkflowError as exc:
+            dossier.refresh_from_db(fields=["status", "version", "received_at"])
+            if exc.code == "stale" and dossier.status == Status.AWAITING_FEE:
+                continue
+            payment.note = f"Đã nhận tiền nhưng chưa ghi nhận nộp phí vào hồ sơ: {exc.message}"
+            payment.save(update_fields=["note", "updated_at"])
+            logger.warning("Payment %s: record_fee_paid refused (%s)", payment.pk, exc.code)
+            return f"workflow_refused:{exc.code}"
+    return "workflow_refused:stale"
+
+
+# --- reconciliation ---------------------------------------------------------------------------------------------------
+def reconcile_pending(now=None) -> dict:
+    """Ask the gateway about payments sent to it more than 15 minutes ago and still pending; apply the answers."""
+    now = now or timezone.now()
+    counts = {"checked": 0, "applied": 0, "unsupported": 0, "errors": 0}
+    candidates = Payment.objects.filter(
+        status=PaymentStatus.PENDING,
+        started_at__lt=now - RECONCILE_AFTER,
+        started_at__gte=now - RECONCILE_WITHIN,
+    ).exclude(gateway="")
+    for payment in candidates.order_by("started_at", "id")[:200]:
+        try:
+            gateway = get_gateway(payment.gateway)
+        except LookupError:
+            continue
+        if not getattr(gateway, "supports_query", False):
+            counts["unsupported"] += 1
+            continue
+        counts["checked"] += 1
+        try:
+            result = gateway.query_transaction(payment)
+        except GatewayError as exc:
+            counts["errors"] += 1
+            _log(payment, PaymentEvent.Kind.QUERY, verified=False, result="error", data={"message": exc.message})
+            continue
+        if not result.found or result.outcome is None:
+            _log(payment, PaymentEvent.Kind.QUERY, verified=True, result="not_found", data={"message": result.message})
+            continue
+        if apply_notification(payment.gateway, result.outcome, kind=PaymentEvent.Kind.QUERY) == "00":
+            counts["applied"] += 1
+    return counts
+
+
+# --- staff: refund ----------------------------------------------------------------------------------------------------
+def refund(payment, actor, reason: str) -> Payment:
+    reason = (reason or "").strip()
+    if not has_role(actor, *FEE_ROLES) or not visible_dossiers(actor).filter(pk=payment.dossier_id).exists():
+        raise PaymentError("Bạn không có quyền hoàn tiền khoản này.")
+    if not reason:
+        raise PaymentError("Vui lòng nhập lý do hoàn tiền.")
+    try:
+        gateway = get_gateway(payment.gateway)
+    except LookupError:
+        raise PaymentError("Cổng thanh toán của khoản này hiện không được bật.") from None
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status != PaymentStatus.PAID:
+            raise PaymentError("Chỉ hoàn tiền được khoản đã thanh toán.")
+        try:
+            result = gateway.refund(locked, locked.amount, reason)
+        except GatewayError as exc:
+            _log(locked, PaymentEvent.Kind.REFUND, result="error", data={"message": exc.message}, actor=actor)
+            raise PaymentError(exc.message) from None
+        if not result.ok:
+            _log(locked, PaymentEvent.Kind.REFUND, result="refused", data={"message": result.message}, actor=actor)
+            raise PaymentError(result.message or "Cổng thanh toán từ chối hoàn tiền.")
+        locked.status = PaymentStatus.REFUNDED
+        locked.refunded_at = timezone.now()
+        locked.refund_needed = False
+        locked.note = (locked.note + f"\nHoàn tiền: {reason}").strip()
+        locked.save()
+        _log(
+            locked,
+            PaymentEvent.Kind.REFUND,
+            verified=True,
+            result="refunded",
+            data={"reason": reason, "reference": result.reference},
+            actor=actor,
+        )
+    return locked
+
+
+def receipt_available(payment) -> bool:
+    return payment.status in (PaymentStatus.PAID, PaymentStatus.REFUNDED) and payment.paid_at is not None
+
+
+def gateway_label(name: str) -> str:
+    try:
+        return get_gateway(name).label
+    except Exception:  # a label must never break a page
+        return name

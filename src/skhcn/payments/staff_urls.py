@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import staff_views
+
+app_name = "payments_staff"
+
+urlpatterns = [
+    path("ho-so/<int:pk>/yeu-cau-nop-phi/", staff_views.request_fee, name="request_fee"),
+    path("<int:pk>/bien-lai.pdf", staff_views.receipt, name="receipt"),
+    path("<int:pk>/hoan-tien/", staff_views.refund, name="refund"),
+]

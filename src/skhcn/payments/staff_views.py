@@ -1,0 +1,101 @@
+"""Staff side (inside the Wagtail admin, ``/admin/thanh-toan/``): request a fee for a dossier, download a paid
+payment's e-receipt, refund. Only staff who see the dossier and hold a fee role (one-stop, administrator) act; others
+get 404 for dossiers they cannot see and "permission denied" otherwise."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from wagtail.admin.auth import permission_denied
+
+from skhcn.accounts.staff import has_role, user_roles
+from skhcn.dossiers.access import visible_dossiers
+
+from . import services
+from .models import Payment
+from .receipt import receipt_filename, render_receipt
+
+_DIGITS = re.compile(r"[\s.,_]")
+
+
+def parse_int(value) -> int | None:
+    text = _DIGITS.sub("", str(value or "")).removesuffix("đ").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _dossier_url(pk) -> str:
+    return reverse("dossiers_staff:detail", kwargs={"pk": pk}) + "#thanh-toan"
+
+
+def _visible_dossier(request, pk):
+    dossier = visible_dossiers(request.user).select_related("procedure").filter(pk=pk).first()
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def _visible_payment(request, pk) -> Payment:
+    payment = Payment.objects.select_related("dossier__procedure").filter(pk=pk).first()
+    if payment is None or not visible_dossiers(request.user).filter(pk=payment.dossier_id).exists():
+        raise Http404("Không tìm thấy khoản thanh toán.")
+    return payment
+
+
+@require_POST
+def request_fee(request, pk):
+    if not user_roles(request.user):
+        return permission_denied(request)
+    dossier = _visible_dossier(request, pk)
+    if not has_role(request.user, *services.FEE_ROLES):
+        return permission_denied(request)
+    data = request.POST
+    kwargs = {"purpose": data.get("noi_dung", "")}
+    if data.get("cach_tinh") == "don-gia":
+        kwargs["quantity"] = parse_int(data.get("so_luong")) or 0
+        kwargs["unit_amount"] = parse_int(data.get("don_gia")) or 0
+    else:
+        amount = parse_int(data.get("so_tien"))
+        if data.get("so_tien", "").strip() and amount is None:
+            messages.error(request, "Số tiền không hợp lệ: chỉ nhập chữ số.")
+            return redirect(_dossier_url(pk))
+        kwargs["amount"] = amount
+    try:
+        payment = services.request_fee(dossier, request.user, **kwargs)
+    except services.PaymentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"Đã gửi yêu cầu nộp phí {payment.amount:,} đồng (mã {payment.txn_ref}).".replace(",", ".")
+        )
+    return redirect(_dossier_url(pk))
+
+
+def receipt(request, pk):
+    if not user_roles(request.user):
+        return permission_denied(request)
+    payment = _visible_payment(request, pk)
+    if not services.receipt_available(payment):
+        raise Http404("Khoản phí chưa được thanh toán.")
+    response = HttpResponse(render_receipt(payment), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{receipt_filename(payment)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def refund(request, pk):
+    if not user_roles(request.user):
+        return permission_denied(request)
+    payment = _visible_payment(request, pk)
+    try:
+        services.refund(payment, request.user, request.POST.get("ly_do", ""))
+    except services.PaymentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã hoàn tiền khoản {payment.txn_ref}.")
+    return redirect(_dossier_url(payment.dossier_id))

@@ -1,0 +1,48 @@
+"""Background work: the sandbox's server-to-server notification, and reconciliation of stuck payments."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.urls import reverse
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+RECONCILE_EVERY_SECONDS = 300
+
+
+@task()
+def deliver_sandbox_ipn(params: dict) -> dict:
+    """The sandbox "bank" notifies the merchant: the same request the IPN endpoint gets, dispatched in-process (no
+    network, so it works offline and on any port)."""
+    import json
+
+    from django.test import RequestFactory
+
+    from .views import ipn
+
+    request = RequestFactory().get(reverse("payments:ipn", kwargs={"gateway": "sandbox"}), params)
+    return json.loads(ipn(request, gateway="sandbox").content)
+
+
+@task()
+def reconcile_pending() -> dict:
+    from . import services
+
+    counts = services.reconcile_pending()
+    if counts["applied"] or counts["errors"]:
+        logger.info("Payment reconciliation: %s", counts)
+    return counts
+
+
+def maybe_enqueue_reconciliation() -> bool:
+    """Called by ``run_scheduler`` every minute: queue ``reconcile_pending`` at most every 5 minutes."""
+    if not cache.add("skhcn:payments:reconcile", 1, timeout=RECONCILE_EVERY_SECONDS):
+        return False
+    try:
+        reconcile_pending.enqueue()
+    except Exception:
+        logger.exception("Could not queue the payment reconciliation")
+        return False
+    return True

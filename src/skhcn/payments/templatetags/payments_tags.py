@@ -1,0 +1,40 @@
+"""What the dossier pages (staff and applicant) show about payments, so each page needs only one ``{% include %}``."""
+
+from django import template
+
+from skhcn.accounts.staff import has_role
+
+from .. import services
+from ..gateways import enabled_names
+from ..models import Payment
+
+register = template.Library()
+
+
+@register.simple_tag
+def staff_payments(dossier, user) -> dict:
+    payments = list(Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id"))
+    fee_role = has_role(user, *services.FEE_ROLES)
+    return {
+        "payments": payments,
+        "can_request": services.can_request_fee(user, dossier) and not any(p.is_pending for p in payments),
+        "can_refund": fee_role,
+        "default_amount": dossier.procedure.fee_amount or "",
+        "default_purpose": services.default_purpose(dossier.procedure),
+    }
+
+
+@register.simple_tag
+def citizen_payments(dossier) -> dict:
+    payments = list(Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id"))
+    return {
+        "payments": [
+            {
+                "payment": p,
+                "payable": services.payable(p) and p.dossier_id == dossier.pk,
+                "receipt": services.receipt_available(p),
+            }
+            for p in payments
+        ],
+        "gateways": [(name, services.gateway_label(name)) for name in enabled_names()],
+    }

@@ -1,0 +1,34 @@
+"""The workflow's system actor (``workflow.SystemActor``): allowed only on ``transitions.SYSTEM_ACTIONS``."""
+
+import pytest
+
+from skhcn.dossiers import workflow
+from skhcn.dossiers.constants import Action, Status
+from skhcn.dossiers.tests.workflow_support import dossier_at, today
+from skhcn.dossiers.transitions import SYSTEM_ACTIONS
+from skhcn.dossiers.workflow import SystemActor, WorkflowError
+
+
+def test_system_actor_records_the_fee(world):
+    dossier = dossier_at(Status.AWAITING_FEE, world)
+    done = workflow.perform(
+        dossier.pk, Action.RECORD_FEE_PAID, SystemActor("Cổng"), expected_version=dossier.version, date=today()
+    )
+    assert done.status == Status.RECEIVED and done.clock_started_at is not None
+    assert done.events.get(action=Action.RECORD_FEE_PAID).actor is None
+
+
+@pytest.mark.parametrize("action", [Action.TRANSFER, Action.WITHDRAW, Action.STOP_PROCESSING])
+def test_system_actor_is_refused_elsewhere(world, action):
+    assert action not in SYSTEM_ACTIONS
+    dossier = dossier_at(Status.RECEIVED, world)
+    with pytest.raises(WorkflowError) as info:
+        workflow.perform(
+            dossier.pk,
+            action,
+            SystemActor("Cổng"),
+            expected_version=dossier.version,
+            comment="x",
+            division=world.division,
+        )
+    assert info.value.code == "role"
