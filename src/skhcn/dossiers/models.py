@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Upper
 
 from skhcn.accounts.constants import ApplicantKind
@@ -110,6 +111,12 @@ class Dossier(models.Model):
             models.Index(fields=["assignee", "status", "due_at"], name="dossier_assignee_due"),
             # Received-date ranges: the register (06) in its order, the queues' received filter (bench_staff.py).
             models.Index(fields=["received_at", "id"], name="dossier_received"),
+            # "Tất cả" sorted by due time: partial, so the status-led queues keep their own indexes (a plain
+            # (due_at, id) index lured them into walking closed dossiers).
+            models.Index(fields=["due_at", "id"], condition=Q(code__isnull=False), name="dossier_filed_due"),
+            # Staff search by phone or ID number (normalised as on the tracking page).
+            models.Index(fields=["lookup_phone"], name="dossier_lookup_phone"),
+            models.Index(fields=["lookup_id_number"], name="dossier_lookup_id"),
         ]
 
     def __str__(self):

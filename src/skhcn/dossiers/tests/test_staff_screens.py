@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -330,6 +332,11 @@ def test_pagination_fifty_per_page_without_a_full_count(client, world, clock):
     assert not second.context["page"].has_next
     assert base.code in codes(first) | codes(second)
     assert client.get(url("index"), {"trang": "abc"}).status_code == 200
+    # A result that fits on its first page is counted from the page itself: no second query.
+    with CaptureQueriesContext(connection) as queries:
+        only = client.get(url("index"), {"q": base.code})
+    assert only.context["count"] == 1 and not only.context["capped"]
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
 
 
 def test_capped_count(world, clock):
