@@ -26,6 +26,11 @@ def deliver_sandbox_ipn(params: dict) -> dict:
     return json.loads(ipn(request, gateway="sandbox").content)
 
 
+def send_sandbox_ipn(params: dict) -> None:
+    """Queue the sandbox's notification (tests replace this to hold a notification back)."""
+    deliver_sandbox_ipn.enqueue(params)
+
+
 @task()
 def reconcile_pending() -> dict:
     from . import services

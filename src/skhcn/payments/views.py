@@ -142,8 +142,8 @@ def sandbox_pay(request):
     # A second click on the same transaction re-sends the first outcome (the notification is idempotent).
     result = sandbox_gateway.result_params(record, order_info=params.get("vnp_OrderInfo", ""))
     query = vnpay.signed_query(result, gateway.secret)
-    from .tasks import deliver_sandbox_ipn
+    from . import tasks
 
     result["vnp_SecureHash"] = vnpay.sign(result, gateway.secret)
-    deliver_sandbox_ipn.enqueue(result)
+    tasks.send_sandbox_ipn(result)
     return redirect(f"{return_url}{'&' if '?' in return_url else '?'}{query}")
