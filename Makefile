@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# A local machine: SKHCN_ENV=local enables the offline payment sandbox (never with SKHCN_ENV=production; README).
+run: export SKHCN_ENV ?= local
 run: $(STAMP)
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) collectstatic --noinput -v 0
