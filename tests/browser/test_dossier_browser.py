@@ -9,15 +9,10 @@ process, so the test reads the link from ``mail.outbox``.
 import io
 import os
 import re
-import shutil
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-TIMEOUT_MS = 15_000
 
 PROCEDURE_NAME = "Đăng ký kết quả thực hiện nhiệm vụ khoa học và công nghệ thử nghiệm"
 PROCEDURE_CODE = "1.009999.000.00.00.H11"
@@ -31,32 +26,6 @@ APPLICANT = {
     "password": "Ho-so-truc-tuyen-2026!",
 }
 ONLINE_RESULT = "Nhận bản điện tử (tải về trên Cổng dịch vụ công)"
-
-
-@pytest.fixture
-def browser_page():
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}, accept_downloads=True)
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
 
 
 @pytest.fixture

@@ -17,16 +17,12 @@ Runs in Debian's chromium (/usr/bin/chromium) through Playwright; ``make test-br
 import base64
 import io
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 TIMEOUT_MS = 15_000
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -54,28 +50,6 @@ COMMENT_REQUIRED = "Vui lòng nhập nội dung (lý do, yêu cầu hoặc ý ki
 
 
 # --- fixtures --------------------------------------------------------------------------------------------------------
-@pytest.fixture
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
 def new_page(browser, viewport=DESKTOP):
     """A page in a fresh context: its own cookies, i.e. its own session (one per person)."""
     context = browser.new_context(locale="vi-VN", viewport=viewport, accept_downloads=True)
