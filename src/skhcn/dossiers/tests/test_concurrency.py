@@ -1,22 +1,18 @@
 """Race tests with real threads and connections: PostgreSQL row locks (SQLite serialises writers anyway)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from skhcn.accounts.tests.factories import ApplicantFactory
 from skhcn.dossiers import services
 from skhcn.dossiers.constants import ReceiveMethod, Status
 from skhcn.dossiers.models import DailySerial, Dossier, DossierEvent
 
+from .concurrency_support import POSTGRESQL_ONLY, run_together
 from .factories import pdf_upload
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs concurrent connections (run with DATABASE_URL=postgres://...)"
-    ),
+    POSTGRESQL_ONLY,
 ]
 
 THREADS = 8
@@ -29,28 +25,6 @@ def ready_draft(procedure, documents):
         services.attach_file(draft, document, pdf_upload())
     services.update_details(draft, receive_method=ReceiveMethod.DESK, postal_address="", note="")
     return draft
-
-
-def run_together(jobs):
-    """Run the callables in threads released at the same moment; return (results, errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def worker(job):
-        try:
-            barrier.wait()
-            results.append(job())
-        except Exception as exc:  # collected for the assertions
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results, errors
 
 
 def test_concurrent_submissions_get_distinct_consecutive_codes(procedure, documents):

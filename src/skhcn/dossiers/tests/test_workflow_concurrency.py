@@ -1,45 +1,20 @@
 """Two officers acting on one dossier at the same moment, with real threads and connections (PostgreSQL row locks;
 SQLite serialises writers anyway): one wins, the other is refused with the stale-version message."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.models import Dossier, DossierEvent, ResultSerial
 
+from .concurrency_support import POSTGRESQL_ONLY, run_together
 from .factories import pdf_upload
 from .workflow_support import dossier_at, submitted_dossier
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs concurrent connections (run with DATABASE_URL=postgres://...)"
-    ),
+    POSTGRESQL_ONLY,
 ]
-
-
-def run_together(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def worker(job):
-        try:
-            barrier.wait()
-            results.append(job())
-        except Exception as exc:  # collected for the assertions
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results, errors
 
 
 def test_receive_and_refuse_at_once_one_wins(world):
