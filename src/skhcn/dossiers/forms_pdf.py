@@ -24,7 +24,7 @@ from skhcn.core.pdf import VIETNAM, AdministrativePDF, local, place_and_date
 from .constants import Action, Channel
 from .formsets import Form, FormKind, get_form_set
 from .models import Dossier, DossierEvent
-from .receipt import QR_SIZE_MM, document_rows, fee_text, receive_text, tracking_url
+from .receipt import applicant_beside_qr, document_rows, fee_text, matter_text, receive_text, tracking_url
 
 ONE_STOP_UNIT = "Bộ phận Một cửa"
 HEAD_OF_AGENCY = "Giám đốc"
@@ -174,11 +174,6 @@ def _applicant_lines(pdf: AdministrativePDF, dossier: Dossier, label: str = "H�
     pdf.labelled("Thư điện tử", dossier.applicant_email)
 
 
-def _matter(dossier: Dossier) -> str:
-    procedure = dossier.procedure
-    return f"{procedure.name} (mã thủ tục {procedure.code})"
-
-
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -190,19 +185,7 @@ def _receipt(dossier: Dossier, form: Form, event_id: int | None) -> Administrati
     procedure = dossier.procedure
     pdf = _start(dossier, form, unit=ONE_STOP_UNIT, moment=dossier.received_at)
 
-    top = pdf.get_y()
-    pdf.qr_code(tracking_url(dossier.code), x=pdf.w - pdf.r_margin - QR_SIZE_MM, y=top, size=QR_SIZE_MM)
-    right_margin = pdf.r_margin
-    pdf.set_right_margin(right_margin + QR_SIZE_MM + 4)
-    pdf.paragraph(f"{ONE_STOP_UNIT} – {settings.AGENCY_NAME} tiếp nhận hồ sơ của:", align="L")
-    pdf.labelled("Ông/Bà/Tổ chức", dossier.applicant_name)
-    pdf.labelled("Số định danh cá nhân / Mã số thuế", dossier.applicant_id_number)
-    pdf.labelled("Số điện thoại", dossier.applicant_phone)
-    pdf.labelled("Thư điện tử", dossier.applicant_email)
-    pdf.set_right_margin(right_margin)
-    pdf.set_y(max(pdf.get_y(), top + QR_SIZE_MM + 2))
-    pdf.labelled("Địa chỉ", dossier.applicant_address)
-    pdf.labelled("Nội dung yêu cầu giải quyết", _matter(dossier))
+    applicant_beside_qr(pdf, dossier, receiver=f"{ONE_STOP_UNIT} – {settings.AGENCY_NAME}", name_label="Ông/Bà/Tổ chức")
 
     pdf.paragraph("1. Thành phần hồ sơ nộp gồm:", style="B", align="L")
     rows = [[str(i), name, kind, str(count)] for i, (name, kind, count) in enumerate(document_rows(dossier), 1)]
@@ -251,7 +234,7 @@ def _completion_request(dossier: Dossier, form: Form, event_id: int | None) -> A
     number = f"{event.pk}/{NUMBER_SUFFIXES[form.kind]}"
     pdf = _start(dossier, form, unit=unit, moment=event.at, number=number)
     _applicant_lines(pdf, dossier)
-    pdf.labelled("Nội dung yêu cầu giải quyết", _matter(dossier))
+    pdf.labelled("Nội dung yêu cầu giải quyết", matter_text(dossier))
     if event.action == Action.REQUEST_COMPLETION:
         when = f"tiếp nhận hồ sơ ({dmy(event.at)})"
     else:
@@ -314,7 +297,7 @@ def _refusal(dossier: Dossier, form: Form, event_id: int | None) -> Administrati
     pdf = _start(dossier, form, unit=ONE_STOP_UNIT, moment=event.at, number=number)
     pdf.paragraph(f"{ONE_STOP_UNIT} – {settings.AGENCY_NAME} nhận được hồ sơ của:", align="L")
     _applicant_lines(pdf, dossier, label="Ông/Bà/Tổ chức")
-    pdf.labelled("Nội dung yêu cầu giải quyết", _matter(dossier))
+    pdf.labelled("Nội dung yêu cầu giải quyết", matter_text(dossier))
     if dossier.submitted_at:
         pdf.labelled("Thời gian nộp hồ sơ", clock_words(dossier.submitted_at))
     pdf.paragraph(
@@ -342,7 +325,7 @@ def _apology(dossier: Dossier, form: Form, event_id: int | None) -> Administrati
     received = dmy(dossier.received_at or dossier.submitted_at)
     pdf.paragraph(
         f"{settings.AGENCY_NAME} đã tiếp nhận hồ sơ của Ông/Bà/Tổ chức ngày {received}, "
-        f"đề nghị giải quyết thủ tục {_matter(dossier)}, mã hồ sơ {dossier.code}.",
+        f"đề nghị giải quyết thủ tục {matter_text(dossier)}, mã hồ sơ {dossier.code}.",
     )
     pdf.labelled("Ngày hẹn trả kết quả giải quyết hồ sơ", dmy(old_due))
     pdf.paragraph(
@@ -375,7 +358,7 @@ def _control_slip(dossier: Dossier, form: Form, event_id: int | None) -> Adminis
         raise FormUnavailable(FormMessages.NOT_RECEIVED.format(title=form.title.lower(), number=form.number))
     pdf = _start(dossier, form, unit=ONE_STOP_UNIT, moment=dossier.received_at, orientation="landscape")
     pdf.labelled("Kèm theo hồ sơ của", dossier.applicant_name)
-    pdf.labelled("Nội dung yêu cầu giải quyết", _matter(dossier))
+    pdf.labelled("Nội dung yêu cầu giải quyết", matter_text(dossier))
     pdf.labelled("Ngày tiếp nhận", dmy_hm(dossier.received_at))
     pdf.labelled("Ngày hẹn trả kết quả", dmy_hm(dossier.due_at) or "chưa tính (chờ nộp phí, lệ phí)")
     division = dossier.division.name if dossier.division_id else ""

@@ -61,6 +61,29 @@ def receive_text(dossier: Dossier) -> str:
     return text
 
 
+def matter_text(dossier: Dossier) -> str:
+    procedure = dossier.procedure
+    return f"{procedure.name} (mã thủ tục {procedure.code})"
+
+
+def applicant_beside_qr(pdf: AdministrativePDF, dossier: Dossier, *, receiver: str, name_label: str) -> None:
+    """The receipt's applicant block: the tracking QR code on the right, the applicant lines wrapping left of it,
+    then the address and the matter (procedure name and code) across the full width."""
+    top = pdf.get_y()
+    pdf.qr_code(tracking_url(dossier.code), x=pdf.w - pdf.r_margin - QR_SIZE_MM, y=top, size=QR_SIZE_MM)
+    right_margin = pdf.r_margin
+    pdf.set_right_margin(right_margin + QR_SIZE_MM + 4)
+    pdf.paragraph(f"{receiver} tiếp nhận hồ sơ của:", align="L")
+    pdf.labelled(name_label, dossier.applicant_name)
+    pdf.labelled("Số định danh cá nhân / Mã số thuế", dossier.applicant_id_number)
+    pdf.labelled("Số điện thoại", dossier.applicant_phone)
+    pdf.labelled("Thư điện tử", dossier.applicant_email)
+    pdf.set_right_margin(right_margin)
+    pdf.set_y(max(pdf.get_y(), top + QR_SIZE_MM + 2))
+    pdf.labelled("Địa chỉ", dossier.applicant_address)
+    pdf.labelled("Nội dung yêu cầu giải quyết", matter_text(dossier))
+
+
 def render_receipt(dossier: Dossier) -> bytes:
     procedure = dossier.procedure
     submitted = dossier.submitted_at.astimezone(VIETNAM)
@@ -71,20 +94,7 @@ def render_receipt(dossier: Dossier) -> bytes:
     )
     pdf.document_title("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", f"Mã hồ sơ: {dossier.code}")
 
-    # QR code on the right; the applicant lines wrap left of it.
-    top = pdf.get_y()
-    pdf.qr_code(tracking_url(dossier.code), x=pdf.w - pdf.r_margin - QR_SIZE_MM, y=top, size=QR_SIZE_MM)
-    right_margin = pdf.r_margin
-    pdf.set_right_margin(right_margin + QR_SIZE_MM + 4)
-    pdf.paragraph(f"{settings.AGENCY_NAME} tiếp nhận hồ sơ của:", align="L")
-    pdf.labelled("Người nộp", dossier.applicant_name)
-    pdf.labelled("Số định danh cá nhân / Mã số thuế", dossier.applicant_id_number)
-    pdf.labelled("Số điện thoại", dossier.applicant_phone)
-    pdf.labelled("Thư điện tử", dossier.applicant_email)
-    pdf.set_right_margin(right_margin)
-    pdf.set_y(max(pdf.get_y(), top + QR_SIZE_MM + 2))
-    pdf.labelled("Địa chỉ", dossier.applicant_address)
-    pdf.labelled("Nội dung yêu cầu giải quyết", f"{procedure.name} (mã thủ tục {procedure.code})")
+    applicant_beside_qr(pdf, dossier, receiver=settings.AGENCY_NAME, name_label="Người nộp")
     pdf.paragraph("Thành phần hồ sơ:", style="B", align="L")
     rows = [[str(i), name, form, str(count)] for i, (name, form, count) in enumerate(document_rows(dossier), 1)]
     pdf.grid(
