@@ -35,6 +35,7 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from skhcn.core import clamav
+from skhcn.core.errors import UserFacingError
 
 logger = logging.getLogger("skhcn.uploads")
 
@@ -42,20 +43,12 @@ CHUNK_SIZE = 64 * 1024
 HEAD_SIZE = 8192
 
 
-class UploadRejected(Exception):  # noqa: N818 - the name is the public interface
+class UploadRejected(UserFacingError):  # noqa: N818 - the name is the public interface
     """An upload refused; ``message`` (also ``str(exc)``) is a Vietnamese sentence for the user.
 
     ``code`` is a short machine-readable reason: empty, too_large, unknown_type, extension_mismatch, not_allowed,
     corrupt, archive_bomb, encrypted, macro, image_too_large, infected, scan_failed, storage_failed.
     """
-
-    def __init__(self, message: str, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)

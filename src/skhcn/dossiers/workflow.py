@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import has_role, staff_profile
+from skhcn.core.errors import UserFacingError
 from skhcn.deadlines import status as deadline
 from skhcn.deadlines.calendar import TZ
 
@@ -36,17 +37,9 @@ from .transitions import allowed_transitions as _allowed_transitions
 logger = logging.getLogger(__name__)
 
 
-class WorkflowError(Exception):
+class WorkflowError(UserFacingError):
     """A refused action. ``message`` is Vietnamese, for the screen as is; ``code`` is short and stable for tests:
     not_found, stale, state, role, comment, file, division, assignee, method, date, apology, upload."""
-
-    def __init__(self, message: str, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class SystemActor:
