@@ -90,6 +90,15 @@ def can_ship(user, dossier: Dossier) -> bool:
     return True
 
 
+def refusal(user, dossier: Dossier) -> str:
+    """Why ``user`` may not hand this result to the post now ("" when they may)."""
+    try:
+        _check_eligible(user, dossier)
+    except DeliveryError as error:
+        return error.message
+    return ""
+
+
 def may_manage(user, dossier: Dossier) -> bool:
     """One-stop officers and administrators record deliveries and returns (same roles as ``return_result``)."""
     return bool(acting_roles(user, dossier, Action.RETURN_RESULT))
