@@ -256,3 +256,20 @@ def test_poll_skips_disabled_sandbox(world, clock, issued, settings):
     assert services.poll_sandbox() == 0
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.HANDED_OVER
+
+
+def test_poll_task_and_command(world, clock, issued):
+    from django.core.management import call_command
+
+    from skhcn.delivery.tasks import maybe_enqueue_poll, poll_shipments
+
+    shipment = ship(issued, world.one_stop, carrier="sandbox", tracking_number="")
+    assert poll_shipments.call() == 1
+    call_command("poll_shipments", "--carrier", "sandbox", stdout=__import__("io").StringIO())
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.DELIVERED
+    from django.core.cache import cache
+
+    cache.delete("skhcn:delivery:poll")
+    assert maybe_enqueue_poll() is True
+    assert maybe_enqueue_poll() is False

@@ -1,0 +1,31 @@
+import logging
+
+from django.core.cache import cache
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+POLL_EVERY_SECONDS = 600
+
+
+@task()
+def poll_shipments() -> int:
+    """Ask the trackable carriers (today: the sandbox) for news about open shipments."""
+    from . import services
+
+    applied = services.poll()
+    if applied:
+        logger.info("Shipment tracking: %s updates applied", applied)
+    return applied
+
+
+def maybe_enqueue_poll() -> bool:
+    """For a scheduler loop: queue ``poll_shipments`` at most every ``POLL_EVERY_SECONDS``."""
+    if not cache.add("skhcn:delivery:poll", 1, timeout=POLL_EVERY_SECONDS):
+        return False
+    try:
+        poll_shipments.enqueue()
+    except Exception:
+        logger.exception("Could not queue the shipment polling")
+        return False
+    return True
