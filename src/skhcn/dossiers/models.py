@@ -131,7 +131,25 @@ class Dossier(models.Model):
         return bool(self.result_stored_name)
 
 
-class DossierFile(models.Model):
+class StoredFile(models.Model):
+    """An uploaded file kept in the private storage under ``stored_name`` (see ``skhcn.core.uploads``)."""
+
+    stored_name = models.CharField("tên lưu trữ", max_length=255, unique=True)
+    original_name = models.CharField("tên tệp", max_length=255)
+    content_type = models.CharField("kiểu tệp", max_length=100)
+    size = models.PositiveBigIntegerField("dung lượng (byte)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class DossierFile(StoredFile):
     """A file the applicant uploaded, kept in the private storage."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files", verbose_name="hồ sơ")
@@ -145,20 +163,10 @@ class DossierFile(models.Model):
         verbose_name="thành phần hồ sơ",
     )
     document_name = models.CharField("tên thành phần", max_length=500, blank=True)
-    stored_name = models.CharField("tên lưu trữ", max_length=255, unique=True)
-    original_name = models.CharField("tên tệp", max_length=255)
-    content_type = models.CharField("kiểu tệp", max_length=100)
-    size = models.PositiveBigIntegerField("dung lượng (byte)")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    class Meta(StoredFile.Meta):
         verbose_name = "tệp hồ sơ"
         verbose_name_plural = "tệp hồ sơ"
-
-    def __str__(self):
-        return self.original_name
 
 
 class EventQuerySet(models.QuerySet):
@@ -219,24 +227,14 @@ class DailySerial(models.Model):
         return f"{self.agency_code} {self.day:%d/%m/%Y}: {self.last_value}"
 
 
-class DossierEventFile(models.Model):
+class DossierEventFile(StoredFile):
     """A file attached to one event: the applicant's supplement, the officer's scanned form, a consultation letter."""
 
     event = models.ForeignKey(DossierEvent, on_delete=models.CASCADE, related_name="files", verbose_name="thao tác")
-    stored_name = models.CharField("tên lưu trữ", max_length=255, unique=True)
-    original_name = models.CharField("tên tệp", max_length=255)
-    content_type = models.CharField("kiểu tệp", max_length=100)
-    size = models.PositiveBigIntegerField("dung lượng (byte)")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    class Meta(StoredFile.Meta):
         verbose_name = "tệp đính kèm thao tác"
         verbose_name_plural = "tệp đính kèm thao tác"
-
-    def __str__(self):
-        return self.original_name
 
 
 class ClockPause(models.Model):
