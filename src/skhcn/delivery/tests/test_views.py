@@ -192,3 +192,11 @@ def test_panel_absent_for_desk_dossiers(client, world, clock):
     dossier = issued_dossier(world, receive_method=ReceiveMethod.DESK)
     html = login(client, world.one_stop).get(reverse("dossiers_staff:detail", args=[dossier.pk])).content.decode()
     assert "data-delivery" not in html
+
+
+def test_ship_form_explains_why_not(client, world, clock):
+    dossier = issued_dossier(world, receive_method=ReceiveMethod.DESK)
+    login(client, world.one_stop)
+    response = client.get(reverse("delivery_staff:ship", args=[dossier.pk]), follow=True)
+    assert "không đăng ký nhận kết quả qua dịch vụ bưu chính" in response.content.decode()
+    assert not Shipment.objects.exists()
