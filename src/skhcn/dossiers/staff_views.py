@@ -346,34 +346,31 @@ def _serve(request, dossier, *, kind: str, item_id, stored_name, original_name, 
     return response
 
 
-@staff_required
-def dossier_file(request, pk, file_id):
-    dossier = _dossier_or_404(request, pk)
-    item = get_object_or_404(DossierFile, pk=file_id, dossier=dossier)
+def _serve_stored(request, dossier, kind: str, item):
+    """``_serve`` for a stored upload (a ``DossierFile`` or ``DossierEventFile``)."""
     return _serve(
         request,
         dossier,
-        kind="file",
+        kind=kind,
         item_id=item.pk,
         stored_name=item.stored_name,
         original_name=item.original_name,
         content_type=item.content_type,
     )
+
+
+@staff_required
+def dossier_file(request, pk, file_id):
+    dossier = _dossier_or_404(request, pk)
+    item = get_object_or_404(DossierFile, pk=file_id, dossier=dossier)
+    return _serve_stored(request, dossier, "file", item)
 
 
 @staff_required
 def event_file(request, pk, file_id):
     dossier = _dossier_or_404(request, pk)
     item = get_object_or_404(DossierEventFile, pk=file_id, event__dossier=dossier)
-    return _serve(
-        request,
-        dossier,
-        kind="event_file",
-        item_id=item.pk,
-        stored_name=item.stored_name,
-        original_name=item.original_name,
-        content_type=item.content_type,
-    )
+    return _serve_stored(request, dossier, "event_file", item)
 
 
 @staff_required
