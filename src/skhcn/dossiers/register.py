@@ -111,33 +111,23 @@ def _date_field(label: str, required_message: str) -> forms.DateField:
     )
 
 
+def _optional_choice(label: str, queryset: QuerySet, empty_label: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label, queryset=queryset, required=False, empty_label=empty_label, error_messages=CHOICE_ERRORS
+    )
+
+
 class RegisterFilterForm(forms.Form):
     """The register's filters (GET parameters ``tu_ngay``, ``den_ngay``, ``thu_tuc``, ``linh_vuc``, ``phong``,
     ``trang_thai``). ``divisions`` limits the division choices (a division head sees only their own)."""
 
     tu_ngay = _date_field("Tiếp nhận từ ngày", RegisterMessages.FROM_REQUIRED)
     den_ngay = _date_field("Đến ngày", RegisterMessages.TO_REQUIRED)
-    thu_tuc = forms.ModelChoiceField(
-        label="Thủ tục",
-        queryset=Procedure.objects.only("id", "code", "name").order_by("name"),
-        required=False,
-        empty_label="Tất cả thủ tục",
-        error_messages=CHOICE_ERRORS,
+    thu_tuc = _optional_choice(
+        "Thủ tục", Procedure.objects.only("id", "code", "name").order_by("name"), "Tất cả thủ tục"
     )
-    linh_vuc = forms.ModelChoiceField(
-        label="Lĩnh vực",
-        queryset=ProcedureField.objects.all(),
-        required=False,
-        empty_label="Tất cả lĩnh vực",
-        error_messages=CHOICE_ERRORS,
-    )
-    phong = forms.ModelChoiceField(
-        label="Phòng chủ trì",
-        queryset=Division.objects.all(),
-        required=False,
-        empty_label="Tất cả các phòng",
-        error_messages=CHOICE_ERRORS,
-    )
+    linh_vuc = _optional_choice("Lĩnh vực", ProcedureField.objects.all(), "Tất cả lĩnh vực")
+    phong = _optional_choice("Phòng chủ trì", Division.objects.all(), "Tất cả các phòng")
     trang_thai = forms.ChoiceField(
         label="Trạng thái",
         choices=[("", "Tất cả trạng thái")] + [(v, label) for v, label in Status.choices if v != Status.DRAFT],
