@@ -1,11 +1,18 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Upper
 
 from skhcn.accounts.constants import ApplicantKind
 
 from .constants import Action, Channel, HandOffOutcome, ReceiveMethod, Status
+
+# The due time with "none yet" sorted last, as one indexable value: the order and the range condition of the
+# "Tất cả" queue (see queues), which the "dossier_filed_due" index serves.
+FILED_DUE_NULL = datetime(9999, 12, 31, tzinfo=UTC)
+FILED_DUE = Coalesce("due_at", Value(FILED_DUE_NULL, output_field=models.DateTimeField()))
 
 
 class Dossier(models.Model):
@@ -113,7 +120,7 @@ class Dossier(models.Model):
             models.Index(fields=["received_at", "id"], name="dossier_received"),
             # "Tất cả" sorted by due time: partial, so the status-led queues keep their own indexes (a plain
             # (due_at, id) index lured them into walking closed dossiers).
-            models.Index(fields=["due_at", "id"], condition=Q(code__isnull=False), name="dossier_filed_due"),
+            models.Index(FILED_DUE, F("id"), condition=Q(code__isnull=False), name="dossier_filed_due"),
             # Staff search by phone or ID number (normalised as on the tracking page).
             models.Index(fields=["lookup_phone"], name="dossier_lookup_phone"),
             models.Index(fields=["lookup_id_number"], name="dossier_lookup_id"),
