@@ -34,7 +34,10 @@ class Messages:
     NOT_ALLOWED = "Bạn không có quyền gửi kết quả qua bưu chính đối với hồ sơ này."
     NO_POST_RETURN = "Thủ tục này không trả kết quả qua dịch vụ bưu chính công ích."
     NOT_POST_METHOD = "Người nộp không đăng ký nhận kết quả qua dịch vụ bưu chính."
-    WRONG_STATE = "Chỉ gửi kết quả qua bưu chính khi hồ sơ đã có kết quả, chờ trả (trạng thái hiện tại: “{status}”)."
+    WRONG_STATE = (
+        "Chỉ gửi kết quả qua bưu chính khi hồ sơ đã có kết quả, chờ trả, hoặc khi bưu gửi trước bị hoàn về "
+        "(trạng thái hiện tại: “{status}”)."
+    )
     STALE = (
         "Hồ sơ vừa được người khác xử lý (thao tác của bạn chưa được thực hiện). "
         "Vui lòng tải lại trang để xem tình trạng mới nhất của hồ sơ."

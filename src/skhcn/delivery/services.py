@@ -32,7 +32,7 @@ from skhcn.dossiers.models import Dossier, DossierEvent, DossierFile
 from skhcn.dossiers.workflow import WorkflowError
 
 from . import carriers
-from .constants import MAX_INTAKE_FILES, NOTES_MAX_LENGTH, EventKind, ShipmentStatus
+from .constants import MAX_INTAKE_FILES, NOTES_MAX_LENGTH, Direction, EventKind, ShipmentStatus
 from .constants import Messages as M
 from .models import Shipment, ShipmentEvent
 
@@ -113,8 +113,22 @@ def _check_eligible(user, dossier: Dossier, expected_version: int | None = None)
         raise DeliveryError(M.NO_POST_RETURN, "procedure")
     if dossier.receive_method != ReceiveMethod.POST:
         raise DeliveryError(M.NOT_POST_METHOD, "method")
-    if dossier.status != Status.RESULT_ISSUED:
+    if dossier.status != Status.RESULT_ISSUED and not is_resend(dossier):
         raise DeliveryError(M.WRONG_STATE.format(status=dossier.get_status_display()), "state")
+
+
+def is_resend(dossier: Dossier) -> bool:
+    """The result went by post and came back undelivered: it may be sent again (the dossier stays "returned", its
+    ``returned_at`` the first hand-over)."""
+    if dossier.status != Status.RETURNED or dossier.return_method != ReceiveMethod.POST:
+        return False
+    latest = (
+        Shipment.objects.filter(dossier=dossier, direction=Direction.RESULT_TO_APPLICANT)
+        .exclude(status=ShipmentStatus.CANCELLED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return latest is not None and latest.status == ShipmentStatus.RETURNED
 
 
 def _carrier(key: str):
@@ -156,7 +170,8 @@ def create_shipment(
     notes: str = "",
 ) -> Shipment:
     """Hand the issued result to the post: a shipment (status handed_over) and ``return_result`` with method post,
-    all in one transaction; ``DeliveryError`` and nothing changed otherwise."""
+    all in one transaction; ``DeliveryError`` and nothing changed otherwise. After an undelivered item came back
+    (``is_resend``) the result may be sent again: a new shipment and a note on the dossier, its dates unchanged."""
     _check_eligible(actor, dossier, expected_version)
     recipient = recipient.cleaned()
     plugin = _carrier(carrier)
@@ -198,20 +213,28 @@ def create_shipment(
                 if _number_taken(carrier, generated, exclude=shipment.pk):
                     raise DeliveryError(M.TRACKING_TAKEN.format(number=generated), "tracking", "tracking_number")
                 shipment.tracking_number = generated
-            try:
-                returned = workflow.perform(
-                    locked.pk,
-                    Action.RETURN_RESULT,
-                    actor,
-                    expected_version=expected_version,
-                    comment=f"Gửi kết quả qua bưu chính, số hiệu bưu gửi {shipment.tracking_number}.",
-                    method=ReceiveMethod.POST,
+            if locked.status == Status.RETURNED:
+                # Sent again after a return: a note on the dossier, its dates untouched.
+                _dossier_note(
+                    locked, actor, f"Gửi lại kết quả qua bưu chính, số hiệu bưu gửi {shipment.tracking_number}."
                 )
-            except WorkflowError as error:
-                raise DeliveryError(error.message, error.code) from None
+                handed_over_at = timezone.now()
+            else:
+                try:
+                    returned = workflow.perform(
+                        locked.pk,
+                        Action.RETURN_RESULT,
+                        actor,
+                        expected_version=expected_version,
+                        comment=f"Gửi kết quả qua bưu chính, số hiệu bưu gửi {shipment.tracking_number}.",
+                        method=ReceiveMethod.POST,
+                    )
+                except WorkflowError as error:
+                    raise DeliveryError(error.message, error.code) from None
+                handed_over_at = returned.returned_at
             previous = shipment.status
             shipment.status = ShipmentStatus.HANDED_OVER
-            shipment.handed_over_at = returned.returned_at
+            shipment.handed_over_at = handed_over_at
             shipment.save()
             _event(
                 shipment,

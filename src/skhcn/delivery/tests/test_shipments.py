@@ -273,3 +273,27 @@ def test_poll_task_and_command(world, clock, issued):
     cache.delete("skhcn:delivery:poll")
     assert maybe_enqueue_poll() is True
     assert maybe_enqueue_poll() is False
+
+
+def test_resend_after_return(world, clock, issued):
+    first = ship(issued, world.one_stop)
+    issued.refresh_from_db()
+    returned_at = issued.returned_at
+    clock.advance(days=3)
+    services.record_return(first, world.one_stop, "Sai địa chỉ.")
+    issued.refresh_from_db()
+    assert services.can_ship(world.one_stop, issued)
+    assert not services.can_ship(world.specialist, issued)
+    clock.advance(days=1)
+    second = ship(issued, world.one_stop, tracking_number="RR473124829VN", recipient=recipient(address_line="Số 14"))
+    issued.refresh_from_db()
+    assert second.status == ShipmentStatus.HANDED_OVER and second.handed_over_at == clock.moment
+    assert issued.status == Status.RETURNED and issued.returned_at == returned_at
+    assert "Gửi lại kết quả" in issued.events.last().comment
+    # Not a third time while the second is on its way, nor after it was delivered.
+    with pytest.raises(DeliveryError) as error:
+        ship(issued, world.one_stop, tracking_number="EE000000120VN")
+    assert error.value.code == "state"
+    services.record_delivery(second, world.one_stop)
+    issued.refresh_from_db()
+    assert not services.can_ship(world.one_stop, issued)
