@@ -3,6 +3,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from skhcn.delivery.tasks import maybe_enqueue_poll
 from skhcn.dossiers.tasks import maybe_enqueue_due_reminders
 from skhcn.payments.tasks import maybe_enqueue_reconciliation
 from skhcn.visits.tasks import rollup_visits
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 # Once a day from DOSSIER_REMINDER_HOUR; a DB row per day keeps it single across schedulers.
                 maybe_enqueue_due_reminders()
                 maybe_enqueue_reconciliation()  # payments stuck in "pending": at most every 5 minutes
+                maybe_enqueue_poll()  # postal shipments with a carrier that can be tracked
                 last_publish = time.monotonic()
             if once:
                 return
