@@ -1,8 +1,7 @@
 """Browser tests run against a live server, so they use transactional databases, which are flushed after each test.
 
-The flush also empties what the migrations created (Wagtail's root page, the default site), and the next browser
-test would start without them. ``serialized_rollback`` restores that data at the start of every browser test, so
-the tests do not depend on their order.
+The flush also empties what the migrations created (Wagtail's root page, the default site); the root conftest
+restores that data around every transactional test, so the tests do not depend on their order.
 """
 
 import os
@@ -11,18 +10,6 @@ import shutil
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if (
-            item.get_closest_marker("browser")
-            and marker is not None
-            and marker.kwargs.get("transaction")
-            and "serialized_rollback" not in marker.kwargs
-        ):
-            item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True))
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
