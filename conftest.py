@@ -81,25 +81,13 @@ def site_tree(db):
 
 def pytest_collection_modifyitems(items):
     """Transactional tests flush the whole database when they end, including what the migrations created
-    (Wagtail's root page, site and collection, the staff groups). With tests spread over workers file by file, any
-    test may come next, so every transactional test is serialized and the data is restored after it (see below)."""
+    (Wagtail's root page, site and collection, the staff groups), so any test after them in the same worker would
+    fail. They are marked ``transactional`` and run by ``make test`` in a second, serial pass; each restores the
+    migrations' data at its start (``serialized_rollback``)."""
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        item.add_marker(pytest.mark.transactional)
+        if "serialized_rollback" not in marker.kwargs:
             item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True))
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    yield
-    marker = item.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    from django.db import connections
-    from pytest_django.plugin import blocking_manager_key
-
-    with item.config.stash[blocking_manager_key].unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)

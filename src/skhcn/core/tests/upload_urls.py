@@ -1,10 +1,10 @@
 """Test-only URLs for the upload handler tests (test_uploads.py): a tiny view echoing what it received."""
 
 from django.http import JsonResponse
-from django.urls import include, path
-from wagtail.admin import urls as wagtailadmin_urls
+from django.urls import path
 
 from skhcn.core.uploads import upload_too_large_message
+from skhcn.urls import urlpatterns as project_urlpatterns
 
 
 def echo_upload(request):
@@ -19,8 +19,9 @@ def echo_upload(request):
     )
 
 
+# Before the project's URLs, which the middlewares (staff two-factor, login redirects) reverse.
 urlpatterns = [
     path("nop-ho-so/", echo_upload),
     path("admin/echo/", echo_upload),
-    path("admin/", include(wagtailadmin_urls)),
+    *project_urlpatterns,
 ]
