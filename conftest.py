@@ -7,6 +7,11 @@ import pytest
 if os.environ.get("REDIS_URL") and (worker := os.environ.get("PYTEST_XDIST_WORKER", "")).startswith("gw"):
     number = int(worker[2:]) + 1
     os.environ["REDIS_URL"] = re.sub(r"(/\d+)?$", f"/{number}", os.environ["REDIS_URL"].rstrip("/"), count=1)
+    from django.conf import settings as django_settings
+
+    if django_settings.configured:  # pytest-django may have loaded the settings before this file
+        django_settings.REDIS_URL = os.environ["REDIS_URL"]
+        django_settings.CACHES["default"]["LOCATION"] = os.environ["REDIS_URL"]
 
 
 @pytest.fixture(scope="session")
