@@ -238,6 +238,30 @@ def page_of(qs: QuerySet, number: int, size: int = PAGE_SIZE) -> Page:
     return Page(rows=rows[:size], number=number, has_next=len(rows) > size)
 
 
+def page_and_count(qs: QuerySet, number: int, size: int = PAGE_SIZE, *, searching: bool = False):
+    """(page, count, capped) for a queue view.
+
+    A search runs its matching (trigram and bitmap scans on PostgreSQL) once: the ordered ids of up to
+    ``COUNT_CAP`` + 1 matches give both the count and the page, whose rows are then fetched by primary key.
+    Without a search, the page is one indexed LIMIT query and the count a capped one, skipped when the whole result
+    fits the first page."""
+    number = max(1, number)
+    offset = (number - 1) * size
+    if searching and offset + size < COUNT_CAP:
+        ids = list(qs.values_list("id", flat=True)[: COUNT_CAP + 1])
+        page_ids = ids[offset : offset + size + 1]
+        by_id = {row.pk: row for row in qs.order_by().filter(pk__in=page_ids[:size])}
+        page = Page(
+            rows=[by_id[pk] for pk in page_ids[:size] if pk in by_id], number=number, has_next=len(page_ids) > size
+        )
+        return page, min(len(ids), COUNT_CAP), len(ids) > COUNT_CAP
+    page = page_of(qs, number, size)
+    if number == 1 and not page.has_next:
+        return page, len(page.rows), False  # the whole result is on this page: no count query
+    count, capped = capped_count(qs)
+    return page, count, capped
+
+
 @dataclass(frozen=True)
 class Badge:
     key: str

@@ -137,11 +137,7 @@ def queue(request, queue):
     form = QueueFilterForm(request.GET or None)
     filters = form.filters
     qs = queues.staff_queue(request.user, queue, filters)
-    page = queues.page_of(qs, _page_number(request))
-    if page.number == 1 and not page.has_next:
-        count, capped = len(page.rows), False  # the whole result is on this page: no second (search) query
-    else:
-        count, capped = queues.capped_count(qs)
+    page, count, capped = queues.page_and_count(qs, _page_number(request), searching=bool(filters.get("q")))
     now = timezone.now()
     rows = [{"dossier": d, "badge": queues.deadline_badge(d, now)} for d in page.rows]
     bulk_form = None

@@ -339,6 +339,32 @@ def test_pagination_fifty_per_page_without_a_full_count(client, world, clock):
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
 
 
+def test_search_pages_come_from_one_ordered_match_list(client, world, clock):
+    Dossier.objects.bulk_create(
+        [
+            Dossier(
+                procedure=world.procedure,
+                applicant=world.applicant,
+                status=Status.SUBMITTED,
+                code=f"000.26.H11-260302-{9100 + i:05d}",
+                applicant_name=f"Trần Thị Mai {i}",
+            )
+            for i in range(55)
+        ]
+    )
+    login(client, world.one_stop)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url("index"), {"q": "Trần Thị Mai", "sort": "-code"})
+    assert first.context["count"] == 55 and not first.context["capped"]
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    expected = [f"000.26.H11-260302-{9100 + i:05d}" for i in reversed(range(55))]
+    assert [row["dossier"].code for row in first.context["rows"]] == expected[:50]
+    assert first.context["page"].has_next
+    second = client.get(url("index"), {"q": "Trần Thị Mai", "sort": "-code", "trang": 2})
+    assert [row["dossier"].code for row in second.context["rows"]] == expected[50:]
+    assert not second.context["page"].has_next
+
+
 def test_capped_count(world, clock):
     for _ in range(3):
         submitted_dossier(world)
