@@ -95,4 +95,6 @@ def pytest_collection_modifyitems(items):
             continue
         item.add_marker(pytest.mark.transactional)
         if "serialized_rollback" not in marker.kwargs:
-            item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True))
+            # Prepended: pytest-django reads the first django_db marker of the test.
+            serialized = pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True)
+            item.add_marker(serialized, append=False)
