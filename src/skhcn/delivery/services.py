@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from skhcn.accounts.constants import ApplicantKind, StaffRole
@@ -28,8 +27,8 @@ from skhcn.dossiers import workflow
 from skhcn.dossiers.access import acting_roles
 from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
 from skhcn.dossiers.constants import WorkflowMessages as WM
-from skhcn.dossiers.models import Dossier, DossierEvent, DossierFile
-from skhcn.dossiers.workflow import WorkflowError
+from skhcn.dossiers.models import Dossier, DossierFile
+from skhcn.dossiers.workflow import SystemActor, WorkflowError
 
 from . import carriers
 from .constants import MAX_INTAKE_FILES, NOTES_MAX_LENGTH, Direction, EventKind, ShipmentStatus
@@ -38,6 +37,7 @@ from .models import Shipment, ShipmentEvent
 
 logger = logging.getLogger(__name__)
 
+POSTAL_TRACKING = SystemActor("Theo dõi bưu chính")  # the poll task notes returned items as this actor
 PHONE_RE = re.compile(r"^\+?[0-9 .\-]{8,15}$")
 
 
@@ -332,26 +332,15 @@ def record_return(shipment: Shipment, actor, reason: str, returned_at=None) -> S
 
 
 def _dossier_note(dossier: Dossier, actor, comment: str) -> None:
-    """An internal note on the dossier: through ``perform`` for a staff member; for the poll task (no user) a comment
-    event written the way ``perform`` would (same action, state unchanged, version bumped)."""
-    if actor is not None:
-        current = Dossier.objects.only("version").get(pk=dossier.pk)
-        try:
-            workflow.perform(dossier.pk, Action.COMMENT, actor, expected_version=current.version, comment=comment)
-        except WorkflowError as error:
-            raise DeliveryError(error.message, error.code) from None
-        return
-    locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
-    DossierEvent.objects.create(
-        dossier=locked,
-        actor=None,
-        from_status=locked.status,
-        to_status=locked.status,
-        action=Action.COMMENT,
-        comment=comment,
-        details={"source": "delivery"},
-    )
-    Dossier.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+    """An internal note on the dossier through ``perform``: by the staff member, or for the poll task (no user) by
+    the system actor of postal tracking."""
+    current = Dossier.objects.only("version").get(pk=dossier.pk)
+    try:
+        workflow.perform(
+            dossier.pk, Action.COMMENT, actor or POSTAL_TRACKING, expected_version=current.version, comment=comment
+        )
+    except WorkflowError as error:
+        raise DeliveryError(error.message, error.code) from None
 
 
 def poll(carrier_key: str | None = None, limit: int = 500) -> int:

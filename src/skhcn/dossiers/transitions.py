@@ -335,8 +335,9 @@ _TABLE = (
 
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in _TABLE}
 # Actions a verified automatic process may take without a user account (``workflow.SystemActor``): the payment
-# gateway's confirmed notification records the fee as paid. Kept out of the table's roles (people only).
-SYSTEM_ACTIONS = frozenset({A.RECORD_FEE_PAID})
+# gateway's confirmed notification records the fee as paid; the postal tracking task notes a returned item. Kept
+# out of the table's roles (people only).
+SYSTEM_ACTIONS = frozenset({A.RECORD_FEE_PAID, A.COMMENT})
 # Actions a staff screen may offer (CREATE and SUBMIT belong to the citizen's draft pages).
 STAFF_ACTIONS = tuple(t.action for t in _TABLE if set(t.roles) - {Role.APPLICANT})
 # Events the applicant and the public tracking page see (when and what, never who).

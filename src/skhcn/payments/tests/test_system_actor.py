@@ -32,3 +32,12 @@ def test_system_actor_is_refused_elsewhere(world, action):
             division=world.division,
         )
     assert info.value.code == "role"
+
+
+def test_system_actor_may_note_but_not_change_state(world):
+    dossier = dossier_at(Status.RECEIVED, world)
+    done = workflow.perform(
+        dossier.pk, Action.COMMENT, SystemActor("Theo dõi bưu chính"), expected_version=dossier.version, comment="x"
+    )
+    event = done.events.get(action=Action.COMMENT)
+    assert done.status == Status.RECEIVED and done.version == dossier.version + 1 and event.actor is None
