@@ -12,3 +12,27 @@ class ContentGeneration(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+class AppendOnlyError(TypeError, ValueError):
+    """A history row was about to be changed. Both a TypeError and a ValueError: callers were written against
+    either (dossier and shipment histories raised the first, the payment log the second)."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} is append-only.")
+
+
+class AppendOnlyModel(models.Model):
+    """A history: rows are added, never changed (``save`` of a stored row and queryset ``update`` refuse)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} is append-only.")
+        super().save(*args, **kwargs)

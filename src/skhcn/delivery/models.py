@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from skhcn.core.models import AppendOnlyModel
+
 from .constants import Direction, EventKind, ShipmentStatus
 
 
@@ -69,12 +71,7 @@ class Shipment(models.Model):
         return carrier_label(self.carrier)
 
 
-class ShipmentEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Shipment history is append-only.")
-
-
-class ShipmentEvent(models.Model):
+class ShipmentEvent(AppendOnlyModel):
     """Append-only history of a shipment."""
 
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events", verbose_name="vận đơn")
@@ -95,8 +92,6 @@ class ShipmentEvent(models.Model):
     note = models.TextField("ghi chú", blank=True)
     details = models.JSONField("chi tiết", default=dict, blank=True)
 
-    objects = ShipmentEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "id"]
         verbose_name = "hành trình bưu gửi"
@@ -104,8 +99,3 @@ class ShipmentEvent(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Shipment history is append-only.")
-        super().save(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Upper
 
 from skhcn.accounts.constants import ApplicantKind
+from skhcn.core.models import AppendOnlyModel
 
 from .constants import Action, Channel, HandOffOutcome, ReceiveMethod, Status
 
@@ -176,12 +177,7 @@ class DossierFile(StoredFile):
         verbose_name_plural = "tệp hồ sơ"
 
 
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Dossier history is append-only.")
-
-
-class DossierEvent(models.Model):
+class DossierEvent(AppendOnlyModel):
     """Append-only history of a dossier: one row per action, never changed."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events", verbose_name="hồ sơ")
@@ -202,8 +198,6 @@ class DossierEvent(models.Model):
     # Facts of the action: division, assignee, dates, result number, return method ... (for history and forms).
     details = models.JSONField("chi tiết", default=dict, blank=True)
 
-    objects = EventQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "id"]
         verbose_name = "lịch sử hồ sơ"
@@ -211,11 +205,6 @@ class DossierEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} ({self.at:%d/%m/%Y %H:%M})" if self.at else self.get_action_display()
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Dossier history is append-only.")
-        super().save(*args, **kwargs)
 
 
 class DailySerial(models.Model):

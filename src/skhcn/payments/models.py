@@ -8,6 +8,8 @@ the row locked.
 from django.conf import settings
 from django.db import models
 
+from skhcn.core.models import AppendOnlyError, AppendOnlyModel
+
 
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", "Chờ thanh toán"
@@ -62,7 +64,7 @@ class Payment(models.Model):
         return self.status == PaymentStatus.PENDING
 
 
-class PaymentEvent(models.Model):
+class PaymentEvent(AppendOnlyModel):
     """Append-only: every notification, return, query, start, refund — verified or not, known order or not."""
 
     class Kind(models.TextChoices):
@@ -92,13 +94,8 @@ class PaymentEvent(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.txn_ref} ({self.result})"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("PaymentEvent is append-only")
-        super().save(*args, **kwargs)
-
     def delete(self, *args, **kwargs):
-        raise ValueError("PaymentEvent is append-only")
+        raise AppendOnlyError("PaymentEvent is append-only.")
 
 
 class SandboxTransaction(models.Model):
