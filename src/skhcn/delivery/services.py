@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -441,20 +441,15 @@ def paper_applicant_account():
 
 
 def check_postmark(day, now: datetime | None = None) -> date:
-    """The workflow's rule for staff-entered dates (``receive`` checks it again): not in the future, not more than
-    ``DOSSIER_MAX_BACKDATE_DAYS`` back."""
-    from skhcn.dossiers import constants as dossier_constants
-
+    """The workflow's rule for staff-entered dates (``receive`` checks it again), before any file is stored."""
     if day in (None, ""):
         raise DeliveryError(WM.DATE_REQUIRED, "date", "postmark_date")
     if isinstance(day, datetime) or not isinstance(day, date):
         raise DeliveryError(WM.DATE_INVALID, "date", "postmark_date")
-    today = (now or timezone.now()).astimezone(TZ).date()
-    backdate = int(getattr(settings, "DOSSIER_MAX_BACKDATE_DAYS", dossier_constants.MAX_BACKDATE_DAYS))
-    if day > today:
-        raise DeliveryError(WM.DATE_IN_FUTURE, "date", "postmark_date")
-    if day < today - timedelta(days=backdate):
-        raise DeliveryError(WM.DATE_TOO_OLD.format(days=backdate), "date", "postmark_date")
+    try:
+        workflow.check_past_date(day, now or timezone.now())
+    except WorkflowError as error:
+        raise DeliveryError(error.message, error.code, "postmark_date") from None
     return day
 
 

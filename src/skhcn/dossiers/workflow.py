@@ -290,19 +290,25 @@ def _local_today(now: datetime) -> date:
     return now.astimezone(TZ).date()
 
 
+def check_past_date(day: date, now: datetime) -> None:
+    """The rule for a day staff enter about the past (postmark, fee paid): not in the future, not more than
+    ``DOSSIER_MAX_BACKDATE_DAYS`` back; ``WorkflowError`` otherwise."""
+    today = _local_today(now)
+    backdate = int(getattr(settings, "DOSSIER_MAX_BACKDATE_DAYS", constants.MAX_BACKDATE_DAYS))
+    if day > today:
+        raise WorkflowError(M.DATE_IN_FUTURE, "date")
+    if day < today - timedelta(days=backdate):
+        raise WorkflowError(M.DATE_TOO_OLD.format(days=backdate), "date")
+
+
 def _check_date(dossier, transition, value, now) -> date | None:
     day = _as_date(value)
     if day is None:
         if transition.date_required:
             raise WorkflowError(M.DATE_REQUIRED, "date")
         return None
-    today = _local_today(now)
-    backdate = int(getattr(settings, "DOSSIER_MAX_BACKDATE_DAYS", constants.MAX_BACKDATE_DAYS))
     if transition.date in (DateKind.POSTMARK, DateKind.FEE_PAID):
-        if day > today:
-            raise WorkflowError(M.DATE_IN_FUTURE, "date")
-        if day < today - timedelta(days=backdate):
-            raise WorkflowError(M.DATE_TOO_OLD.format(days=backdate), "date")
+        check_past_date(day, now)
     if transition.date == DateKind.POSTMARK:
         # Not after today already means not after the receipt, which happens now.
         if dossier.channel != constants.Channel.POST:
