@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "skhcn.dossiers",
     "skhcn.delivery",
     "skhcn.payments",
+    "skhcn.notifications",
+    "skhcn.registries",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

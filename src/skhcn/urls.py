@@ -32,6 +32,7 @@ urlpatterns = [
     path("tai-khoan/", include("skhcn.accounts.urls")),
     path("dich-vu-cong/", include("skhcn.dossiers.urls")),
     path("thanh-toan/", include("skhcn.payments.urls")),
+    path("du-lieu-khcn/", include("skhcn.registries.urls")),
     path("", include("skhcn.ratings.urls")),
     path("", include("skhcn.search.urls")),
     path("", include("skhcn.visits.urls")),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegistriesConfig(AppConfig):
+    name = "skhcn.registries"
+    verbose_name = "Cơ sở dữ liệu khoa học và công nghệ"
