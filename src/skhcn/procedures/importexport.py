@@ -17,26 +17,31 @@ CSV files may be UTF-8 (with or without BOM) or Windows-1258 (cp1258); the encod
 with BOM, so that Excel opens it correctly.
 """
 
-import csv
-import io
-import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from skhcn.core import tabular
+from skhcn.core.tabular import (  # noqa: F401 - part of this module's interface
+    CODE_RE,
+    FALSE_WORDS,
+    MAX_FILE_SIZE,
+    NO,
+    TRUE_WORDS,
+    YES,
+    ImportFileError,
+    RowError,
+    decode_csv,
+    read_csv,
+)
 from skhcn.core.text import fold
 from skhcn.deadlines.constants import TimeUnit
 
 from .constants import DataStatus, DocumentForm, OnlineLevel
 from .models import Procedure, ProcedureField, RequiredDocument
 
-MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 5000
-CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-YES, NO = "Có", "Không"
 MANDATORY, OPTIONAL = "Bắt buộc", "Không bắt buộc"
 DOCUMENT_SEPARATOR = "|"
 
@@ -76,19 +81,9 @@ COLUMNS = [
 ]
 HEADERS = [column.header for column in COLUMNS]
 INT_LIMITS = {"processing_time": 32767, "fee_amount": 10**15}
-TRUE_WORDS = {"co", "x", "1", "true", "yes", "dung"}
-FALSE_WORDS = {"khong", "0", "false", "no", "sai"}
-
-
-class ImportFileError(Exception):
-    """The file cannot be read at all (encoding, format)."""
 
 
 # --- export ---------------------------------------------------------------------------------------------------
-
-
-def _yes_no(value: bool) -> str:
-    return YES if value else NO
 
 
 def format_documents(procedure: Procedure) -> str:
@@ -115,7 +110,7 @@ def export_rows() -> list[list]:
             elif column.kind == "documents":
                 row.append(format_documents(procedure))
             elif column.kind == "bool":
-                row.append(_yes_no(getattr(procedure, column.key)))
+                row.append(tabular.yes_no(getattr(procedure, column.key)))
             elif column.kind == "choice":
                 row.append(getattr(procedure, f"get_{column.key}_display")())
             else:
@@ -125,119 +120,27 @@ def export_rows() -> list[list]:
 
 
 def export_csv() -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(export_rows())
-    return buffer.getvalue().encode("utf-8-sig")
+    return tabular.write_csv(export_rows())
 
 
 def export_xlsx() -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Thủ tục"
-    for row in export_rows():
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
     widths = {"Mã thủ tục": 24, "Tên thủ tục": 60, "Thành phần hồ sơ": 80, "Căn cứ pháp lý": 40, "Nguồn": 40}
-    for index, header in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = widths.get(header, 18)
-    # For reference only (ignored on import): the field codes the "Mã lĩnh vực" column may use.
-    fields = workbook.create_sheet("Lĩnh vực")
-    fields.append(["Mã lĩnh vực", "Tên lĩnh vực"])
-    for procedure_field in ProcedureField.objects.all():
-        fields.append([procedure_field.code, procedure_field.name])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    # The second sheet is for reference only (ignored on import): the codes the "Mã lĩnh vực" column may use.
+    fields = [["Mã lĩnh vực", "Tên lĩnh vực"]] + [[item.code, item.name] for item in ProcedureField.objects.all()]
+    return tabular.write_xlsx(
+        [tabular.Sheet("Thủ tục", export_rows(), widths), tabular.Sheet("Lĩnh vực", fields, default_width=18)]
+    )
 
 
 # --- reading files --------------------------------------------------------------------------------------------
 
 
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or Windows-1258, normalised to NFC (cp1258 text decodes to combining marks)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            text = data[3:].decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ImportFileError("Tệp có dấu hiệu UTF-8 (BOM) nhưng nội dung không đúng mã UTF-8.") from error
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1258")
-            except UnicodeDecodeError as error:
-                raise ImportFileError(
-                    "Không nhận ra bảng mã của tệp: hãy lưu tệp CSV theo mã UTF-8 hoặc Windows-1258."
-                ) from error
-    if "\x00" in text:
-        raise ImportFileError("Tệp CSV chứa ký tự không hợp lệ (NUL): có thể đây không phải tệp văn bản.")
-    return unicodedata.normalize("NFC", text)
-
-
-def read_csv(data: bytes) -> list[list[str]]:
-    text = decode_csv(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as error:
-        raise ImportFileError(f"Tệp CSV không đúng định dạng: {error}.") from error
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return unicodedata.normalize("NFC", str(value))
-
-
-def read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFileError("Không đọc được tệp XLSX: tệp bị hỏng hoặc không phải tệp Excel (.xlsx).") from error
-    try:
-        sheet = workbook["Thủ tục"] if "Thủ tục" in workbook.sheetnames else workbook.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
 def read_table(filename: str, data: bytes) -> list[list[str]]:
-    name = filename.lower()
-    if len(data) > MAX_FILE_SIZE:
-        raise ImportFileError(f"Tệp quá lớn (tối đa {MAX_FILE_SIZE // (1024 * 1024)} MB).")
-    if not data:
-        raise ImportFileError("Tệp rỗng.")
-    if name.endswith(".xlsx"):
-        return read_xlsx(data)
-    if name.endswith(".csv"):
-        return read_csv(data)
-    raise ImportFileError("Chỉ nhận tệp .csv hoặc .xlsx.")
+    """Rows of the file (XLSX: the sheet "Thủ tục", else the first one); see ``skhcn.core.tabular``."""
+    return tabular.read_table(filename, data, sheet_name="Thủ tục", max_size=MAX_FILE_SIZE)
 
 
 # --- validation -----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class RowError:
-    line: int
-    message: str
 
 
 @dataclass
@@ -268,22 +171,10 @@ class ImportPreview:
         return sum(1 for row in self.rows if row.existing is not None)
 
 
-def _choice_map(choices) -> dict[str, str]:
-    mapping = {}
-    for value, label in choices.choices:
-        mapping[fold(str(label))] = value
-        mapping[fold(str(value))] = value
-    return mapping
+_choice_map = tabular.choice_map
 
 
-def _parse_int(text: str, header: str, limit: int) -> int:
-    compact = re.sub(r"[\s.,]", "", text) if re.fullmatch(r"\d{1,3}([.,\s]\d{3})+", text) else text
-    if not compact.isdigit():
-        raise ValueError(f"“{header}” phải là số nguyên không âm, nhận được “{text[:50]}”.")
-    number = int(compact)
-    if number > limit:
-        raise ValueError(f"“{header}” quá lớn (tối đa {limit}).")
-    return number
+_parse_int = tabular.parse_int
 
 
 DOCUMENT_FORMS = _choice_map(DocumentForm)
@@ -320,28 +211,7 @@ def parse_documents(text: str) -> list[dict]:
 
 
 def _map_headers(header: list[str]) -> tuple[list[Column | None], list[RowError]]:
-    by_name = {}
-    for column in COLUMNS:
-        by_name[fold(column.header)] = column
-        by_name[column.key] = column
-    errors, mapped, seen = [], [], set()
-    for position, raw in enumerate(header, start=1):
-        title = raw.strip()
-        if not title:
-            mapped.append(None)
-            continue
-        column = by_name.get(fold(title))
-        if column is None:
-            errors.append(RowError(1, f"Cột {position} “{title[:60]}” không thuộc mẫu nhập."))
-        elif column.key in seen:
-            errors.append(RowError(1, f"Cột “{column.header}” xuất hiện hai lần."))
-        else:
-            seen.add(column.key)
-        mapped.append(column if column is not None and column not in mapped else None)
-    missing = [column.header for column in COLUMNS if column.required and column.key not in seen]
-    if missing:
-        errors.append(RowError(1, "Thiếu cột bắt buộc: " + ", ".join(f"“{name}”" for name in missing) + "."))
-    return mapped, errors
+    return tabular.map_headers(header, COLUMNS)
 
 
 def validate_table(table: list[list[str]]) -> ImportPreview:
@@ -365,7 +235,7 @@ def validate_table(table: list[list[str]]) -> ImportPreview:
     existing = {procedure.code: procedure for procedure in Procedure.objects.all()}
 
     for line, cells in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in cells):
+        if tabular.is_blank_row(cells):
             continue
         if len(cells) > len(mapped) and any(cell.strip() for cell in cells[len(mapped) :]):
             preview.errors.append(RowError(line, "Dòng có nhiều ô hơn số cột tiêu đề."))
@@ -393,21 +263,16 @@ def validate_table(table: list[list[str]]) -> ImportPreview:
                         raise ValueError(f"Mã lĩnh vực “{text[:40]}” không tồn tại.")
                     values["field"] = procedure_field
                 elif column.kind == "bool":
-                    word = fold(text)
-                    if word not in TRUE_WORDS and word not in FALSE_WORDS:
-                        raise ValueError(f"“{column.header}” phải là “{YES}” hoặc “{NO}”, nhận được “{text[:30]}”.")
-                    values[column.key] = word in TRUE_WORDS
+                    values[column.key] = tabular.parse_bool(text, column.header)
                 elif column.kind == "int":
                     number = _parse_int(text, column.header, INT_LIMITS[column.key])
                     if column.key == "processing_time" and number == 0:
                         raise ValueError("“Thời hạn giải quyết” phải lớn hơn 0.")
                     values[column.key] = number
                 elif column.kind == "choice":
-                    choice = choice_maps[column.key].get(fold(text))
-                    if choice is None:
-                        allowed = ", ".join(f"“{label}”" for _value, label in column.choices.choices)
-                        raise ValueError(f"“{column.header}” không hợp lệ: “{text[:40]}” (chọn một trong {allowed}).")
-                    values[column.key] = choice
+                    values[column.key] = tabular.parse_choice(
+                        text, column.header, column.choices, choice_maps[column.key]
+                    )
             except ValueError as error:
                 row_errors.append(str(error))
         code = values.get("code", "")
