@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class RegistriesConfig(AppConfig):
     name = "skhcn.registries"
     verbose_name = "Cơ sở dữ liệu khoa học và công nghệ"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -24,5 +24,12 @@ class Command(BaseCommand):
             self.stdout.write("Đã có danh mục thủ tục hành chính, bỏ qua danh mục mẫu.")
         else:
             load_demo_procedures(self.stdout)
+        from skhcn.registries.demo import load_demo_registries
+        from skhcn.registries.models import IntellectualProperty
+
+        if if_empty and IntellectualProperty.objects.exists():
+            self.stdout.write("Đã có dữ liệu KH&CN, bỏ qua dữ liệu KH&CN mẫu.")
+        else:
+            load_demo_registries(self.stdout)
         for line in ensure_demo_users():
             self.stdout.write(line)
