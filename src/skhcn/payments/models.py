@@ -47,6 +47,8 @@ class Payment(models.Model):
     refund_needed = models.BooleanField("cần hoàn tiền", default=False)
     note = models.TextField("ghi chú hệ thống", blank=True)
     refunded_at = models.DateTimeField("hoàn tiền lúc", null=True, blank=True)
+    # Refunded so far (đồng): equal to ``amount`` once the status is "refunded"; less after a partial refund.
+    refunded_amount = models.PositiveBigIntegerField("đã hoàn (đồng)", default=0)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
@@ -63,6 +65,11 @@ class Payment(models.Model):
     def is_pending(self) -> bool:
         return self.status == PaymentStatus.PENDING
 
+    @property
+    def refundable_amount(self) -> int:
+        """What may still be refunded: the paid amount less earlier refunds (0 unless paid)."""
+        return max(self.amount - self.refunded_amount, 0) if self.status == PaymentStatus.PAID else 0
+
 
 class PaymentEvent(AppendOnlyModel):
     """Append-only: every notification, return, query, start, refund — verified or not, known order or not."""
@@ -74,6 +81,7 @@ class PaymentEvent(AppendOnlyModel):
         RETURN = "return", "Trình duyệt quay về"
         QUERY = "query", "Tra soát giao dịch"
         REFUND = "refund", "Hoàn tiền"
+        REVIEW = "review", "Cán bộ rà soát (không cần hoàn tiền)"
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
     gateway = models.CharField(max_length=20, blank=True)
@@ -107,6 +115,7 @@ class SandboxTransaction(models.Model):
     transaction_status = models.CharField(max_length=10)
     transaction_no = models.CharField(max_length=20)
     bank_code = models.CharField(max_length=20, default="NCB")
+    order_info = models.CharField(max_length=255, blank=True)
     pay_date = models.DateTimeField()
     refunded_amount = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

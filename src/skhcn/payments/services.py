@@ -52,6 +52,7 @@ MAX_QUANTITY = 10_000
 RECONCILE_AFTER = timedelta(minutes=15)
 RECONCILE_WITHIN = timedelta(days=7)
 DEFAULT_PURPOSE = "Phí, lệ phí giải quyết thủ tục hành chính"
+MAX_REASON = 1000
 
 
 class PaymentError(Exception):
@@ -223,13 +224,17 @@ def _apply(gateway_name: str, outcome: Outcome, kind: str) -> str:
         if outcome.amount != payment.amount:
             _log(payment, kind, verified=True, result="04", data=outcome.raw)
             return "04"
-        if payment.status != PaymentStatus.PENDING:
+        # Money confirmed for a payment an earlier notification had recorded as failed or cancelled: the money is
+        # real, so it is recorded (and flagged when the fee was paid otherwise meanwhile).
+        late = outcome.success and payment.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED)
+        if payment.status != PaymentStatus.PENDING and not late:
             _log(payment, kind, verified=True, result="02", data=outcome.raw)
             return "02"
-        if not outcome.success and outcome.transaction_status == "01":
-            # Not finished at the gateway yet (only a query can say so): stays pending.
-            _log(payment, kind, verified=True, result="still_pending", data=outcome.raw)
+        if not outcome.success and (outcome.undecided or outcome.transaction_status == "01"):
+            # Not finished (or not final) at the gateway yet — only a query says so: stays pending.
+            _log(payment, kind, verified=True, result=f"still_pending {outcome.transaction_status}", data=outcome.raw)
             return "00"
+        previous = payment.get_status_display()
         payment.last_notification = outcome.raw
         payment.response_code = outcome.response_code
         payment.gateway_transaction_no = outcome.transaction_no
@@ -240,29 +245,68 @@ def _apply(gateway_name: str, outcome: Outcome, kind: str) -> str:
         if outcome.success:
             payment.status = PaymentStatus.PAID
             payment.paid_at = outcome.pay_date or timezone.now()
+            if late:
+                payment.note = _append(
+                    payment.note, f"Cổng thanh toán xác nhận đã nhận tiền sau khi khoản này được ghi “{previous}”."
+                )
+                logger.warning("Payment %s: success confirmed after %s", payment.pk, previous)
             payment.save()
             effect = _record_fee(payment)
         else:
             payment.status = PaymentStatus.CANCELLED if outcome.cancelled else PaymentStatus.FAILED
             payment.save()
-        _log(payment, kind, verified=True, result=f"00 {payment.status} {effect}".strip(), data=outcome.raw)
+        result = f"00 {payment.status} {'late ' if late else ''}{effect}"
+        _log(payment, kind, verified=True, result=" ".join(result.split()), data=outcome.raw)
     return "00"
 
 
-def _record_fee(payment) -> str:
-    """The fee is paid: start the dossier's clock when it waits for the fee; flag a refund when it ended."""
-    from skhcn.deadlines.calendar import TZ
+def _append(note: str, line: str) -> str:
+    return f"{note}\n{line}".strip()
 
-    dossier = payment.dossier
-    dossier.refresh_from_db(fields=["status", "version", "received_at"])
+
+def paid_twin(payment):
+    """Another payment of the same dossier for the same fee (purpose and amount), paid and not refunded: this one
+    pays the fee a second time."""
+    return (
+        Payment.objects.filter(
+            dossier_id=payment.dossier_id, status=PaymentStatus.PAID, amount=payment.amount, purpose=payment.purpose
+        )
+        .exclude(pk=payment.pk)
+        .order_by("paid_at", "id")
+        .first()
+    )
+
+
+def _record_fee(payment) -> str:
+    """The fee is paid: start the dossier's clock when it waits for the fee; flag a refund when the dossier ended or
+    the same fee was already paid (double payment). Runs inside ``_apply``'s transaction, the payment row locked."""
+    from skhcn.deadlines.calendar import TZ
+    from skhcn.dossiers.models import Dossier
+
+    # The dossier row serialises payments of one dossier, so two payments of the same fee cannot both miss the
+    # other (lock order: payment, then dossier; nothing locks them the other way round).
+    dossier = Dossier.objects.select_for_update().get(pk=payment.dossier_id)
+    payment.dossier = dossier
     if dossier.status in ENDED:
         payment.refund_needed = True
-        payment.note = (
+        payment.note = _append(
+            payment.note,
             f"Tiền về khi hồ sơ đã ở trạng thái “{dossier.get_status_display()}”: không thay đổi hồ sơ, "
-            "cán bộ cần hoàn tiền cho người nộp."
+            "cán bộ cần hoàn tiền cho người nộp.",
         )
         payment.save(update_fields=["refund_needed", "note", "updated_at"])
+        logger.warning("Payment %s paid for ended dossier %s: refund needed", payment.pk, dossier.pk)
         return "refund_needed"
+    if twin := paid_twin(payment):
+        payment.refund_needed = True
+        payment.note = _append(
+            payment.note,
+            f"Có thể nộp trùng: khoản {twin.txn_ref} cùng nội dung, cùng số tiền đã được thanh toán lúc "
+            f"{local_text(twin.paid_at)}. Cán bộ kiểm tra và hoàn tiền khoản này nếu đúng là nộp trùng.",
+        )
+        payment.save(update_fields=["refund_needed", "note", "updated_at"])
+        logger.warning("Payment %s duplicates paid payment %s: refund needed", payment.pk, twin.pk)
+        return "double_payment"
     if dossier.status != Status.AWAITING_FEE:
         return "recorded"
     today = timezone.now().astimezone(TZ).date()
@@ -287,7 +331,7 @@ def _record_fee(payment) -> str:
             dossier.refresh_from_db(fields=["status", "version", "received_at"])
             if exc.code == "stale" and dossier.status == Status.AWAITING_FEE:
                 continue
-            payment.note = f"Đã nhận tiền nhưng chưa ghi nhận nộp phí vào hồ sơ: {exc.message}"
+            payment.note = _append(payment.note, f"Đã nhận tiền nhưng chưa ghi nhận nộp phí vào hồ sơ: {exc.message}")
             payment.save(update_fields=["note", "updated_at"])
             logger.warning("Payment %s: record_fee_paid refused (%s)", payment.pk, exc.code)
             return f"workflow_refused:{exc.code}"
@@ -309,7 +353,7 @@ def reconcile_pending(now=None) -> dict:
             gateway = get_gateway(payment.gateway)
         except LookupError:
             continue
-        if not getattr(gateway, "supports_query", False):
+        if not getattr(gateway, "supports_query", False):  # a gateway plugin without a query API
             counts["unsupported"] += 1
             continue
         counts["checked"] += 1
@@ -327,43 +371,137 @@ def reconcile_pending(now=None) -> dict:
     return counts
 
 
-# --- staff: refund ----------------------------------------------------------------------------------------------------
-def refund(payment, actor, reason: str) -> Payment:
-    reason = (reason or "").strip()
+# --- staff: query now, refund, clear a refund flag -------------------------------------------------------------------
+def _staff_check(payment, actor, what: str) -> None:
     if not has_role(actor, *FEE_ROLES) or not visible_dossiers(actor).filter(pk=payment.dossier_id).exists():
-        raise PaymentError("Bạn không có quyền hoàn tiền khoản này.")
-    if not reason:
-        raise PaymentError("Vui lòng nhập lý do hoàn tiền.")
+        raise PaymentError(f"Bạn không có quyền {what} khoản này.")
+
+
+def _gateway_of(payment):
     try:
-        gateway = get_gateway(payment.gateway)
+        return get_gateway(payment.gateway)
     except LookupError:
         raise PaymentError("Cổng thanh toán của khoản này hiện không được bật.") from None
+
+
+def query_now(payment, actor) -> str:
+    """Staff ask the gateway about a pending payment now (as reconciliation does); the Vietnamese outcome."""
+    _staff_check(payment, actor, "tra soát")
+    if not payment.is_pending or not payment.gateway or payment.started_at is None:
+        raise PaymentError("Chỉ tra soát được khoản đang chờ thanh toán đã được chuyển sang cổng thanh toán.")
+    gateway = _gateway_of(payment)
+    try:
+        result = gateway.query_transaction(payment)
+    except GatewayError as exc:
+        _log(payment, PaymentEvent.Kind.QUERY, result="error", data={"message": exc.message}, actor=actor)
+        raise PaymentError(exc.message) from None
+    if not result.found or result.outcome is None:
+        _log(payment, PaymentEvent.Kind.QUERY, verified=True, result="not_found", data={"message": result.message})
+        return result.message or "Cổng thanh toán chưa có giao dịch này."
+    code = apply_notification(payment.gateway, result.outcome, kind=PaymentEvent.Kind.QUERY)
+    payment.refresh_from_db()
+    if code == "04":
+        raise PaymentError("Cổng thanh toán báo số tiền khác với khoản phí: không ghi nhận, vui lòng kiểm tra.")
+    if code not in ("00", "02"):
+        raise PaymentError("Không áp dụng được kết quả tra soát (lỗi hệ thống), vui lòng thử lại sau.")
+    if payment.is_pending:
+        return "Cổng thanh toán báo giao dịch chưa hoàn tất; khoản phí vẫn chờ thanh toán."
+    return f"Kết quả tra soát: “{payment.get_status_display()}”."
+
+
+def refund(payment, actor, reason: str, amount: int | None = None) -> Payment:
+    """Refund ``amount`` đồng (default: all that is left) of a paid payment through its gateway, with a reason.
+
+    Refused (``PaymentError``, nothing changed): no fee role or dossier not visible, no reason, an amount that is not
+    a positive whole number or exceeds what was paid less earlier refunds, a payment not (or no longer) paid — which
+    also refuses the same refund twice. The gateway call runs with the payment row locked, so two officers cannot
+    refund it at once; a refusal or an error of the gateway is logged and shown as is.
+    """
+    reason = (reason or "").strip()
+    _staff_check(payment, actor, "hoàn tiền")
+    if not reason:
+        raise PaymentError("Vui lòng nhập lý do hoàn tiền.")
+    if len(reason) > MAX_REASON:
+        raise PaymentError(f"Lý do hoàn tiền quá dài (tối đa {MAX_REASON} ký tự).")
+    if amount is not None and amount < 1:
+        raise PaymentError("Số tiền hoàn phải là số nguyên dương (đồng).")
+    failure = None
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        locked = Payment.objects.select_for_update().select_related("dossier").get(pk=payment.pk)
+        if locked.status == PaymentStatus.REFUNDED:
+            raise PaymentError("Khoản này đã được hoàn tiền toàn bộ; không hoàn thêm được.")
         if locked.status != PaymentStatus.PAID:
-            raise PaymentError("Chỉ hoàn tiền được khoản đã thanh toán.")
+            raise PaymentError(f"Chỉ hoàn tiền được khoản đã thanh toán (khoản này: “{locked.get_status_display()}”).")
+        left = locked.refundable_amount
+        amount = left if amount is None else amount
+        if amount > left:
+            raise PaymentError(
+                f"Số tiền hoàn {vnd(amount)} vượt quá số tiền còn có thể hoàn của khoản này ({vnd(left)})."
+            )
+        gateway = _gateway_of(locked)
         try:
-            result = gateway.refund(locked, locked.amount, reason)
+            result = gateway.refund(locked, amount, reason, created_by=getattr(actor, "username", ""))
         except GatewayError as exc:
-            _log(locked, PaymentEvent.Kind.REFUND, result="error", data={"message": exc.message}, actor=actor)
-            raise PaymentError(exc.message) from None
-        if not result.ok:
-            _log(locked, PaymentEvent.Kind.REFUND, result="refused", data={"message": result.message}, actor=actor)
-            raise PaymentError(result.message or "Cổng thanh toán từ chối hoàn tiền.")
-        locked.status = PaymentStatus.REFUNDED
-        locked.refunded_at = timezone.now()
-        locked.refund_needed = False
-        locked.note = (locked.note + f"\nHoàn tiền: {reason}").strip()
-        locked.save()
+            failure = ("error", exc.message)
+        else:
+            if not result.ok:
+                failure = ("refused", result.message or "Cổng thanh toán từ chối hoàn tiền.")
+        if failure is None:
+            locked.refunded_amount += amount
+            full = locked.refunded_amount >= locked.amount
+            if full:
+                locked.status = PaymentStatus.REFUNDED
+                locked.refunded_at = timezone.now()
+            locked.refund_needed = False
+            locked.note = _append(locked.note, f"Hoàn tiền {vnd(amount)} ({local_text(timezone.now())}): {reason}")
+            locked.save()
+            _log(
+                locked,
+                PaymentEvent.Kind.REFUND,
+                verified=True,
+                result="refunded" if full else "refunded_partly",
+                data={"reason": reason, "amount": amount, "reference": result.reference},
+                actor=actor,
+            )
+    if failure is not None:
+        # Logged after the transaction: the refusal must stay in the log although nothing else changed.
         _log(
-            locked,
+            payment,
             PaymentEvent.Kind.REFUND,
-            verified=True,
-            result="refunded",
-            data={"reason": reason, "reference": result.reference},
+            result=failure[0],
+            data={"message": failure[1], "amount": amount, "reason": reason},
             actor=actor,
         )
+        raise PaymentError(failure[1])
     return locked
+
+
+def clear_refund_flag(payment, actor, reason: str) -> Payment:
+    """Staff checked a payment flagged "cần hoàn tiền" and keep the money (e.g. two different fees with the same
+    purpose and amount): the flag goes, the reason stays in the note and the log."""
+    reason = (reason or "").strip()
+    _staff_check(payment, actor, "rà soát")
+    if not reason:
+        raise PaymentError("Vui lòng nhập lý do không hoàn tiền.")
+    if len(reason) > MAX_REASON:
+        raise PaymentError(f"Lý do quá dài (tối đa {MAX_REASON} ký tự).")
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if not locked.refund_needed:
+            raise PaymentError("Khoản này không được đánh dấu cần hoàn tiền.")
+        locked.refund_needed = False
+        locked.note = _append(locked.note, f"Không hoàn tiền ({local_text(timezone.now())}): {reason}")
+        locked.save(update_fields=["refund_needed", "note", "updated_at"])
+        _log(locked, PaymentEvent.Kind.REVIEW, verified=True, result="kept", data={"reason": reason}, actor=actor)
+    return locked
+
+
+def vnd(amount: int) -> str:
+    return f"{amount:,} đồng".replace(",", ".")
+
+
+def local_text(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else "—"
 
 
 def receipt_available(payment) -> bool:

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
+from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from wagtail.admin.auth import permission_denied
@@ -17,10 +20,26 @@ from skhcn.accounts.staff import has_role, user_roles
 from skhcn.dossiers.access import visible_dossiers
 
 from . import services
-from .models import Payment
+from .models import Payment, PaymentStatus
 from .receipt import receipt_filename, render_receipt
 
 _DIGITS = re.compile(r"[\s.,_]")
+PAGE_SIZE = 50
+# The list's views ("loc"): what needs staff attention first.
+VIEWS = {
+    "can-hoan-tien": ("Cần hoàn tiền", Q(refund_needed=True)),
+    "cho-thanh-toan": ("Chờ thanh toán", Q(status=PaymentStatus.PENDING)),
+    "da-thanh-toan": ("Đã thanh toán", Q(status=PaymentStatus.PAID)),
+    "da-hoan-tien": ("Đã hoàn tiền", Q(status=PaymentStatus.REFUNDED) | Q(refunded_amount__gt=0)),
+    "khong-thanh-cong": ("Không thành công / đã hủy", Q(status__in=[PaymentStatus.FAILED, PaymentStatus.CANCELLED])),
+}
+
+
+class PaymentFilterForm(forms.Form):
+    loc = forms.ChoiceField(
+        label="Hiển thị", required=False, choices=[("", "Tất cả")] + [(k, v[0]) for k, v in VIEWS.items()]
+    )
+    q = forms.CharField(label="Mã giao dịch / mã hồ sơ", required=False, max_length=60)
 
 
 def parse_int(value) -> int | None:
@@ -92,10 +111,81 @@ def refund(request, pk):
     if not user_roles(request.user):
         return permission_denied(request)
     payment = _visible_payment(request, pk)
+    typed = request.POST.get("so_tien_hoan", "").strip()
+    amount = parse_int(typed)
     try:
-        services.refund(payment, request.user, request.POST.get("ly_do", ""))
+        if typed and amount is None:
+            raise services.PaymentError("Số tiền hoàn không hợp lệ: chỉ nhập chữ số (đồng).")
+        done = services.refund(payment, request.user, request.POST.get("ly_do", ""), amount=amount)
     except services.PaymentError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Đã hoàn tiền khoản {payment.txn_ref}.")
+        refunded = done.refunded_amount - payment.refunded_amount
+        messages.success(request, f"Đã hoàn {services.vnd(refunded)} của khoản {payment.txn_ref}.")
     return redirect(_dossier_url(payment.dossier_id))
+
+
+@require_POST
+def query(request, pk):
+    if not user_roles(request.user):
+        return permission_denied(request)
+    payment = _visible_payment(request, pk)
+    try:
+        text = services.query_now(payment, request.user)
+    except services.PaymentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Khoản {payment.txn_ref}: {text}")
+    return redirect(_dossier_url(payment.dossier_id))
+
+
+@require_POST
+def keep(request, pk):
+    if not user_roles(request.user):
+        return permission_denied(request)
+    payment = _visible_payment(request, pk)
+    try:
+        services.clear_refund_flag(payment, request.user, request.POST.get("ly_do", ""))
+    except services.PaymentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã bỏ đánh dấu “cần hoàn tiền” của khoản {payment.txn_ref}.")
+    return redirect(_dossier_url(payment.dossier_id))
+
+
+def payment_list(request):
+    """Payments of the dossiers the user sees, newest first; "Cần hoàn tiền" lists what staff still have to refund."""
+    if not user_roles(request.user):
+        return permission_denied(request)
+    form = PaymentFilterForm(request.GET or None)
+    qs = (
+        Payment.objects.select_related("dossier")
+        .filter(dossier__in=visible_dossiers(request.user))
+        .order_by("-created_at", "-id")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["loc"]:
+            qs = qs.filter(VIEWS[data["loc"]][1])
+        if term := data["q"].strip():
+            qs = qs.filter(Q(txn_ref=term) | Q(dossier__code__iexact=term))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    params = request.GET.copy()
+    params.pop("trang", None)
+    title = "Thanh toán trực tuyến"
+    return render(
+        request,
+        "payments/staff/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": params.urlencode(),
+            "page_title": title,
+            "header_title": title,
+            "header_icon": "doc-full",
+            "breadcrumbs_items": [
+                {"url": reverse("wagtailadmin_home"), "label": "Trang chủ"},
+                {"url": None, "label": title},
+            ],
+        },
+    )

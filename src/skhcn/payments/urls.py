@@ -10,4 +10,5 @@ urlpatterns = [
     path("ket-qua/<slug:gateway>/", views.payment_return, name="return"),
     path("ipn/<slug:gateway>/", views.ipn, name="ipn"),
     path("sandbox/thanh-toan/", views.sandbox_pay, name="sandbox_pay"),
+    path("sandbox/api/transaction/", views.sandbox_api, name="sandbox_api"),
 ]

@@ -3,6 +3,7 @@ only), the e-receipt, the gateways' notification endpoint (IPN), and the sandbox
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from django.contrib import messages
@@ -133,6 +134,7 @@ def sandbox_pay(request):
         txn_ref=params.get("vnp_TxnRef", "")[:40],
         defaults={
             "amount": amount,
+            "order_info": params.get("vnp_OrderInfo", "")[:255],
             "response_code": response_code,
             "transaction_status": status,
             "transaction_no": f"{secrets.randbelow(10**8):08d}",
@@ -147,3 +149,16 @@ def sandbox_pay(request):
     result["vnp_SecureHash"] = vnpay.sign(result, gateway.secret)
     tasks.send_sandbox_ipn(result)
     return redirect(f"{return_url}{'&' if '?' in return_url else '?'}{query}")
+
+
+@csrf_exempt
+@require_POST
+def sandbox_api(request):
+    """The sandbox's merchant web API (VNPay's ``/merchant_webapi/api/transaction``): JSON in, signed JSON out, HTTP
+    200 whatever the answer code, as VNPay does. Only while the sandbox gateway is enabled."""
+    _gateway_or_404("sandbox")
+    try:
+        body = json.loads(request.body[:65536] or b"null")
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    return JsonResponse(sandbox_gateway.api_answer(body))

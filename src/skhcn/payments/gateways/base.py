@@ -6,7 +6,10 @@
 * ``handle_notification(request)`` -> ``(reply_dict, http_status)``: the server-to-server notification (IPN), the
   ONLY place that changes a payment's state, idempotent (``services.apply_notification``);
 * ``query_transaction(payment)`` -> ``QueryResult``: ask the gateway what became of a transaction (reconciliation);
-* ``refund(payment, amount, reason)`` -> ``RefundResult``.
+* ``refund(payment, amount, reason, created_by="")`` -> ``RefundResult``.
+
+Every operation that talks to the gateway raises ``GatewayError`` (Vietnamese message) when it cannot get a trustworthy
+answer — network error, timeout, malformed or unverified reply — and the caller changes nothing then.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ class GatewayError(Exception):
 
 
 class GatewayNotSupported(GatewayError):
-    """The gateway does not offer this operation here (e.g. VNPay query/refund: see README)."""
+    """The gateway does not offer this operation here."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Outcome:
 
     ``verified``: the signature (or the query's authenticity) checked out; nothing else may be trusted otherwise.
     ``amount``: in VND (the protocol's ×100 undone), None when missing or not a whole number of đồng.
+    ``undecided``: the gateway says the transaction is neither paid nor failed for good (a query answering "not
+    finished", "reversed", "suspected fraud"...): the payment stays pending for staff or a later query.
     """
 
     verified: bool
@@ -48,6 +53,7 @@ class Outcome:
     card_type: str = ""
     pay_date: datetime | None = None
     raw: dict = field(default_factory=dict)
+    undecided: bool = False
 
     @property
     def cancelled(self) -> bool:
@@ -96,4 +102,4 @@ class Gateway(ABC):
     def query_transaction(self, payment) -> QueryResult: ...
 
     @abstractmethod
-    def refund(self, payment, amount: int, reason: str) -> RefundResult: ...
+    def refund(self, payment, amount: int, reason: str, created_by: str = "") -> RefundResult: ...

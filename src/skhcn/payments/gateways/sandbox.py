@@ -3,8 +3,12 @@
 data folder (``payment_sandbox_secret``) on first use.
 
 On the page the tester chooses "Thanh toán", "Hủy" or "Không đủ số dư"; the sandbox records the outcome
-(``SandboxTransaction``, which answers queries and refunds), sends the signed notification server-to-server through
-a background task (``tasks.deliver_sandbox_ipn``) and redirects the browser to the signed return URL, as VNPay does.
+(``SandboxTransaction``), sends the signed notification server-to-server through a background task
+(``tasks.deliver_sandbox_ipn``) and redirects the browser to the signed return URL, as VNPay does.
+
+Query and refund are VNPay's own code (``VNPayGateway.query_transaction`` / ``refund``): the same JSON requests and
+checksums, answered by the sandbox's merchant API (``views.sandbox_api``, ``/thanh-toan/sandbox/api/transaction/``),
+which the sandbox calls in-process (no network, so it works offline and on any port).
 
 Refused unless ``gateways.sandbox_allowed()`` (DEBUG, or PAYMENT_SANDBOX_ALLOWED and never SKHCN_ENV=production).
 """
@@ -15,11 +19,13 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from ..models import SandboxTransaction
 from . import vnpay
-from .base import Outcome, QueryResult, RefundResult
+from .base import GatewayError
 
 TMN_CODE = "SKHCNSBX"
 # Button -> (vnp_ResponseCode, vnp_TransactionStatus): 00 success, 24 cancelled by the payer, 51 insufficient funds.
@@ -43,7 +49,6 @@ def sandbox_secret() -> str:
 class SandboxGateway(vnpay.VNPayGateway):
     name = "sandbox"
     label = "Cổng thử nghiệm (không phải thanh toán thật)"
-    supports_query = True
 
     @property
     def tmn_code(self) -> str:
@@ -56,24 +61,23 @@ class SandboxGateway(vnpay.VNPayGateway):
     def pay_url(self, request) -> str:
         return reverse("payments:sandbox_pay")
 
-    def query_transaction(self, payment) -> QueryResult:
-        record = SandboxTransaction.objects.filter(txn_ref=payment.txn_ref).first()
-        if record is None:
-            return QueryResult(found=False, message="Cổng thử nghiệm không có giao dịch này.")
-        params = result_params(record, order_info=vnpay.order_info(payment))
-        params["vnp_SecureHash"] = vnpay.sign(params, self.secret)
-        outcome: Outcome = vnpay.parse_outcome(params, self.secret)
-        return QueryResult(found=True, outcome=outcome)
+    def api_url(self) -> str:
+        return reverse("payments:sandbox_api")
 
-    def refund(self, payment, amount: int, reason: str) -> RefundResult:
-        record = SandboxTransaction.objects.filter(txn_ref=payment.txn_ref, response_code="00").first()
-        if record is None:
-            return RefundResult(ok=False, message="Cổng thử nghiệm không có giao dịch thành công này.")
-        if record.refunded_amount + amount > record.amount:
-            return RefundResult(ok=False, message="Số tiền hoàn vượt quá số đã thanh toán.")
-        record.refunded_amount += amount
-        record.save(update_fields=["refunded_amount"])
-        return RefundResult(ok=True, message="Đã hoàn tiền (thử nghiệm).", reference=f"HT{record.transaction_no}")
+    def call_api(self, body: dict) -> dict:
+        """The sandbox's merchant API, dispatched in-process (what an HTTP POST of ``body`` to it would answer)."""
+        import json
+
+        from django.test import RequestFactory
+
+        from ..views import sandbox_api
+
+        what = vnpay.WHAT.get(body.get("vnp_Command"), "gọi API")
+        request = RequestFactory().post(self.api_url(), data=json.dumps(body), content_type="application/json")
+        response = sandbox_api(request)
+        if response.status_code != 200:
+            raise GatewayError(f"Cổng thanh toán trả lỗi HTTP {response.status_code} khi {what}. {vnpay.UNCHANGED}")
+        return vnpay.parse_api_response(response.content, what)
 
 
 def result_params(record: SandboxTransaction, *, order_info: str) -> dict:
@@ -91,3 +95,122 @@ def result_params(record: SandboxTransaction, *, order_info: str) -> dict:
         "vnp_TransactionStatus": record.transaction_status,
         "vnp_TxnRef": record.txn_ref,
     }
+
+
+# --- the sandbox "bank": its merchant web API (querydr / refund) ------------------------------------------------------
+API_MESSAGES = {
+    "00": "Success",
+    "02": "Merchant is invalid",
+    "03": "Invalid data format",
+    "91": "Transaction not found",
+    "93": "Invalid refund amount",
+    "94": "Refund request already sent",
+    "95": "Transaction is not successful",
+    "97": "Invalid checksum",
+    "99": "Unknown error",
+}
+REQUIRED = {
+    "querydr": ("vnp_RequestId", "vnp_TxnRef", "vnp_OrderInfo", "vnp_TransactionDate", "vnp_CreateDate", "vnp_IpAddr"),
+    "refund": (
+        "vnp_RequestId",
+        "vnp_TransactionType",
+        "vnp_TxnRef",
+        "vnp_Amount",
+        "vnp_OrderInfo",
+        "vnp_TransactionDate",
+        "vnp_CreateBy",
+        "vnp_CreateDate",
+        "vnp_IpAddr",
+    ),
+}
+
+
+def api_answer(body) -> dict:
+    """What the sandbox's merchant API answers to ``body`` (a parsed JSON request), signed as VNPay signs it.
+
+    Checks like VNPay's: command and merchant code (02), checksum (97), format (03); querydr answers the recorded
+    transaction (91 when nobody pressed a button on the payment page); refund refuses a failed transaction (95), an
+    amount above what is left (93) and a transaction already refunded in full (94), and records the refund.
+    """
+    body = body if isinstance(body, dict) else {}
+    command = vnpay.as_text(body.get("vnp_Command"))
+    if command not in vnpay.REQUEST_FIELDS:
+        return _signed({"vnp_Command": command[:16]}, "03")
+    echo = {"vnp_Command": command, "vnp_TxnRef": vnpay.as_text(body.get("vnp_TxnRef"))[:100]}
+    if vnpay.as_text(body.get("vnp_TmnCode")) != TMN_CODE:
+        return _signed(echo, "02")
+    if not vnpay.api_verify(body, vnpay.REQUEST_FIELDS[command], sandbox_secret()):
+        return _signed(echo, "97")
+    if body.get("vnp_Version") != vnpay.VERSION or any(not vnpay.as_text(body.get(k)) for k in REQUIRED[command]):
+        return _signed(echo, "03")
+    if command == "querydr":
+        return _query(body, echo)
+    return _refund(body, echo)
+
+
+def _query(body: dict, echo: dict) -> dict:
+    record = SandboxTransaction.objects.filter(txn_ref=echo["vnp_TxnRef"]).first()
+    if record is None:
+        return _signed(echo, "91")
+    return _signed(
+        {
+            **echo,
+            "vnp_Amount": str(record.amount * 100),
+            "vnp_BankCode": record.bank_code,
+            "vnp_CardType": "ATM",
+            "vnp_PayDate": vnpay.format_date(record.pay_date),
+            "vnp_TransactionNo": record.transaction_no,
+            "vnp_TransactionType": vnpay.PAYMENT,
+            "vnp_TransactionStatus": record.transaction_status,
+            "vnp_OrderInfo": record.order_info,
+            "vnp_PromotionCode": "",
+            "vnp_PromotionAmount": "",
+        },
+        "00",
+    )
+
+
+def _refund(body: dict, echo: dict) -> dict:
+    kind, text = vnpay.as_text(body.get("vnp_TransactionType")), vnpay.as_text(body.get("vnp_Amount"))
+    amount = vnpay.vnd_amount(text)
+    if kind not in (vnpay.FULL_REFUND, vnpay.PARTIAL_REFUND) or not amount:
+        return _signed(echo, "03")
+    with transaction.atomic():
+        record = SandboxTransaction.objects.select_for_update().filter(txn_ref=echo["vnp_TxnRef"]).first()
+        if record is None:
+            return _signed(echo, "91")
+        if record.response_code != "00":
+            return _signed(echo, "95")
+        if record.refunded_amount >= record.amount:
+            return _signed(echo, "94")
+        if amount > record.amount - record.refunded_amount or (kind == vnpay.FULL_REFUND and amount != record.amount):
+            return _signed(echo, "93")
+        record.refunded_amount += amount
+        record.save(update_fields=["refunded_amount"])
+    return _signed(
+        {
+            **echo,
+            "vnp_Amount": text,
+            "vnp_BankCode": record.bank_code,
+            "vnp_PayDate": vnpay.format_date(timezone.now()),
+            "vnp_TransactionNo": f"{secrets.randbelow(10**8):08d}",
+            "vnp_TransactionType": kind,
+            "vnp_TransactionStatus": "05",  # VNPay is processing the refund
+            "vnp_OrderInfo": vnpay.as_text(body.get("vnp_OrderInfo"))[:255],
+        },
+        "00",
+    )
+
+
+def _signed(data: dict, code: str) -> dict:
+    command = data.get("vnp_Command", "")
+    answer = {
+        "vnp_ResponseId": secrets.token_hex(16),
+        **data,
+        "vnp_ResponseCode": code,
+        "vnp_Message": API_MESSAGES[code],
+        "vnp_TmnCode": TMN_CODE,
+    }
+    fields = vnpay.RESPONSE_FIELDS.get(command, vnpay.REFUND_RESPONSE_FIELDS)
+    answer["vnp_SecureHash"] = vnpay.api_checksum(answer, fields, sandbox_secret())
+    return answer

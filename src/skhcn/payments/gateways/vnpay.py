@@ -1,18 +1,42 @@
-"""VNPay 2.1.0 (redirect payment): pay URL, signature, return and IPN — /work/shared/domain/one-stop.md.
+"""VNPay 2.1.0: pay URL, signature, return and IPN (/work/shared/domain/one-stop.md), and the merchant web API
+(``vnp_Command=querydr`` and ``refund``, JSON POSTed to ``settings.VNPAY_API_URL``).
 
-Signature: the non-empty ``vnp_*`` parameters except ``vnp_SecureHash`` / ``vnp_SecureHashType``, sorted by key,
-``key=quote_plus(value)`` joined with ``&``, HMAC-SHA512 with the hash secret, lowercase hex.
+Redirect signature: the non-empty ``vnp_*`` parameters except ``vnp_SecureHash`` / ``vnp_SecureHashType``, sorted by
+key, ``key=quote_plus(value)`` joined with ``&``, HMAC-SHA512 with the hash secret, lowercase hex.
 
-Transaction query (querydr) and refund are not implemented for VNPay: their request format is not in the brief this
-was built from, and an unverified protocol must not touch real money. Both raise ``GatewayNotSupported`` with a
-Vietnamese message (README "Thanh toán trực tuyến"); reconciliation skips VNPay payments and staff confirm them in the
-VNPay merchant portal.
+Merchant web API (querydr / refund): the checksum is HMAC-SHA512 over a FIXED list of fields joined with ``|`` (no
+sorting, no encoding, a missing field is an empty string), one list per request and per response; see the ``*_FIELDS``
+tuples below. Sources (public):
+
+* VNPay's own page "API querydr, refund" — https://sandbox.vnpayment.vn/apis/docs/truy-van-hoan-tien/querydr&refund.html
+  (endpoint ``/merchant_webapi/api/transaction``, POST, ``Content-Type: application/json``, parameter tables);
+* VNPay "Payment Gateway Techspec Post method 2.1.0-VN" (PDF linked from that site), sections "Truy vấn giao dịch",
+  "Hoàn trả giao dịch" and the error tables: the request checksum orders
+  ``vnp_RequestId|vnp_Version|vnp_Command|vnp_TmnCode|vnp_TxnRef|vnp_TransactionDate|vnp_CreateDate|vnp_IpAddr|
+  vnp_OrderInfo`` (querydr) and ``vnp_RequestId|vnp_Version|vnp_Command|vnp_TmnCode|vnp_TransactionType|vnp_TxnRef|
+  vnp_Amount|vnp_TransactionNo|vnp_TransactionDate|vnp_CreateBy|vnp_CreateDate|vnp_IpAddr|vnp_OrderInfo`` (refund);
+  the VNPay-style demo code for Node.js and Java in public repositories builds the same strings;
+* the response checksum orders are those of the open-source client github.com/lehuygiang28/vnpay
+  (``src/services/query.service.ts``), which another independent implementation matches for querydr:
+  ``vnp_ResponseId|vnp_Command|vnp_ResponseCode|vnp_Message|vnp_TmnCode|vnp_TxnRef|vnp_Amount|vnp_BankCode|
+  vnp_PayDate|vnp_TransactionNo|vnp_TransactionType|vnp_TransactionStatus|vnp_OrderInfo`` (+ ``|vnp_PromotionCode|
+  vnp_PromotionAmount`` for querydr).
+
+An answer whose checksum does not verify is never used: the gateway raises ``GatewayError`` and nothing changes. So
+does a network error or a timeout (``VNPAY_API_TIMEOUT`` seconds, default 20). The sandbox gateway serves the same
+JSON API offline (``views.sandbox_api``), so this code runs end to end in tests.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import logging
+import secrets
+import unicodedata
+import urllib.error
+import urllib.request
 from datetime import datetime, timedelta
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
@@ -24,7 +48,9 @@ from django.utils import timezone
 from skhcn.core.net import client_ip
 from skhcn.core.text import fold
 
-from .base import Gateway, GatewayNotSupported, Outcome, QueryResult, RefundResult, ReturnResult
+from .base import Gateway, GatewayError, Outcome, QueryResult, RefundResult, ReturnResult
+
+logger = logging.getLogger(__name__)
 
 VERSION = "2.1.0"
 GMT7 = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -40,10 +66,6 @@ REPLIES = {
     "97": "Fail checksum",
     "99": "Unknown error",
 }
-NOT_SUPPORTED = (
-    "Cổng VNPay: chức năng {what} chưa được hỗ trợ tự động trong hệ thống này. "
-    "Vui lòng tra soát / hoàn tiền trên trang quản trị dành cho đơn vị của VNPay."
-)
 
 
 def signing_data(params: dict) -> str:
@@ -128,6 +150,210 @@ def reply(code: str) -> dict:
     return {"RspCode": code, "Message": REPLIES[code]}
 
 
+# --- merchant web API: querydr / refund ------------------------------------------------------------------------------
+QUERY_REQUEST_FIELDS = (
+    "vnp_RequestId",
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_TransactionDate",
+    "vnp_CreateDate",
+    "vnp_IpAddr",
+    "vnp_OrderInfo",
+)
+REFUND_REQUEST_FIELDS = (
+    "vnp_RequestId",
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_TmnCode",
+    "vnp_TransactionType",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_TransactionNo",
+    "vnp_TransactionDate",
+    "vnp_CreateBy",
+    "vnp_CreateDate",
+    "vnp_IpAddr",
+    "vnp_OrderInfo",
+)
+REFUND_RESPONSE_FIELDS = (
+    "vnp_ResponseId",
+    "vnp_Command",
+    "vnp_ResponseCode",
+    "vnp_Message",
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_BankCode",
+    "vnp_PayDate",
+    "vnp_TransactionNo",
+    "vnp_TransactionType",
+    "vnp_TransactionStatus",
+    "vnp_OrderInfo",
+)
+QUERY_RESPONSE_FIELDS = (*REFUND_RESPONSE_FIELDS, "vnp_PromotionCode", "vnp_PromotionAmount")
+REQUEST_FIELDS = {"querydr": QUERY_REQUEST_FIELDS, "refund": REFUND_REQUEST_FIELDS}
+RESPONSE_FIELDS = {"querydr": QUERY_RESPONSE_FIELDS, "refund": REFUND_RESPONSE_FIELDS}
+# vnp_TransactionType: 01 payment, 02 full refund, 03 partial refund.
+PAYMENT, FULL_REFUND, PARTIAL_REFUND = "01", "02", "03"
+# vnp_TransactionStatus values a query may answer that settle a pending payment: 00 paid, 02 failed. Anything else
+# (01 not finished, 04 reversed, 05/06 refund in progress, 07 suspected fraud, 09 refund refused...) is undecided.
+PAID_STATUS, FAILED_STATUS = "00", "02"
+NOT_FOUND = "91"
+API_ERRORS = {
+    "02": "mã đơn vị (TmnCode) không hợp lệ",
+    "03": "dữ liệu gửi sang không đúng định dạng",
+    "08": "hệ thống cổng thanh toán đang bảo trì",
+    "16": "không thể hoàn tiền trong khoảng thời gian này",
+    "91": "không tìm thấy giao dịch",
+    "93": "số tiền hoàn không hợp lệ (vượt quá số tiền có thể hoàn)",
+    "94": "yêu cầu hoàn tiền cho giao dịch này đã được gửi trước đó và đang được xử lý",
+    "95": "giao dịch không thành công tại VNPay nên không thể hoàn tiền",
+    "97": "chữ ký (checksum) của yêu cầu không hợp lệ",
+    "99": "lỗi khác",
+}
+WHAT = {"querydr": "tra soát giao dịch", "refund": "hoàn tiền"}
+MAX_RESPONSE_BYTES = 64 * 1024
+UNCHANGED = "Khoản thanh toán chưa thay đổi gì; vui lòng thử lại sau."
+
+
+def as_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def api_checksum(data: dict, fields: tuple[str, ...], secret: str) -> str:
+    """HMAC-SHA512 of ``data``'s ``fields`` in that order joined with ``|`` (merchant web API)."""
+    message = "|".join(as_text(data.get(name)) for name in fields)
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha512).hexdigest()
+
+
+def api_verify(data: dict, fields: tuple[str, ...], secret: str) -> bool:
+    given = as_text(data.get("vnp_SecureHash")).lower()
+    return bool(given) and bool(secret) and hmac.compare_digest(given, api_checksum(data, fields, secret))
+
+
+def ascii_text(text: str, limit: int = 255) -> str:
+    """Accent-free ASCII, case kept ("Nộp trùng" -> "Nop trung"): the API refuses diacritics in free text."""
+    decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    plain = " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+    return "".join(ch for ch in plain if ch.isascii() and (ch.isalnum() or ch in " -.,:/()_")).strip()[:limit]
+
+
+def request_id() -> str:
+    """vnp_RequestId: unique per request (Alphanumeric[1,32])."""
+    return secrets.token_hex(16)
+
+
+def api_error(command: str, code: str) -> str:
+    reason = API_ERRORS.get(code, "lỗi không xác định")
+    return f"Cổng thanh toán từ chối {WHAT[command]}: {reason} (mã {code})."
+
+
+def query_request(payment, *, tmn_code: str, secret: str, now: datetime, ip: str) -> dict:
+    body = {
+        "vnp_RequestId": request_id(),
+        "vnp_Version": VERSION,
+        "vnp_Command": "querydr",
+        "vnp_TmnCode": tmn_code,
+        "vnp_TxnRef": payment.txn_ref,
+        "vnp_OrderInfo": ascii_text(f"Truy van giao dich {payment.txn_ref}"),
+        # The pay request's vnp_CreateDate (``pay_params`` uses ``started_at``).
+        "vnp_TransactionDate": format_date(payment.started_at or payment.created_at),
+        "vnp_CreateDate": format_date(now),
+        "vnp_IpAddr": ip,
+    }
+    body["vnp_SecureHash"] = api_checksum(body, QUERY_REQUEST_FIELDS, secret)
+    return body
+
+
+def refund_request(
+    payment, *, amount: int, reason: str, created_by: str, tmn_code: str, secret: str, now: datetime, ip: str
+) -> dict:
+    body = {
+        "vnp_RequestId": request_id(),
+        "vnp_Version": VERSION,
+        "vnp_Command": "refund",
+        "vnp_TmnCode": tmn_code,
+        "vnp_TransactionType": FULL_REFUND if amount == payment.amount else PARTIAL_REFUND,
+        "vnp_TxnRef": payment.txn_ref,
+        "vnp_Amount": str(amount * 100),
+        "vnp_OrderInfo": ascii_text(f"Hoan tien ho so {payment.dossier.code}: {reason}"),
+        "vnp_TransactionNo": payment.gateway_transaction_no or "0",
+        "vnp_TransactionDate": format_date(payment.started_at or payment.paid_at or payment.created_at),
+        "vnp_CreateBy": ascii_text(created_by, 250) or "skhcn",
+        "vnp_CreateDate": format_date(now),
+        "vnp_IpAddr": ip,
+    }
+    body["vnp_SecureHash"] = api_checksum(body, REFUND_REQUEST_FIELDS, secret)
+    return body
+
+
+def post_json(url: str, body: dict, *, timeout: float, what: str) -> dict:
+    """POST ``body`` as JSON, return the JSON object answered; ``GatewayError`` for anything else."""
+    if not url.startswith(("https://", "http://")):
+        raise GatewayError(f"Địa chỉ API của cổng thanh toán chưa được cấu hình đúng (VNPAY_API_URL). {UNCHANGED}")
+    request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+            payload = response.read(MAX_RESPONSE_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        logger.warning("VNPay API %s: HTTP %s", what, exc.code)
+        raise GatewayError(f"Cổng thanh toán trả lỗi HTTP {exc.code} khi {what}. {UNCHANGED}") from None
+    except (TimeoutError, urllib.error.URLError, OSError) as exc:
+        timed_out = isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError)
+        logger.warning("VNPay API %s: %s", what, exc)
+        if timed_out:
+            raise GatewayError(
+                f"Cổng thanh toán không trả lời trong {timeout:g} giây khi {what}. {UNCHANGED}"
+            ) from None
+        raise GatewayError(f"Không kết nối được tới cổng thanh toán để {what} (lỗi mạng). {UNCHANGED}") from None
+    if len(payload) > MAX_RESPONSE_BYTES:
+        raise GatewayError(f"Phản hồi của cổng thanh toán khi {what} quá lớn, không đúng định dạng. {UNCHANGED}")
+    return parse_api_response(payload, what)
+
+
+def parse_api_response(payload: bytes, what: str) -> dict:
+    try:
+        data = json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise GatewayError(f"Phản hồi của cổng thanh toán khi {what} không đúng định dạng (JSON). {UNCHANGED}")
+    return data
+
+
+def vnd_amount(value) -> int | None:
+    text = as_text(value)
+    return int(text) // 100 if text.isdigit() and int(text) % 100 == 0 else None
+
+
+def query_outcome(data: dict) -> Outcome:
+    """A verified querydr answer (ResponseCode 00) as an ``Outcome``, for ``services.apply_notification``."""
+    status, kind = as_text(data.get("vnp_TransactionStatus"))[:10], as_text(data.get("vnp_TransactionType"))
+    paid = status == PAID_STATUS and kind == PAYMENT
+    return Outcome(
+        verified=True,
+        txn_ref=as_text(data.get("vnp_TxnRef"))[:100],
+        amount=vnd_amount(data.get("vnp_Amount")),
+        success=paid,
+        # A query reports the transaction's status, not the payer's response code; "00" only when it is paid.
+        response_code="00" if paid else "",
+        transaction_status=status,
+        transaction_no=as_text(data.get("vnp_TransactionNo"))[:100],
+        bank_code=as_text(data.get("vnp_BankCode"))[:50],
+        card_type=as_text(data.get("vnp_CardType"))[:50],
+        pay_date=parse_date(as_text(data.get("vnp_PayDate"))),
+        raw={k: v for k, v in data.items() if isinstance(k, str) and k.startswith("vnp_")},
+        undecided=not paid and not (status == FAILED_STATUS and kind == PAYMENT),
+    )
+
+
 class VNPayGateway(Gateway):
     name = "vnpay"
     label = "VNPay (thẻ ATM, thẻ quốc tế, QR ngân hàng)"
@@ -167,8 +393,77 @@ class VNPayGateway(Gateway):
         params = request.GET if request.method == "GET" else request.POST
         return reply(services.apply_notification(self.name, parse_outcome(params, self.secret))), 200
 
-    def query_transaction(self, payment) -> QueryResult:
-        raise GatewayNotSupported(NOT_SUPPORTED.format(what="tra cứu giao dịch (querydr)"))
+    # --- merchant web API ---
+    supports_query = True
 
-    def refund(self, payment, amount: int, reason: str) -> RefundResult:
-        raise GatewayNotSupported(NOT_SUPPORTED.format(what="hoàn tiền"))
+    def api_url(self) -> str:
+        return settings.VNPAY_API_URL
+
+    @property
+    def api_timeout(self) -> float:
+        return float(getattr(settings, "VNPAY_API_TIMEOUT", 20))
+
+    @property
+    def server_ip(self) -> str:
+        """vnp_IpAddr of API calls: the address of the server calling it."""
+        return getattr(settings, "VNPAY_API_IP", "") or "127.0.0.1"
+
+    def call_api(self, body: dict) -> dict:
+        """Send one merchant-API request; the JSON object answered (``GatewayError`` otherwise)."""
+        return post_json(self.api_url(), body, timeout=self.api_timeout, what=WHAT[body["vnp_Command"]])
+
+    def _checked(self, command: str, body: dict, payment) -> dict:
+        """Call the API and return the answer only if its checksum verifies and it speaks of this transaction."""
+        data = self.call_api(body)
+        code = as_text(data.get("vnp_ResponseCode"))[:10]
+        if (
+            not api_verify(data, RESPONSE_FIELDS[command], self.secret)
+            or as_text(data.get("vnp_TmnCode")) != self.tmn_code
+        ):
+            logger.warning("VNPay %s for %s: unverified answer (code %s)", command, payment.txn_ref, code)
+            raise GatewayError(
+                f"Phản hồi {WHAT[command]} của cổng thanh toán (mã {code or 'trống'}) không có chữ ký hợp lệ nên "
+                f"không được sử dụng. {UNCHANGED}"
+            )
+        other = as_text(data.get("vnp_TxnRef"))
+        if code == "00" and other != payment.txn_ref:
+            raise GatewayError(
+                f"Phản hồi {WHAT[command]} của cổng thanh toán nói về giao dịch khác ({other[:40]}) nên không được "
+                f"sử dụng. {UNCHANGED}"
+            )
+        return data
+
+    def query_transaction(self, payment) -> QueryResult:
+        if not payment.txn_ref or payment.started_at is None:
+            return QueryResult(found=False, message="Khoản này chưa được chuyển sang cổng thanh toán.")
+        body = query_request(payment, tmn_code=self.tmn_code, secret=self.secret, now=timezone.now(), ip=self.server_ip)
+        data = self._checked("querydr", body, payment)
+        code = as_text(data.get("vnp_ResponseCode"))
+        if code == NOT_FOUND:
+            return QueryResult(
+                found=False, message="Cổng thanh toán chưa có giao dịch này (người nộp chưa thanh toán)."
+            )
+        if code != "00":
+            raise GatewayError(api_error("querydr", code))
+        return QueryResult(found=True, outcome=query_outcome(data))
+
+    def refund(self, payment, amount: int, reason: str, created_by: str = "") -> RefundResult:
+        body = refund_request(
+            payment,
+            amount=amount,
+            reason=reason,
+            created_by=created_by,
+            tmn_code=self.tmn_code,
+            secret=self.secret,
+            now=timezone.now(),
+            ip=self.server_ip,
+        )
+        data = self._checked("refund", body, payment)
+        code = as_text(data.get("vnp_ResponseCode"))
+        if code != "00":
+            return RefundResult(ok=False, message=api_error("refund", code))
+        return RefundResult(
+            ok=True,
+            message="Cổng thanh toán đã nhận yêu cầu hoàn tiền.",
+            reference=as_text(data.get("vnp_TransactionNo"))[:100],
+        )

@@ -18,7 +18,8 @@ def staff_payments(dossier, user) -> dict:
     return {
         "payments": payments,
         "can_request": services.can_request_fee(user, dossier) and not any(p.is_pending for p in payments),
-        "can_refund": fee_role,
+        # Query, refund, clear a refund flag (the services check again).
+        "can_act": fee_role,
         "default_amount": dossier.procedure.fee_amount or "",
         "default_purpose": services.default_purpose(dossier.procedure),
     }

@@ -140,3 +140,18 @@ def test_staff_receipt_of_an_invisible_dossier_is_404(client, world, payment):
     client.force_login(outsider)
     assert client.get(f"/admin/thanh-toan/{payment.pk}/bien-lai.pdf").status_code == 404
     assert client.post(f"/admin/thanh-toan/{payment.pk}/hoan-tien/", {"ly_do": "x"}).status_code == 404
+    assert client.post(f"/admin/thanh-toan/{payment.pk}/tra-soat/").status_code == 404
+    assert client.post(f"/admin/thanh-toan/{payment.pk}/khong-hoan-tien/", {"ly_do": "x"}).status_code == 404
+
+
+def test_payment_list_shows_only_visible_dossiers(client, world, payment):
+    client.force_login(world.one_stop)
+    page = client.get("/admin/thanh-toan/").content.decode()
+    assert payment.txn_ref in page and "Thanh toán trực tuyến" in page
+    assert payment.txn_ref in client.get("/admin/thanh-toan/?loc=cho-thanh-toan").content.decode()
+    assert payment.txn_ref not in client.get("/admin/thanh-toan/?loc=can-hoan-tien").content.decode()
+    assert payment.txn_ref in client.get(f"/admin/thanh-toan/?q={payment.dossier.code}").content.decode()
+    client.force_login(StaffFactory(role=StaffRole.SPECIALIST, division=world.other_division))
+    assert payment.txn_ref not in client.get("/admin/thanh-toan/").content.decode()
+    client.force_login(world.applicant)
+    assert client.get("/admin/thanh-toan/").status_code in (302, 403)
