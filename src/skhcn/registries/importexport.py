@@ -69,7 +69,7 @@ COLUMNS: dict[str, list[Column]] = {
     "enterprise": [
         CODE,
         Column("name", "Tên doanh nghiệp", required=True, max_length=255),
-        Column("tax_code", "Mã số thuế", max_length=14),
+        Column("tax_code", "Mã số thuế", max_length=20),
         Column("address", "Địa chỉ", max_length=255),
         Column("certificate_number", "Số giấy chứng nhận", max_length=40),
         Column("certificate_date", "Ngày cấp", kind="past_date"),

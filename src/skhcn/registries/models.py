@@ -217,7 +217,7 @@ class ScienceEnterprise(RegistryRecord):
 
     name = models.CharField("tên doanh nghiệp", max_length=255)
     tax_code = models.CharField(
-        "mã số thuế", max_length=14, blank=True, help_text="10 chữ số, hoặc 13 chữ số (0123456789-001)."
+        "mã số thuế", max_length=20, blank=True, help_text="10 chữ số, hoặc 13 chữ số (0123456789-001)."
     )
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     certificate_number = models.CharField("số giấy chứng nhận", max_length=40, blank=True)

@@ -107,3 +107,11 @@ class FilmFactory(factory.django.DjangoModelFactory):
     topic = c.FilmTopic.AGRICULTURE
     duration = 754
     embed_url = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+
+
+class TaskArticleLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.TaskArticleLink
+
+    task = factory.SubFactory(TaskFactory)
+    sort_order = 0
