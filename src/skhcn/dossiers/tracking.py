@@ -74,6 +74,18 @@ def public_timeline(dossier: Dossier, *, for_applicant: bool = False) -> list[di
     return steps
 
 
+def public_shipments(dossier: Dossier) -> list:
+    """Postal items of the dossier for applicant-facing pages (carrier, number, state, dates); not the cancelled."""
+    return list(dossier.shipments.exclude(status="cancelled").order_by("created_at", "id"))
+
+
+def public_payments(dossier: Dossier) -> list[dict]:
+    """Fees requested for the dossier, as ``payments.services.public_payments`` describes them."""
+    from skhcn.payments.services import public_payments
+
+    return public_payments(dossier)
+
+
 def _limits() -> tuple[int, int]:
     return (
         int(getattr(settings, "DOSSIER_TRACK_MAX_LOOKUPS", constants.TRACK_MAX_LOOKUPS)),

@@ -453,7 +453,12 @@ def track(request):
             if dossier is None:
                 context["error"] = Messages.TRACK_NOT_FOUND
             else:
-                context.update(dossier=dossier, timeline=tracking.public_timeline(dossier))
+                context.update(
+                    dossier=dossier,
+                    timeline=tracking.public_timeline(dossier),
+                    shipments=tracking.public_shipments(dossier),
+                    payments=tracking.public_payments(dossier),
+                )
                 context["provisional"] = dossier.status == Status.SUBMITTED
     elif lookup:
         status = 400

@@ -504,6 +504,27 @@ def local_text(moment) -> str:
     return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else "—"
 
 
+def public_payments(dossier) -> list[dict]:
+    """The dossier's fees as the public tracking page shows them (what, how much, in which state — no transaction
+    details), and whether the applicant can pay online by signing in (``pay``)."""
+    owner_can_sign_in = bool(dossier.applicant_id) and dossier.applicant.is_active
+    return [
+        {
+            "purpose": p.purpose,
+            "amount": vnd(p.amount),
+            "status": p.status,
+            "status_label": p.get_status_display(),
+            "requested_at": p.created_at,
+            "paid_at": p.paid_at,
+            "refunded": vnd(p.refunded_amount) if p.refunded_amount else "",
+            "refund_needed": p.refund_needed,
+            "payable": payable(p),
+            "pay": payable(p) and owner_can_sign_in,
+        }
+        for p in Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id")
+    ]
+
+
 def receipt_available(payment) -> bool:
     return payment.status in (PaymentStatus.PAID, PaymentStatus.REFUNDED) and payment.paid_at is not None
 
