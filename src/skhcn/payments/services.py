@@ -21,7 +21,7 @@ from skhcn.dossiers.access import visible_dossiers
 from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.workflow import SystemActor, WorkflowError, perform
 
-from .gateways import GatewayError, enabled_names, get_gateway
+from .gateways import GatewayError, GatewayUnavailable, enabled_names, get_gateway
 from .gateways.base import Outcome, ReturnResult
 from .models import Payment, PaymentEvent, PaymentStatus
 from .receipt_numbers import txn_ref_for
@@ -343,6 +343,7 @@ def reconcile_pending(now=None) -> dict:
     """Ask the gateway about payments sent to it more than 15 minutes ago and still pending; apply the answers."""
     now = now or timezone.now()
     counts = {"checked": 0, "applied": 0, "unsupported": 0, "errors": 0}
+    unavailable = set()  # gateways that could not be reached in this run: not asked again until the next one
     candidates = Payment.objects.filter(
         status=PaymentStatus.PENDING,
         started_at__lt=now - RECONCILE_AFTER,
@@ -353,6 +354,8 @@ def reconcile_pending(now=None) -> dict:
             gateway = get_gateway(payment.gateway)
         except LookupError:
             continue
+        if payment.gateway in unavailable:
+            continue
         if not getattr(gateway, "supports_query", False):  # a gateway plugin without a query API
             counts["unsupported"] += 1
             continue
@@ -362,6 +365,8 @@ def reconcile_pending(now=None) -> dict:
         except GatewayError as exc:
             counts["errors"] += 1
             _log(payment, PaymentEvent.Kind.QUERY, verified=False, result="error", data={"message": exc.message})
+            if isinstance(exc, GatewayUnavailable):
+                unavailable.add(payment.gateway)
             continue
         if not result.found or result.outcome is None:
             _log(payment, PaymentEvent.Kind.QUERY, verified=True, result="not_found", data={"message": result.message})

@@ -7,12 +7,21 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from .base import Gateway, GatewayError, GatewayNotSupported, QueryResult, RefundResult, ReturnResult
+from .base import (
+    Gateway,
+    GatewayError,
+    GatewayNotSupported,
+    GatewayUnavailable,
+    QueryResult,
+    RefundResult,
+    ReturnResult,
+)
 
 __all__ = [
     "Gateway",
     "GatewayError",
     "GatewayNotSupported",
+    "GatewayUnavailable",
     "QueryResult",
     "RefundResult",
     "ReturnResult",

@@ -27,6 +27,10 @@ class GatewayError(Exception):
         self.message = message
 
 
+class GatewayUnavailable(GatewayError):
+    """The gateway could not be reached or answered with an HTTP error / a timeout: asking again at once is useless."""
+
+
 class GatewayNotSupported(GatewayError):
     """The gateway does not offer this operation here."""
 

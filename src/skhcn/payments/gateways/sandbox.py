@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from ..models import SandboxTransaction
 from . import vnpay
-from .base import GatewayError
+from .base import GatewayUnavailable
 
 TMN_CODE = "SKHCNSBX"
 # Button -> (vnp_ResponseCode, vnp_TransactionStatus): 00 success, 24 cancelled by the payer, 51 insufficient funds.
@@ -76,7 +76,9 @@ class SandboxGateway(vnpay.VNPayGateway):
         request = RequestFactory().post(self.api_url(), data=json.dumps(body), content_type="application/json")
         response = sandbox_api(request)
         if response.status_code != 200:
-            raise GatewayError(f"Cổng thanh toán trả lỗi HTTP {response.status_code} khi {what}. {vnpay.UNCHANGED}")
+            raise GatewayUnavailable(
+                f"Cổng thanh toán trả lỗi HTTP {response.status_code} khi {what}. {vnpay.UNCHANGED}"
+            )
         return vnpay.parse_api_response(response.content, what)
 
 

@@ -48,7 +48,7 @@ from django.utils import timezone
 from skhcn.core.net import client_ip
 from skhcn.core.text import fold
 
-from .base import Gateway, GatewayError, Outcome, QueryResult, RefundResult, ReturnResult
+from .base import Gateway, GatewayError, GatewayUnavailable, Outcome, QueryResult, RefundResult, ReturnResult
 
 logger = logging.getLogger(__name__)
 
@@ -304,15 +304,15 @@ def post_json(url: str, body: dict, *, timeout: float, what: str) -> dict:
             payload = response.read(MAX_RESPONSE_BYTES + 1)
     except urllib.error.HTTPError as exc:
         logger.warning("VNPay API %s: HTTP %s", what, exc.code)
-        raise GatewayError(f"Cổng thanh toán trả lỗi HTTP {exc.code} khi {what}. {UNCHANGED}") from None
+        raise GatewayUnavailable(f"Cổng thanh toán trả lỗi HTTP {exc.code} khi {what}. {UNCHANGED}") from None
     except (TimeoutError, urllib.error.URLError, OSError) as exc:
         timed_out = isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError)
         logger.warning("VNPay API %s: %s", what, exc)
         if timed_out:
-            raise GatewayError(
+            raise GatewayUnavailable(
                 f"Cổng thanh toán không trả lời trong {timeout:g} giây khi {what}. {UNCHANGED}"
             ) from None
-        raise GatewayError(f"Không kết nối được tới cổng thanh toán để {what} (lỗi mạng). {UNCHANGED}") from None
+        raise GatewayUnavailable(f"Không kết nối được tới cổng thanh toán để {what} (lỗi mạng). {UNCHANGED}") from None
     if len(payload) > MAX_RESPONSE_BYTES:
         raise GatewayError(f"Phản hồi của cổng thanh toán khi {what} quá lớn, không đúng định dạng. {UNCHANGED}")
     return parse_api_response(payload, what)

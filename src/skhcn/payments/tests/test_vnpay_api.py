@@ -287,3 +287,19 @@ def test_staff_query_button_shows_network_errors(client, fake_vnpay, vnpay_payme
     # Paid now: nothing left to query.
     response = client.post(f"/admin/thanh-toan/{vnpay_payment.pk}/tra-soat/", follow=True)
     assert "Chỉ tra soát được khoản đang chờ thanh toán" in response.content.decode()
+
+
+def test_reconciliation_stops_asking_an_unreachable_gateway(fake_vnpay, vnpay_payment, world):
+    from skhcn.dossiers.tests.workflow_support import dossier_at
+
+    other = services.request_fee(dossier_at(Status.RECEIVED, world), world.one_stop, amount=100000)
+    Payment.objects.filter(pk=other.pk).update(gateway="vnpay", started_at=timezone.now() - timedelta(minutes=30))
+    fake_vnpay.answer = lambda body: (502, b"Bad Gateway")
+    counts = services.reconcile_pending()
+    assert counts["errors"] == 1 and len(fake_vnpay.requests) == 1  # not 200 timeouts in a row
+    assert Payment.objects.filter(status=PaymentStatus.PENDING).count() == 2
+    # The next run asks again.
+    fake_vnpay.answer = lambda body: query_answer(
+        body, amount=100000 if body["vnp_TxnRef"] == other.txn_ref else 500000
+    )
+    assert services.reconcile_pending()["applied"] == 2
