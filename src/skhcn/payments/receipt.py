@@ -59,6 +59,8 @@ def render_receipt(payment) -> bytes:
     pdf.labelled("Thời điểm thanh toán", f"{paid:%H:%M} ngày {paid:%d/%m/%Y}")
     if payment.status == "refunded":
         pdf.paragraph("Khoản tiền này đã được hoàn trả cho người nộp.", style="B")
+    elif payment.refunded_amount:
+        pdf.paragraph(f"Đã hoàn trả {format_vnd(payment.refunded_amount)} cho người nộp.", style="B")
     pdf.ln(2)
     pdf.paragraph(NOTICE.format(agency=settings.AGENCY_NAME), style="I")
     return pdf.to_bytes()

@@ -39,6 +39,17 @@ def paid(client, payment):
     return payment
 
 
+def receipt_text(payment) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    from skhcn.payments.receipt import render_receipt
+
+    payment.refresh_from_db()
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_receipt(payment))).pages).split())
+
+
 def _unchanged(payment, status=PaymentStatus.PAID, refunded=0):
     payment.refresh_from_db()
     assert payment.status == status and payment.refunded_amount == refunded
@@ -98,6 +109,7 @@ def test_partial_refunds_up_to_the_paid_amount(paid, world):
         services.refund(paid, world.one_stop, "Thêm.", amount=300001)
     assert "vượt quá số tiền còn có thể hoàn của khoản này (300.000 đồng)" in info.value.message
     _unchanged(paid, PaymentStatus.PAID, 200000)
+    assert "Đã hoàn trả 200.000 đồng cho người nộp." in receipt_text(paid)
     services.refund(paid, world.one_stop, "Hoàn nốt.")  # what is left
     _unchanged(paid, PaymentStatus.REFUNDED, 500000)
     assert [e.result for e in PaymentEvent.objects.filter(kind="refund")] == ["refunded_partly", "refunded"]
