@@ -380,3 +380,10 @@ VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
 VNPAY_PAY_URL = os.environ.get("VNPAY_PAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
 VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction")
 VNPAY_ORDER_TYPE = os.environ.get("VNPAY_ORDER_TYPE", "other")
+
+# --- Notifications (README "Thông báo") ---
+# The SMS plugin (skhcn.notifications.sms); empty = no SMS. The sandbox records texts without sending them; a system
+# check refuses it with SKHCN_ENV=production.
+SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "sandbox" if (DEBUG or SKHCN_ENV == "local") else "").strip()
+# Dossiers filed on paper have no account to choose channels in: tell them by SMS when a phone number is known.
+SMS_WITHOUT_ACCOUNT = env_bool("SMS_WITHOUT_ACCOUNT", True)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("rss/", ArticleFeed(), name="rss"),
     path("rss/<int:category_id>/", ArticleFeed(), name="rss-category"),
     path("thu-tuc-hanh-chinh/", include("skhcn.procedures.urls")),
+    path("tai-khoan/thong-bao/", include("skhcn.notifications.urls")),
     path("tai-khoan/", include("skhcn.accounts.urls")),
     path("dich-vu-cong/", include("skhcn.dossiers.urls")),
     path("thanh-toan/", include("skhcn.payments.urls")),

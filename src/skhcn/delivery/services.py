@@ -29,6 +29,8 @@ from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
 from skhcn.dossiers.constants import WorkflowMessages as WM
 from skhcn.dossiers.models import Dossier, DossierFile
 from skhcn.dossiers.workflow import SystemActor, WorkflowError
+from skhcn.notifications.constants import Event as NotificationEvent
+from skhcn.notifications.services import notify_applicant
 
 from . import carriers
 from .constants import MAX_INTAKE_FILES, NOTES_MAX_LENGTH, Direction, EventKind, ShipmentStatus
@@ -244,6 +246,7 @@ def create_shipment(
                 happened_at=shipment.handed_over_at,
                 details={"tracking_number": shipment.tracking_number},
             )
+            _tell_applicant(shipment, NotificationEvent.SHIPPED)
     except IntegrityError:
         # Two officers typed the same number at the same moment: the unique constraint decided.
         raise DeliveryError(M.TRACKING_TAKEN.format(number=number), "tracking", "tracking_number") from None
@@ -299,7 +302,22 @@ def record_delivery(shipment: Shipment, actor, delivered_at=None, *, note: str =
         locked.delivered_at = moment
         locked.save(update_fields=["status", "delivered_at"])
         _event(locked, EventKind.DELIVERED, actor, previous, happened_at=moment, note=note)
+        _tell_applicant(locked, NotificationEvent.DELIVERED)
     return locked
+
+
+def _tell_applicant(shipment: Shipment, event: str) -> None:
+    notify_applicant(
+        shipment.dossier,
+        event,
+        {
+            "so_ket_qua": shipment.dossier.result_number or "",
+            "so_hieu_buu_gui": shipment.tracking_number,
+            "buu_chinh": shipment.carrier_label,
+            "dia_chi_nhan": shipment.address,
+            "ngay_phat": f"{shipment.delivered_at.astimezone(TZ):%d/%m/%Y}" if shipment.delivered_at else "",
+        },
+    )
 
 
 def record_return(shipment: Shipment, actor, reason: str, returned_at=None) -> Shipment:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from skhcn.accounts.services import get_profile
 from skhcn.core.uploads import format_size
 
+from . import notify
 from .codes import allocate_code
 from .constants import MAX_FILES_PER_DOSSIER, Action, Messages, ReceiveMethod, Status
 from .models import Dossier, DossierEvent, DossierFile
@@ -258,15 +259,5 @@ def submit_dossier(dossier: Dossier, actor, expected_version: int | None = None)
         locked.version += 1
         locked.save()
         _record(locked, Action.SUBMIT, from_status, actor)
-        transaction.on_commit(partial(enqueue_submission_mail, locked.pk), robust=True)
+        notify.submitted(locked)  # with the receipt; sent after commit
     return locked
-
-
-def enqueue_submission_mail(dossier_id: int) -> None:
-    """Queue the confirmation e-mail; the dossier is already committed, so a failure here is only logged."""
-    from .tasks import send_submission_email
-
-    try:
-        send_submission_email.enqueue(dossier_id)
-    except Exception:
-        logger.exception("Could not queue the submission e-mail of dossier %s", dossier_id)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,6 +27,7 @@ from skhcn.deadlines import status as deadline
 from skhcn.deadlines.calendar import TZ
 
 from . import constants
+from . import notify as notify_people
 from .constants import Action, ReceiveMethod, Status
 from .constants import WorkflowMessages as M
 from .models import ClockPause, Dossier, DossierEvent, DossierEventFile, HandOff, ResultSerial
@@ -582,6 +582,8 @@ def _apply(dossier, transition, actor, comment, stored, inputs: _Inputs, now) ->
         dossier.return_method = inputs.method
         dossier.returned_at = now
         details["method"] = inputs.method
+        if inputs.method == ReceiveMethod.POST:
+            notify = ""  # the shipment's notification says it, with the tracking number (delivery.services)
     elif action == Action.APOLOGIZE:
         procedure = dossier.procedure
         old_due = dossier.due_at
@@ -647,15 +649,7 @@ def _apply(dossier, transition, actor, comment, stored, inputs: _Inputs, now) ->
     if action == Action.APOLOGIZE:
         dossier.handoffs.filter(finished_at=None).update(due_at=_step_due(dossier, cal)[1])
 
+    # Recorded with the change, sent after commit; a failure there never undoes the change (see notifications).
     if notify:
-        transaction.on_commit(partial(enqueue_notification, event.pk), robust=True)
-
-
-def enqueue_notification(event_id: int) -> None:
-    """Queue the applicant's e-mail for one event; the change is committed already, so failures are only logged."""
-    from .tasks import send_workflow_email
-
-    try:
-        send_workflow_email.enqueue(event_id)
-    except Exception:
-        logger.exception("Could not queue the workflow e-mail of event %s", event_id)
+        notify_people.workflow_event(event, notify)
+    notify_people.staff_event(event)

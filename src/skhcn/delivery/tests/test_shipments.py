@@ -297,3 +297,35 @@ def test_resend_after_return(world, clock, issued):
     services.record_delivery(second, world.one_stop)
     issued.refresh_from_db()
     assert not services.can_ship(world.one_stop, issued)
+
+
+def test_applicant_is_told_of_shipping_and_delivery(world, clock, issued, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from skhcn.notifications.constants import Event
+    from skhcn.notifications.models import Notification
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        shipment = ship(issued, world.one_stop)
+    told = Notification.objects.filter(dossier=issued).exclude(event__in=["assigned"]).order_by("pk")
+    # One notification for the shipment, none for the "result returned" the shipment also recorded.
+    assert list(told.values_list("event", flat=True))[-1] == Event.SHIPPED
+    assert not told.filter(event=Event.RESULT_RETURNED).exists()
+    shipped = told.get(event=Event.SHIPPED)
+    assert GOOD in shipped.body and "Phường Hợp Giang, Cao Bằng" in shipped.body
+    assert mail.outbox[-1].subject == f"Hồ sơ {issued.code}: kết quả đã gửi qua bưu chính"
+    clock.advance(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_delivery(shipment, world.one_stop)
+    delivered = Notification.objects.get(dossier=issued, event=Event.DELIVERED)
+    assert "đã được phát ngày" in delivered.body and GOOD in delivered.title + delivered.body
+
+
+def test_refused_shipment_tells_nobody(world, clock, issued):
+    from skhcn.notifications.models import Notification
+
+    before = Notification.objects.count()
+    with pytest.raises(DeliveryError):
+        ship(issued, world.one_stop, tracking_number="EB123456784VN")  # wrong check digit
+    assert Notification.objects.count() == before

@@ -39,10 +39,11 @@ def test_groups_overdue_and_due_soon(world, clock):
     assert reminder_groups(world.leader) == {"overdue": [], "due_soon": [leader]}
 
 
-def test_reminder_mail_content(world, clock, mailoutbox):
+def test_reminder_mail_content(world, clock, mailoutbox, django_capture_on_commit_callbacks):
     late, soon, leader, paused = setup_queue(world, clock)
     mail.outbox.clear()
-    assert send_due_reminders.call() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_reminders.call() == 2
     by_user = {m.to[0]: m for m in mail.outbox}
     assert set(by_user) == {world.specialist.email, world.leader.email}
     message = by_user[world.specialist.email]
@@ -66,23 +67,29 @@ def test_nothing_to_remind_sends_nothing(world, clock, mailoutbox):
     assert mail.outbox == []
 
 
-def test_once_a_day_from_the_configured_hour(world, clock, mailoutbox, settings):
+def test_once_a_day_from_the_configured_hour(world, clock, mailoutbox, settings, django_capture_on_commit_callbacks):
+    from skhcn.notifications.models import Delivery
+
     setup_queue(world, clock)
+    # The set-up's own notifications were never sent (no commit in this test); the scheduler would send them now.
+    Delivery.objects.all().delete()
     mail.outbox.clear()
     settings.DOSSIER_REMINDER_HOUR = 7
     clock.set(2026, 3, 20, 6, 59)
     assert maybe_enqueue_due_reminders() is False
     assert mail.outbox == []
     clock.set(2026, 3, 20, 7, 0)
-    assert maybe_enqueue_due_reminders() is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert maybe_enqueue_due_reminders() is True
     assert len(mail.outbox) == 2
     clock.set(2026, 3, 20, 16, 0)
     assert maybe_enqueue_due_reminders() is False
     call_command("run_scheduler", "--once")
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 2, [(m.subject, m.to) for m in mail.outbox]
     assert DailyJobRun.objects.filter(job=REMINDER_JOB).count() == 1
     clock.set(2026, 3, 23, 7, 5)  # Monday
-    call_command("run_scheduler", "--once")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("run_scheduler", "--once")
     assert len(mail.outbox) == 4
     assert DailyJobRun.objects.filter(job=REMINDER_JOB).count() == 2
 

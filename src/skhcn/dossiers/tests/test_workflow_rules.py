@@ -381,7 +381,7 @@ def test_apology_sets_a_new_date_once(world, clock, mailoutbox, django_capture_o
     assert dossier.original_due_at == end_of(2026, 3, 23)
     assert len(mail.outbox) == 1
     assert "xin lỗi" in mail.outbox[0].subject
-    assert "Ngày hẹn trả ban đầu: 23/03/2026. Ngày hẹn trả mới: 27/03/2026." in mail.outbox[0].body
+    assert "Ngày hẹn trả ban đầu: 23/03/2026\nNgày hẹn trả mới: 27/03/2026" in mail.outbox[0].body
     # The apology moves the last step; the specialist's open control-slip row keeps the appraisal deadline.
     assert workflow.step_due_times(dossier) == [end_of(2026, 3, 4), end_of(2026, 3, 18), end_of(2026, 3, 27)]
     assert dossier.handoffs.get(finished_at=None).due_at == end_of(2026, 3, 18)
@@ -552,16 +552,32 @@ def test_internal_actions_send_nothing(world, clock, mailoutbox, django_capture_
 def test_mail_failure_is_logged_and_never_undoes_the_change(
     world, clock, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
-    from skhcn.dossiers import tasks
+    from skhcn.notifications import tasks
 
     class Down:
         def enqueue(self, *args, **kwargs):
             raise ConnectionError("queue down")
 
-    monkeypatch.setattr(tasks, "send_workflow_email", Down())
+    monkeypatch.setattr(tasks, "send_delivery", Down())
     dossier = submitted_dossier(world)
     with django_capture_on_commit_callbacks(execute=True):
         dossier = workflow.perform(dossier.pk, Action.RECEIVE, world.one_stop, expected_version=dossier.version)
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED
-    assert "Could not queue the workflow e-mail" in caplog.text
+    assert "Could not queue notification delivery" in caplog.text
+
+
+def test_broken_notification_never_undoes_the_change(world, clock, monkeypatch, caplog):
+    from skhcn.notifications import services as notifications
+    from skhcn.notifications.models import Notification
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template storage down")
+
+    monkeypatch.setattr(notifications, "template_for", broken)
+    dossier = submitted_dossier(world)
+    dossier = workflow.perform(dossier.pk, Action.RECEIVE, world.one_stop, expected_version=dossier.version)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED and dossier.events.filter(action=Action.RECEIVE).exists()
+    assert not Notification.objects.filter(dossier=dossier, event="received").exists()
+    assert "could not be recorded" in caplog.text

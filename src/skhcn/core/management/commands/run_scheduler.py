@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from skhcn.delivery.tasks import maybe_enqueue_poll
 from skhcn.dossiers.tasks import maybe_enqueue_due_reminders
+from skhcn.notifications.services import requeue_due as requeue_notifications
 from skhcn.payments.tasks import maybe_enqueue_reconciliation
 from skhcn.visits.tasks import rollup_visits
 
@@ -14,7 +15,7 @@ PUBLISH_EVERY_SECONDS = 60
 class Command(BaseCommand):
     help = (
         "Tác vụ định kỳ: chuyển số liệu truy cập từ Redis vào cơ sở dữ liệu; xuất bản / hết hạn trang hẹn giờ; "
-        "nhắc việc hồ sơ đến hạn hằng ngày."
+        "nhắc việc hồ sơ đến hạn hằng ngày; gửi lại thư, tin nhắn chưa gửi được."
     )
 
     def add_arguments(self, parser):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 maybe_enqueue_due_reminders()
                 maybe_enqueue_reconciliation()  # payments stuck in "pending": at most every 5 minutes
                 maybe_enqueue_poll()  # postal shipments with a carrier that can be tracked
+                requeue_notifications()  # e-mails / SMS due for a retry, or queued and never picked up
                 last_publish = time.monotonic()
             if once:
                 return

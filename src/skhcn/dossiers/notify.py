@@ -1,0 +1,99 @@
+"""What each dossier event tells whom, through ``skhcn.notifications``. Called inside the transaction of the change
+(``workflow.perform``, submission), so the notification commits with it; the notifications app makes sure a failure
+there never undoes the change and that sending happens after commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.urls import reverse
+
+from skhcn.core.pdf import format_vnd
+from skhcn.notifications import services as notifications
+from skhcn.notifications.constants import Attachment, Event
+
+from .constants import Action, ReceiveMethod
+from .receipt import fee_text, local_date, receive_text
+
+ATTACH_RECEIPT = {Event.SUBMITTED, Event.RECEIVED}
+
+
+def _date_text(iso: str | None) -> str:
+    return local_date(datetime.fromisoformat(iso)) if iso else ""
+
+
+def submitted(dossier) -> None:
+    notifications.notify_applicant(dossier, Event.SUBMITTED, attachment=Attachment.RECEIPT)
+
+
+def workflow_event(event, kind: str) -> None:
+    """The applicant's notification for a workflow event (``transitions.Transition.notify`` names ``kind``)."""
+    dossier = event.dossier
+    method = event.details.get("method", "")
+    values = {
+        "noi_dung": event.comment,
+        "le_phi": fee_text(dossier.procedure),
+        "so_tien": format_vnd(dossier.procedure.fee_amount) if dossier.procedure.fee_amount else "",
+        "hinh_thuc_nhan": (ReceiveMethod(method).label if method in ReceiveMethod.values else receive_text(dossier))
+        or "theo đăng ký",
+        "so_ket_qua": dossier.result_number or "",
+        "ngay_hen_cu": _date_text(event.details.get("old_due")),
+        "ngay_hen_moi": _date_text(event.details.get("new_due")),
+    }
+    if kind == Event.RESULT_RETURNED and method == ReceiveMethod.ONLINE:
+        values["lien_ket_ket_qua"] = notifications.base_url() + reverse("dossiers:result", kwargs={"pk": dossier.pk})
+    if kind == Event.FEE_REQUESTED:
+        values["lien_ket_thanh_toan"] = notifications.base_url() + reverse("dossiers:edit", kwargs={"pk": dossier.pk})
+    attachment = Attachment.RECEIPT if kind in ATTACH_RECEIPT else ""
+    notifications.notify_applicant(dossier, kind, values, attachment=attachment)
+
+
+def staff_event(event) -> None:
+    """Staff notifications of a workflow event: the new assignee hears of the assignment (not when they took it
+    themselves)."""
+    if event.action != Action.ASSIGN:
+        return
+    dossier = event.dossier
+    assignee = dossier.assignee
+    if assignee is None or assignee.pk == event.actor_id:
+        return
+    notifications.notify_staff(
+        assignee,
+        Event.ASSIGNED,
+        {
+            "ma_ho_so": dossier.code,
+            "thu_tuc": dossier.procedure.name,
+            "ma_thu_tuc": dossier.procedure.code,
+            "nguoi_nop": dossier.applicant_name,
+            "ngay_hen_tra": local_date(dossier.due_at),
+            "noi_dung": event.comment or "—",
+            "lien_ket_can_bo": notifications.staff_dossier_url(dossier),
+        },
+        link=reverse("dossiers_staff:detail", kwargs={"pk": dossier.pk}),
+        dossier=dossier,
+    )
+
+
+def due_reminder(user, today: str, rows: dict[str, list[dict]]) -> bool:
+    """The daily digest of a staff member's overdue and due-soon dossiers."""
+    lines = []
+    for heading, key in (("HỒ SƠ QUÁ HẠN", "overdue"), ("HỒ SƠ SẮP ĐẾN HẠN", "due_soon")):
+        if rows[key]:
+            lines.append(f"{heading} ({len(rows[key])}):")
+            lines += [
+                f"- {r['code']} — {r['procedure']} — {r['applicant']} — hạn {r['due']} — {r['status']}\n  {r['url']}"
+                for r in rows[key]
+            ]
+            lines.append("")
+    notification = notifications.notify_staff(
+        user,
+        Event.DUE_REMINDER,
+        {
+            "ngay": today,
+            "so_qua_han": len(rows["overdue"]),
+            "so_sap_den_han": len(rows["due_soon"]),
+            "danh_sach": "\n".join(lines).strip(),
+        },
+        link=reverse("dossiers_staff:queue", kwargs={"queue": "sap-den-han"}) if rows["due_soon"] else "",
+    )
+    return notification is not None

@@ -1,0 +1,52 @@
+from django.db import models
+
+
+class Event(models.TextChoices):
+    # Applicant events
+    SUBMITTED = "submitted", "Nộp hồ sơ trực tuyến thành công"
+    RECEIVED = "received", "Hồ sơ được tiếp nhận"
+    FEE_REQUESTED = "fee_requested", "Đề nghị nộp phí, lệ phí"
+    FEE_PAID = "fee_paid", "Đã nộp phí, lệ phí trực tuyến"
+    COMPLETION_REQUESTED = "completion_requested", "Yêu cầu bổ sung, hoàn thiện khi tiếp nhận"
+    REFUSED_AT_INTAKE = "refused_at_intake", "Từ chối tiếp nhận"
+    SUPPLEMENT_REQUESTED = "supplement_requested", "Yêu cầu bổ sung hồ sơ (tạm dừng thời hạn)"
+    APOLOGY = "apology", "Thư xin lỗi, hẹn lại ngày trả kết quả"
+    RESULT_READY = "result_ready", "Đã có kết quả giải quyết"
+    SHIPPED = "shipped", "Gửi kết quả qua bưu chính"
+    DELIVERED = "delivered", "Bưu gửi kết quả đã phát"
+    RESULT_RETURNED = "result_returned", "Đã trả kết quả"
+    REFUSED = "refused", "Từ chối giải quyết"
+    STOPPED = "stopped", "Dừng xử lý"
+    # Staff events
+    ASSIGNED = "assigned", "Cán bộ: được phân công xử lý hồ sơ"
+    DUE_REMINDER = "due_reminder", "Cán bộ: nhắc việc hồ sơ sắp đến hạn, quá hạn"
+
+
+STAFF_EVENTS = frozenset({Event.ASSIGNED, Event.DUE_REMINDER})
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Thư điện tử"
+    SMS = "sms", "Tin nhắn SMS"
+    WEB = "web", "Thông báo trong tài khoản"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Chờ gửi"
+    SENDING = "sending", "Đang gửi"
+    SENT = "sent", "Đã gửi"
+    FAILED = "failed", "Gửi không thành công"
+
+
+class Attachment(models.TextChoices):
+    NONE = "", "Không có"
+    RECEIPT = "receipt", "Giấy tiếp nhận hồ sơ (PDF)"
+
+
+# Minutes to wait before attempt 2, 3, …; after the last one the message is marked failed.
+RETRY_DELAYS_MINUTES = (1, 5, 30, 120, 360)
+MAX_ATTEMPTS = len(RETRY_DELAYS_MINUTES) + 1
+# A message "sending" for longer than this was left by a process that died: it goes back to the queue.
+STUCK_SENDING_MINUTES = 15
+# How long a queued message may wait for a worker before the scheduler queues it again.
+REQUEUE_AFTER_MINUTES = 10
