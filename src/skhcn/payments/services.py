@@ -401,7 +401,14 @@ def query_now(payment, actor) -> str:
         _log(payment, PaymentEvent.Kind.QUERY, result="error", data={"message": exc.message}, actor=actor)
         raise PaymentError(exc.message) from None
     if not result.found or result.outcome is None:
-        _log(payment, PaymentEvent.Kind.QUERY, verified=True, result="not_found", data={"message": result.message})
+        _log(
+            payment,
+            PaymentEvent.Kind.QUERY,
+            verified=True,
+            result="not_found",
+            data={"message": result.message},
+            actor=actor,
+        )
         return result.message or "Cổng thanh toán chưa có giao dịch này."
     code = apply_notification(payment.gateway, result.outcome, kind=PaymentEvent.Kind.QUERY)
     payment.refresh_from_db()
