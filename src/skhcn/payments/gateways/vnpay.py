@@ -10,14 +10,16 @@ tuples below. Sources (public):
 
 * VNPay's own page "API querydr, refund" — https://sandbox.vnpayment.vn/apis/docs/truy-van-hoan-tien/querydr&refund.html
   (endpoint ``/merchant_webapi/api/transaction``, POST, ``Content-Type: application/json``, parameter tables);
-* VNPay "Payment Gateway Techspec Post method 2.1.0-VN" (PDF linked from that site), sections "Truy vấn giao dịch",
-  "Hoàn trả giao dịch" and the error tables: the request checksum orders
+* VNPay "Payment Gateway Techspec Post method 2.1.0-VN" (PDF linked from that site; read here through a public
+  repository's Markdown summary of it, not the PDF itself), sections "Truy vấn giao dịch", "Hoàn trả giao dịch" and
+  the error tables: the request checksum orders
   ``vnp_RequestId|vnp_Version|vnp_Command|vnp_TmnCode|vnp_TxnRef|vnp_TransactionDate|vnp_CreateDate|vnp_IpAddr|
   vnp_OrderInfo`` (querydr) and ``vnp_RequestId|vnp_Version|vnp_Command|vnp_TmnCode|vnp_TransactionType|vnp_TxnRef|
   vnp_Amount|vnp_TransactionNo|vnp_TransactionDate|vnp_CreateBy|vnp_CreateDate|vnp_IpAddr|vnp_OrderInfo`` (refund);
   the VNPay-style demo code for Node.js and Java in public repositories builds the same strings;
 * the response checksum orders are those of the open-source client github.com/lehuygiang28/vnpay
-  (``src/services/query.service.ts``), which another independent implementation matches for querydr:
+  (``src/services/query.service.ts``), which another independent implementation matches for querydr (for refund it
+  is the only source seen — check it against VNPay's sandbox before real use):
   ``vnp_ResponseId|vnp_Command|vnp_ResponseCode|vnp_Message|vnp_TmnCode|vnp_TxnRef|vnp_Amount|vnp_BankCode|
   vnp_PayDate|vnp_TransactionNo|vnp_TransactionType|vnp_TransactionStatus|vnp_OrderInfo`` (+ ``|vnp_PromotionCode|
   vnp_PromotionAmount`` for querydr).
