@@ -22,7 +22,7 @@ def dossier_notifications(context, dossier):
 
 @register.inclusion_tag("notifications/_inbox_link.html", takes_context=True)
 def inbox_link(context):
-    """"Thông báo (n chưa đọc)" for the citizen's own pages (never on cached public pages)."""
+    """ "Thông báo (n chưa đọc)" for the citizen's own pages (never on cached public pages)."""
     from ..services import unread_count
 
     request = context.get("request")

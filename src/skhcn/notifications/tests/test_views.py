@@ -136,8 +136,13 @@ def test_template_list_edit_preview_reset(admin_client):
     url = "/admin/thong-bao/mau/received/"
     form = admin_client.get(url).content.decode()
     assert "{ma_ho_so}" in form and "Hồ sơ {ma_ho_so} đã được tiếp nhận" in form
-    data = {"subject": "Đã nhận {ma_ho_so}", "body": "Chào {nguoi_nop}", "sms": "", "send_email": "on",
-            "send_web": "on"}
+    data = {
+        "subject": "Đã nhận {ma_ho_so}",
+        "body": "Chào {nguoi_nop}",
+        "sms": "",
+        "send_email": "on",
+        "send_web": "on",
+    }
     preview = admin_client.post(url, {**data, "preview": "1"}).content.decode()
     assert "Đã nhận 000.26.H11-261130-00001" in preview and "Chào Nguyễn Văn An" in preview
     assert not NotificationTemplate.objects.exists()  # preview saves nothing
