@@ -380,6 +380,8 @@ VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
 VNPAY_PAY_URL = os.environ.get("VNPAY_PAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
 VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction")
 VNPAY_ORDER_TYPE = os.environ.get("VNPAY_ORDER_TYPE", "other")
+VNPAY_API_TIMEOUT = float(os.environ.get("VNPAY_API_TIMEOUT", 20))  # seconds, querydr / refund calls
+VNPAY_API_IP = os.environ.get("VNPAY_API_IP", "127.0.0.1")  # vnp_IpAddr of this server in API calls
 
 # --- Notifications (README "Thông báo") ---
 # The SMS plugin (skhcn.notifications.sms); empty = no SMS. The sandbox records texts without sending them; a system

@@ -198,11 +198,6 @@ class AdministrativePDF(FPDF):
         return bytes(self.output())
 
 
-def format_vnd(amount: int) -> str:
-    """1500000 -> "1.500.000 đồng" (Vietnamese digit grouping)."""
-    return f"{amount:,}".replace(",", ".") + " đồng"
-
-
 def local(value: datetime) -> datetime:
     """An aware datetime in Vietnam time."""
     return value.astimezone(VIETNAM)

@@ -31,3 +31,13 @@ def dateline(value: datetime) -> str:
     """The portal's date line, in Vietnam time: "Thứ hai - 12/04/2021 15:58"."""
     local = timezone.localtime(value)
     return f"{WEEKDAYS[local.weekday()]} - {local:%d/%m/%Y %H:%M}"
+
+
+def group_thousands(amount: int) -> str:
+    """1500000 -> "1.500.000" (dots between groups of three, as written in Vietnam)."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def format_vnd(amount: int) -> str:
+    """1500000 -> "1.500.000 đồng"."""
+    return f"{group_thousands(amount)} đồng"

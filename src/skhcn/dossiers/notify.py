@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from skhcn.core.pdf import format_vnd
+from skhcn.core.text import format_vnd
 from skhcn.notifications import services as notifications
 from skhcn.notifications.constants import Attachment, Event
 

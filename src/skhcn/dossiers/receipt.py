@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
-from skhcn.core.pdf import VIETNAM, AdministrativePDF, format_vnd
+from skhcn.core.pdf import VIETNAM, AdministrativePDF
+from skhcn.core.text import format_vnd
 
 from .constants import Messages, ReceiveMethod
 from .models import Dossier

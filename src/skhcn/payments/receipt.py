@@ -4,7 +4,8 @@ authority, and says so."""
 
 from django.conf import settings
 
-from skhcn.core.pdf import AdministrativePDF, format_vnd, local, place_and_date
+from skhcn.core.pdf import AdministrativePDF, local, place_and_date
+from skhcn.core.text import format_vnd
 
 NOTICE = (
     "Biên lai này là xác nhận thanh toán do hệ thống dịch vụ công của {agency} tự động lập theo thông báo đã được "

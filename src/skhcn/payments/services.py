@@ -13,13 +13,18 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import has_role
+from skhcn.core.text import format_vnd
 from skhcn.dossiers.access import visible_dossiers
 from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.workflow import SystemActor, WorkflowError, perform
+from skhcn.notifications.constants import Event as NotificationEvent
+from skhcn.notifications.services import base_url as notifications_base_url
+from skhcn.notifications.services import notify_applicant
 
 from .gateways import GatewayError, GatewayUnavailable, enabled_names, get_gateway
 from .gateways.base import Outcome, ReturnResult
@@ -142,7 +147,22 @@ def request_fee(
             data={"amount": amount, "purpose": purpose, "items": items},
             actor=actor,
         )
+        _tell_applicant(payment, locked, NotificationEvent.FEE_REQUESTED)
     return payment
+
+
+def _tell_applicant(payment, dossier, event: str) -> None:
+    """Recorded with the payment change, sent after commit (``skhcn.notifications``)."""
+    notify_applicant(
+        dossier,
+        event,
+        {
+            "so_tien": vnd(payment.amount),
+            "le_phi": payment.purpose,
+            "ma_giao_dich": payment.gateway_transaction_no,
+            "lien_ket_thanh_toan": notifications_base_url() + reverse("payments:pay", kwargs={"pk": payment.pk}),
+        },
+    )
 
 
 # --- applicant: pay ---------------------------------------------------------------------------------------------------
@@ -252,6 +272,7 @@ def _apply(gateway_name: str, outcome: Outcome, kind: str) -> str:
                 logger.warning("Payment %s: success confirmed after %s", payment.pk, previous)
             payment.save()
             effect = _record_fee(payment)
+            _tell_applicant(payment, payment.dossier, NotificationEvent.FEE_PAID)
         else:
             payment.status = PaymentStatus.CANCELLED if outcome.cancelled else PaymentStatus.FAILED
             payment.save()
@@ -508,8 +529,7 @@ def clear_refund_flag(payment, actor, reason: str) -> Payment:
     return locked
 
 
-def vnd(amount: int) -> str:
-    return f"{amount:,} đồng".replace(",", ".")
+vnd = format_vnd
 
 
 def local_text(moment) -> str:

@@ -8,7 +8,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from skhcn.core.text import fold
+from skhcn.core.text import fold, group_thousands
 
 MAX_AMOUNT = 10**15  # one million billion đồng: far above any budget, well inside a 64-bit integer
 MIN_YEAR = 1900
@@ -79,9 +79,7 @@ def parse_money(text: str) -> int:
 
 def format_money(amount: int | None) -> str:
     """1500000 -> "1.500.000" (dots between groups of three, as written in Vietnam)."""
-    if amount is None:
-        return ""
-    return f"{amount:,}".replace(",", ".")
+    return "" if amount is None else group_thousands(amount)
 
 
 def money_words(amount: int | None) -> str:

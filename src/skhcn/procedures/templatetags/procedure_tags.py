@@ -1,5 +1,7 @@
 from django import template
 
+from skhcn.core.text import format_vnd
+
 register = template.Library()
 
 
@@ -10,7 +12,7 @@ def vnd(amount) -> str:
         value = int(amount)
     except (TypeError, ValueError):
         return ""
-    return f"{value:,} đồng".replace(",", ".")
+    return format_vnd(value)
 
 
 @register.filter
