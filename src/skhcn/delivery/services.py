@@ -30,7 +30,7 @@ from skhcn.dossiers.constants import WorkflowMessages as WM
 from skhcn.dossiers.models import Dossier, DossierFile
 from skhcn.dossiers.workflow import SystemActor, WorkflowError
 from skhcn.notifications.constants import Event as NotificationEvent
-from skhcn.notifications.services import notify_applicant
+from skhcn.notifications.services import guarded, notify_applicant
 
 from . import carriers
 from .constants import MAX_INTAKE_FILES, NOTES_MAX_LENGTH, Direction, EventKind, ShipmentStatus
@@ -306,6 +306,7 @@ def record_delivery(shipment: Shipment, actor, delivered_at=None, *, note: str =
     return locked
 
 
+@guarded
 def _tell_applicant(shipment: Shipment, event: str) -> None:
     notify_applicant(
         shipment.dossier,

@@ -1,6 +1,6 @@
 """What each dossier event tells whom, through ``skhcn.notifications``. Called inside the transaction of the change
-(``workflow.perform``, submission), so the notification commits with it; the notifications app makes sure a failure
-there never undoes the change and that sending happens after commit."""
+(``workflow.perform``, submission), so the notification commits with it; every function here is ``guarded`` (its own
+savepoint, failures logged) so that building the message can never undo the change. Sending happens after commit."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.urls import reverse
 from skhcn.core.text import format_vnd
 from skhcn.notifications import services as notifications
 from skhcn.notifications.constants import Attachment, Event
+from skhcn.notifications.services import guarded
 
 from .constants import Action, ReceiveMethod
 from .receipt import fee_text, local_date, receive_text
@@ -22,15 +23,18 @@ def _date_text(iso: str | None) -> str:
     return local_date(datetime.fromisoformat(iso)) if iso else ""
 
 
+@guarded
 def submitted(dossier) -> None:
     notifications.notify_applicant(dossier, Event.SUBMITTED, attachment=Attachment.RECEIPT)
 
 
+@guarded
 def workflow_event(event, kind: str) -> None:
     """The applicant's notification for a workflow event (``transitions.Transition.notify`` names ``kind``)."""
     dossier = event.dossier
     method = event.details.get("method", "")
     values = {
+        "ngay_hen_tra": local_date(dossier.due_at) if dossier.due_at else "tính từ khi Ông/Bà nộp phí, lệ phí",
         "noi_dung": event.comment,
         "le_phi": fee_text(dossier.procedure),
         "so_tien": format_vnd(dossier.procedure.fee_amount) if dossier.procedure.fee_amount else "",
@@ -42,12 +46,11 @@ def workflow_event(event, kind: str) -> None:
     }
     if kind == Event.RESULT_RETURNED and method == ReceiveMethod.ONLINE:
         values["lien_ket_ket_qua"] = notifications.base_url() + reverse("dossiers:result", kwargs={"pk": dossier.pk})
-    if kind == Event.FEE_REQUESTED:
-        values["lien_ket_thanh_toan"] = notifications.base_url() + reverse("dossiers:edit", kwargs={"pk": dossier.pk})
     attachment = Attachment.RECEIPT if kind in ATTACH_RECEIPT else ""
     notifications.notify_applicant(dossier, kind, values, attachment=attachment)
 
 
+@guarded
 def staff_event(event) -> None:
     """Staff notifications of a workflow event: the new assignee hears of the assignment (not when they took it
     themselves)."""
@@ -74,6 +77,7 @@ def staff_event(event) -> None:
     )
 
 
+@guarded
 def due_reminder(user, today: str, rows: dict[str, list[dict]]) -> bool:
     """The daily digest of a staff member's overdue and due-soon dossiers."""
     lines = []

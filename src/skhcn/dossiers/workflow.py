@@ -543,7 +543,9 @@ def _apply(dossier, transition, actor, comment, stored, inputs: _Inputs, now) ->
             dossier.postmark_date = inputs.day
             details["postmark_date"] = inputs.day.isoformat()
         if dossier.procedure.clock_waits_for_fee:
-            target, notify = transition.fee_target, "fee_requested"
+            # Still "received" for the applicant (the date comes with the fee); the fee request itself, with the link
+            # to pay, is the payment's notification (payments.services.request_fee).
+            target = transition.fee_target
         else:
             _start_clock(dossier, now, cal)
     elif action == Action.RESUBMIT:

@@ -13,6 +13,7 @@ import logging
 import smtplib
 from datetime import timedelta
 from email.utils import make_msgid
+from functools import wraps
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -48,6 +49,20 @@ def template_for(event: str) -> NotificationTemplate:
     return NotificationTemplate(event=event, subject=default.subject, body=default.body, sms=default.sms)
 
 
+def usable_template(event: str) -> NotificationTemplate:
+    """``template_for``, checked again at use: a row saved without validation (shell, data migration) that names
+    unknown variables or uses attribute access falls back to the built-in texts."""
+    template = template_for(event)
+    try:
+        for text in (template.subject, template.body, template.sms):
+            templating.validate(event, text)
+    except templating.TemplateError as error:
+        logger.warning("Template of %s is invalid (%s): the default texts are used", event, error.message)
+        default = templating.DEFAULTS[event]
+        template.subject, template.body, template.sms = default.subject, default.body, default.sms
+    return template
+
+
 # --- who wants what ---
 def preference_for(user) -> ChannelPreference:
     if user is None or not user.pk:
@@ -74,6 +89,24 @@ def applicant_values(dossier) -> dict[str, str]:
     }
 
 
+def guarded(func):
+    """Run ``func`` in a savepoint and swallow (log) any failure: telling people about a change must never undo or
+    break the change itself. On PostgreSQL the caller's transaction stays usable after a failed savepoint, and the
+    ``on_commit`` callbacks registered inside it are dropped with it."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        except Exception:
+            logger.exception("Notification by %s could not be recorded", func.__qualname__)
+            return None
+
+    return wrapper
+
+
+@guarded
 def notify_applicant(dossier, event: str, values: dict | None = None, *, attachment: str = "") -> Notification | None:
     """Tell the applicant of ``dossier`` about ``event``: in their account, and by e-mail / SMS as they chose. A
     dossier filed on paper has no usable account: it is told by e-mail and SMS to the contacts on the dossier."""
@@ -93,6 +126,7 @@ def notify_applicant(dossier, event: str, values: dict | None = None, *, attachm
     )
 
 
+@guarded
 def notify_staff(user, event: str, values: dict, *, link: str = "", dossier=None) -> Notification | None:
     """Tell a staff member (in the admin's "Thông báo" and by e-mail if they keep it on). Staff get no SMS."""
     if user is None or not user.is_active:
@@ -118,21 +152,8 @@ def notify_staff(user, event: str, values: dict, *, link: str = "", dossier=None
 
 
 def _notify(event, *, user, dossier, values, link, email, phone, attachment="") -> Notification | None:
-    try:
-        with transaction.atomic():  # a savepoint: a failure here must not undo the caller's change
-            notification = _record(event, user, dossier, values, link, email, phone, attachment)
-    except Exception:
-        logger.exception("Notification %s for dossier %s could not be recorded", event, getattr(dossier, "pk", None))
-        return None
-    if notification is not None:
-        ids = list(notification.deliveries.values_list("pk", flat=True))
-        if ids:
-            transaction.on_commit(lambda: enqueue(ids), robust=True)
-    return notification
-
-
-def _record(event, user, dossier, values, link, email, phone, attachment) -> Notification | None:
-    template = template_for(event)
+    """Record the notification and its deliveries (callers are ``guarded``); queue the sending after commit."""
+    template = usable_template(event)
     subject = templating.render(template.subject, values)[:255]
     body = templating.render(template.body, values)
     show = bool(user is not None and template.send_web)
@@ -147,7 +168,7 @@ def _record(event, user, dossier, values, link, email, phone, attachment) -> Not
         user=user, dossier=dossier, event=event, title=subject, body=body, link=link, show_in_account=show
     )
     now = timezone.now()
-    Delivery.objects.bulk_create(
+    created = Delivery.objects.bulk_create(
         Delivery(
             notification=notification,
             channel=channel,
@@ -160,6 +181,9 @@ def _record(event, user, dossier, values, link, email, phone, attachment) -> Not
         )
         for channel, address, channel_subject, text, channel_attachment in channels
     )
+    ids = [delivery.pk for delivery in created] or list(notification.deliveries.values_list("pk", flat=True))
+    if ids:
+        transaction.on_commit(lambda: enqueue(ids), robust=True)
     return notification
 
 
@@ -183,7 +207,8 @@ class SendFailure(Exception):
 
 def send(delivery_id: int) -> str:
     """Send one delivery if it is due and nobody else is sending it; returns its status afterwards ("skipped" when
-    another worker had it or it was not due)."""
+    another worker had it or it was not due). At least once, not exactly once: a worker that dies after the mail
+    server accepted the message, but before recording it, leaves it "sending"; ``requeue_due`` sends it again."""
     now = timezone.now()
     claimed = (
         Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING)
@@ -200,7 +225,7 @@ def send(delivery_id: int) -> str:
     except Exception as error:  # a bug or an unexpected library error: retried like an outage, and logged
         logger.exception("Notification delivery %s failed unexpectedly", delivery_id)
         return _failed(delivery, f"Lỗi không xác định: {type(error).__name__}", permanent=False)
-    Delivery.objects.filter(pk=delivery.pk).update(
+    _ours(delivery).update(
         status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="", provider_message_id=provider_id[:100]
     )
     return DeliveryStatus.SENT
@@ -210,14 +235,19 @@ def _failed(delivery: Delivery, message: str, *, permanent: bool) -> str:
     message = message[:500]
     if permanent or delivery.attempts >= MAX_ATTEMPTS:
         logger.warning("Notification delivery %s failed for good: %s", delivery.pk, message)
-        Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, last_error=message)
+        _ours(delivery).update(status=DeliveryStatus.FAILED, last_error=message)
         return DeliveryStatus.FAILED
     delay = timedelta(minutes=RETRY_DELAYS_MINUTES[delivery.attempts - 1])
     logger.info("Notification delivery %s will be retried in %s: %s", delivery.pk, delay, message)
-    Delivery.objects.filter(pk=delivery.pk).update(
+    _ours(delivery).update(
         status=DeliveryStatus.PENDING, last_error=message, next_attempt_at=timezone.now() + delay, queued_at=None
     )
     return DeliveryStatus.PENDING
+
+
+def _ours(delivery: Delivery):
+    """The delivery while it is still this worker's claim (the scheduler may have handed a stalled one on)."""
+    return Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_at=delivery.claimed_at)
 
 
 def _send_email(delivery: Delivery) -> str:

@@ -106,7 +106,8 @@ DEFAULTS: dict[str, Texts] = {
     Event.FEE_PAID: Texts(
         "Hồ sơ {ma_ho_so}: đã nhận phí, lệ phí",
         "Kính gửi {nguoi_nop},\n\n{co_quan} đã nhận khoản nộp {so_tien} cho hồ sơ {ma_ho_so} "
-        "(mã giao dịch {ma_giao_dich}). Biên nhận thanh toán tải được trên trang hồ sơ." + _FOLLOW + _SIGNATURE,
+        "(mã giao dịch {ma_giao_dich}). Biên nhận thanh toán tải được trên trang hồ sơ.\n\n"
+        "Ngày hẹn trả kết quả: {ngay_hen_tra}" + _FOLLOW + _SIGNATURE,
         "Hồ sơ {ma_ho_so}: đã nhận {so_tien}, mã giao dịch {ma_giao_dich}.",
     ),
     Event.COMPLETION_REQUESTED: Texts(

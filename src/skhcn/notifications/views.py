@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -219,7 +220,12 @@ def delivery_resend(request, pk):
     else:
         services.resend(delivery)
         messages.success(request, f"Đã đưa vào hàng đợi gửi lại: {delivery}.")
-    return redirect(request.POST.get("next") or reverse("notifications_staff:deliveries"))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("notifications_staff:deliveries")
+    return redirect(target)
 
 
 def sandbox_sms(request):

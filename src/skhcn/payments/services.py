@@ -24,7 +24,7 @@ from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.workflow import SystemActor, WorkflowError, perform
 from skhcn.notifications.constants import Event as NotificationEvent
 from skhcn.notifications.services import base_url as notifications_base_url
-from skhcn.notifications.services import notify_applicant
+from skhcn.notifications.services import guarded, notify_applicant
 
 from .gateways import GatewayError, GatewayUnavailable, enabled_names, get_gateway
 from .gateways.base import Outcome, ReturnResult
@@ -151,6 +151,7 @@ def request_fee(
     return payment
 
 
+@guarded
 def _tell_applicant(payment, dossier, event: str) -> None:
     """Recorded with the payment change, sent after commit (``skhcn.notifications``)."""
     notify_applicant(
@@ -272,6 +273,7 @@ def _apply(gateway_name: str, outcome: Outcome, kind: str) -> str:
                 logger.warning("Payment %s: success confirmed after %s", payment.pk, previous)
             payment.save()
             effect = _record_fee(payment)
+            payment.dossier.refresh_from_db()  # record_fee_paid may have started the clock: the message gives the date
             _tell_applicant(payment, payment.dossier, NotificationEvent.FEE_PAID)
         else:
             payment.status = PaymentStatus.CANCELLED if outcome.cancelled else PaymentStatus.FAILED

@@ -526,7 +526,9 @@ def test_fee_request_mail(world, clock, mailoutbox, fee_procedure, django_captur
     dossier = submitted_dossier(world, procedure=fee_procedure)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.perform(dossier.pk, Action.RECEIVE, world.one_stop, expected_version=dossier.version)
-    assert len(mail.outbox) == 1 and "nộp phí, lệ phí" in mail.outbox[0].subject
+    # "Received"; the date comes with the fee. The fee request (amount, link to pay) is the payment's own message.
+    assert len(mail.outbox) == 1 and "đã được tiếp nhận" in mail.outbox[0].subject
+    assert "Ngày hẹn trả kết quả: tính từ khi Ông/Bà nộp phí, lệ phí" in mail.outbox[0].body
 
 
 def test_rolled_back_action_sends_nothing(world, clock, mailoutbox, django_capture_on_commit_callbacks):

@@ -214,3 +214,40 @@ def test_inbox_read_state(db):
     assert services.mark_read(mine.user, [other.pk]) == 0  # someone else's id changes nothing
     assert services.mark_read(mine.user) == 1
     assert services.unread_count(mine.user) == 0 and services.unread_count(other.user) == 1
+
+
+def test_a_template_saved_without_validation_falls_back_to_the_default(world, clock, caplog):
+    NotificationTemplate.objects.create(event=Event.RECEIVED, subject="{nguoi_nop.__class__}", body="{x:>999999999}")
+    dossier = submitted_dossier(world)
+    receive(dossier, world)
+    notification = Notification.objects.get(dossier=dossier, event=Event.RECEIVED)
+    assert notification.title == f"Hồ sơ {dossier.code} đã được tiếp nhận"
+    assert "is invalid" in caplog.text
+
+
+def test_failure_while_building_values_never_undoes_the_change(world, clock, monkeypatch, caplog):
+    from skhcn.dossiers import notify
+
+    def broken(dossier):
+        raise RuntimeError("lookup failed")
+
+    monkeypatch.setattr(services, "applicant_values", broken)
+    dossier = submitted_dossier(world)
+    dossier = receive(dossier, world)
+    assert dossier.status == Status.RECEIVED and not Notification.objects.filter(dossier=dossier).exists()
+    assert "could not be recorded" in caplog.text
+    assert notify.workflow_event(dossier.events.latest("pk"), Event.RECEIVED) is None
+
+
+def test_a_stalled_worker_does_not_overwrite_a_newer_claim(clock, db):
+    delivery = DeliveryFactory(next_attempt_at=timezone.now())
+
+    def stall_then_send(message):
+        # While this worker hangs, the scheduler hands the message to another worker, which sends it.
+        Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, claimed_at=None)
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", autospec=True, side_effect=stall_then_send):
+        services.send(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT  # not turned back to "pending" by the stalled worker

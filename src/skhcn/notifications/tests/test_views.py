@@ -217,3 +217,9 @@ def test_sandbox_sms_page(admin_client, settings):
     assert "sms-thu-nghiem" in admin_client.get("/admin/").content.decode()
     settings.SMS_PROVIDER = ""
     assert "sms-thu-nghiem" not in admin_client.get("/admin/").content.decode()
+
+
+def test_resend_never_redirects_off_site(admin_client):
+    failed = DeliveryFactory(status=DeliveryStatus.FAILED)
+    response = admin_client.post(f"/admin/thong-bao/gui/{failed.pk}/gui-lai/", {"next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/admin/thong-bao/gui/"

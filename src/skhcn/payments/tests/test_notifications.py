@@ -1,5 +1,6 @@
 """The applicant is told when a fee is requested (with the link to pay) and when the gateway confirms it."""
 
+from skhcn.deadlines.calendar import TZ
 from skhcn.notifications.constants import Event
 from skhcn.notifications.models import Notification
 from skhcn.payments import services
@@ -22,6 +23,9 @@ def test_fee_request_and_payment_are_notified(client, world, awaiting, django_ca
         assert send_ipn(client, gateway_params(payment, transaction_no="90005555"))["RspCode"] == "00"
     paid = Notification.objects.get(dossier=awaiting, event=Event.FEE_PAID)
     assert "500.000 đồng" in paid.body and "90005555" in paid.body
+    awaiting.refresh_from_db()
+    assert awaiting.due_at is not None  # the clock started with the payment, and the message gives the date
+    assert f"Ngày hẹn trả kết quả: {awaiting.due_at.astimezone(TZ):%d/%m/%Y}" in paid.body
     # A replayed notification changes nothing and tells nobody again.
     with django_capture_on_commit_callbacks(execute=True):
         assert send_ipn(client, gateway_params(payment, transaction_no="90005555"))["RspCode"] == "02"
