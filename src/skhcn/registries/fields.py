@@ -10,8 +10,30 @@ from django.db import models
 from . import parsing
 
 
-class MoneyFormField(forms.CharField):
+class ParsedIntegerFormField(forms.CharField):
+    """Text input for a whole number written the Vietnamese way: ``parse`` reads the text (``ValueError`` with a
+    Vietnamese message when it cannot), ``format`` shows a stored number; subclasses set both. Blank is None."""
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return self.format(value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return self.parse(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
+class MoneyFormField(ParsedIntegerFormField):
     """Text input that reads "1.500.000", "1,5 tỷ", "370 triệu đồng" and shows "1.500.000"."""
+
+    parse = staticmethod(parsing.parse_money)
+    format = staticmethod(parsing.format_money)
 
     def __init__(self, *, required=True, min_value=None, **kwargs):
         kwargs.pop("max_length", None)
@@ -20,20 +42,6 @@ class MoneyFormField(forms.CharField):
         kwargs.setdefault("help_text", "Đơn vị đồng, ví dụ 1.500.000 hoặc 1,5 tỷ hoặc 370 triệu.")
         super().__init__(required=required, **kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return parsing.format_money(value)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            return parsing.parse_money(value)
-        except ValueError as error:
-            raise ValidationError(str(error), code="invalid") from None
 
 
 class MoneyField(models.PositiveBigIntegerField):
@@ -48,20 +56,11 @@ class MoneyField(models.PositiveBigIntegerField):
         return field
 
 
-class DurationFormField(forms.CharField):
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return parsing.format_duration(value)
-        return value
+class DurationFormField(ParsedIntegerFormField):
+    """Text input that reads "12:30" or "1:02:05" (seconds) and shows them so."""
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            return parsing.parse_duration(value)
-        except ValueError as error:
-            raise ValidationError(str(error), code="invalid") from None
+    parse = staticmethod(parsing.parse_duration)
+    format = staticmethod(parsing.format_duration)
 
 
 class DurationSecondsField(models.PositiveIntegerField):

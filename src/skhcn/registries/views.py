@@ -5,19 +5,17 @@ content generation changes: every save or delete of a registry record bumps it, 
 filtered lists are rendered for each request.
 """
 
-import re
-from urllib.parse import urlencode
-
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from skhcn.core.paging import filter_query_string, page_with_notices
 
 from . import services
 from .forms import Messages, RegistryFilterForm
 from .registry import REGISTRIES, SUPPORT
 
 PAGE_SIZE = 20
-PAGE_RE = re.compile(r"[1-9][0-9]{0,5}")
 CODE_MAX = 40
 
 
@@ -41,25 +39,14 @@ def _list_context(request, registry):
     criteria = form.criteria()
     query = form.query
     records = services.apply_search(registry.public(), query, registry.search_extra).filter(**criteria)
-    notices = []
-    paginator = Paginator(records, PAGE_SIZE)
-    raw_page = params.get("page", "")
-    requested = 1
-    if raw_page and PAGE_RE.fullmatch(raw_page):
-        requested = int(raw_page)
-    elif raw_page:
-        notices.append(Messages.PAGE_INVALID)
-    page = paginator.get_page(requested)
-    if page.number != requested:
-        notices.append(Messages.PAGE_PAST_END.format(requested=requested, number=page.number))
-    query_string = urlencode({name: value for name, value in data.items() if value and name not in form.errors})
+    page, notices = page_with_notices(Paginator(records, PAGE_SIZE), params.get("page", ""), Messages)
     return {
         "registry": registry,
         "form": form,
         "page_obj": page,
         "records": page.object_list,
         "notices": notices,
-        "query_string": query_string,
+        "query_string": filter_query_string(data, form),
         "query": query,
         "filtered": bool(query or criteria),
         "valid": valid,
