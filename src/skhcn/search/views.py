@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import engine
+from . import elsewhere, engine
 from .forms import Messages, SearchForm
 from .text import parse_query
 
@@ -57,6 +57,9 @@ def search(request):
                 Messages.PAGE_PAST_END.format(requested=results.requested_number, number=results.number)
             )
         context["results"] = results
+        only_words = not (form.category_path or form.cleaned_data["tu_ngay"] or form.cleaned_data["den_ngay"])
+        if form.cleaned_data["q"] and only_words and results.number == 1:
+            context["elsewhere"] = elsewhere.other_matches(form.cleaned_data["q"])
         context["query_string"] = urlencode({name: data[name] for name in SearchForm.base_fields if data[name]})
     response = render(request, "search/search.html", context, status=status)
     response["X-Robots-Tag"] = "noindex"
