@@ -49,6 +49,11 @@ class Payment(models.Model):
     refunded_at = models.DateTimeField("hoàn tiền lúc", null=True, blank=True)
     # Refunded so far (đồng): equal to ``amount`` once the status is "refunded"; less after a partial refund.
     refunded_amount = models.PositiveBigIntegerField("đã hoàn (đồng)", default=0)
+    # A refund sent to the gateway whose outcome is not known yet (set, committed, before the gateway is called;
+    # cleared with the gateway's definite answer, a query or a staff confirmation). While set, no other refund.
+    refund_in_flight_amount = models.PositiveBigIntegerField("đang chờ kết quả hoàn (đồng)", default=0)
+    refund_in_flight_since = models.DateTimeField("gửi yêu cầu hoàn lúc", null=True, blank=True)
+    refund_in_flight_reason = models.TextField("lý do hoàn (đang chờ kết quả)", blank=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
@@ -57,6 +62,13 @@ class Payment(models.Model):
         verbose_name = "khoản thanh toán"
         verbose_name_plural = "khoản thanh toán"
         indexes = [models.Index(fields=["status", "started_at"], name="payment_status_started")]
+        constraints = [
+            # Never more refunded (or reserved for a refund under way) than was paid.
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__lte=models.F("amount") - models.F("refund_in_flight_amount")),
+                name="payment_refunds_within_amount",
+            )
+        ]
 
     def __str__(self):
         return f"{self.txn_ref or self.pk} – {self.amount} đ ({self.get_status_display()})"
@@ -66,9 +78,17 @@ class Payment(models.Model):
         return self.status == PaymentStatus.PENDING
 
     @property
+    def refund_in_flight(self) -> bool:
+        """A refund was sent to the gateway and its outcome is not known yet."""
+        return self.refund_in_flight_since is not None
+
+    @property
     def refundable_amount(self) -> int:
-        """What may still be refunded: the paid amount less earlier refunds (0 unless paid)."""
-        return max(self.amount - self.refunded_amount, 0) if self.status == PaymentStatus.PAID else 0
+        """What may still be refunded: the paid amount less earlier refunds (0 unless paid, and while a refund's
+        outcome is unknown)."""
+        if self.status != PaymentStatus.PAID or self.refund_in_flight:
+            return 0
+        return max(self.amount - self.refunded_amount - self.refund_in_flight_amount, 0)
 
 
 class PaymentEvent(AppendOnlyModel):

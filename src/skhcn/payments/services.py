@@ -26,8 +26,8 @@ from skhcn.notifications.constants import Event as NotificationEvent
 from skhcn.notifications.services import base_url as notifications_base_url
 from skhcn.notifications.services import guarded, notify_applicant
 
-from .gateways import GatewayError, GatewayUnavailable, enabled_names, get_gateway
-from .gateways.base import Outcome, ReturnResult
+from .gateways import GatewayError, GatewayNotSent, GatewayUnavailable, enabled_names, get_gateway
+from .gateways.base import UNCHANGED, Outcome, ReturnResult
 from .models import Payment, PaymentEvent, PaymentStatus
 from .receipt_numbers import txn_ref_for
 
@@ -179,7 +179,7 @@ def start(payment, request, gateway_name: str | None = None) -> str:
         raise PaymentError("Hiện chưa có cổng thanh toán trực tuyến nào được bật.")
     gateway = get_gateway(name)
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().select_related("dossier").get(pk=payment.pk)
+        locked = Payment.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=payment.pk)
         if not payable(locked):
             raise PaymentError("Khoản phí này không còn chờ thanh toán.")
         locked.gateway = name
@@ -373,30 +373,44 @@ def reconcile_pending(now=None) -> dict:
         started_at__gte=now - RECONCILE_WITHIN,
     ).exclude(gateway="")
     for payment in candidates.order_by("started_at", "id")[:200]:
+        # One payment's trouble (a bug, a broken answer) must not stop the others: the oldest is asked first on
+        # every run, so an uncaught error there would block reconciliation for good.
         try:
-            gateway = get_gateway(payment.gateway)
-        except LookupError:
-            continue
-        if payment.gateway in unavailable:
-            continue
-        if not getattr(gateway, "supports_query", False):  # a gateway plugin without a query API
-            counts["unsupported"] += 1
-            continue
-        counts["checked"] += 1
-        try:
-            result = gateway.query_transaction(payment)
-        except GatewayError as exc:
+            _reconcile_one(payment, counts, unavailable)
+        except Exception:
             counts["errors"] += 1
-            _log(payment, PaymentEvent.Kind.QUERY, verified=False, result="error", data={"message": exc.message})
-            if isinstance(exc, GatewayUnavailable):
-                unavailable.add(payment.gateway)
-            continue
-        if not result.found or result.outcome is None:
-            _log(payment, PaymentEvent.Kind.QUERY, verified=True, result="not_found", data={"message": result.message})
-            continue
-        if apply_notification(payment.gateway, result.outcome, kind=PaymentEvent.Kind.QUERY) == "00":
-            counts["applied"] += 1
+            logger.exception("Reconciliation of payment %s failed", payment.pk)
+            try:
+                _log(payment, PaymentEvent.Kind.QUERY, result="error", data={"message": "unexpected error"})
+            except Exception:
+                logger.exception("Could not log the failed reconciliation of payment %s", payment.pk)
     return counts
+
+
+def _reconcile_one(payment, counts: dict, unavailable: set) -> None:
+    try:
+        gateway = get_gateway(payment.gateway)
+    except LookupError:
+        return
+    if payment.gateway in unavailable:
+        return
+    if not getattr(gateway, "supports_query", False):  # a gateway plugin without a query API
+        counts["unsupported"] += 1
+        return
+    counts["checked"] += 1
+    try:
+        result = gateway.query_transaction(payment)
+    except GatewayError as exc:
+        counts["errors"] += 1
+        _log(payment, PaymentEvent.Kind.QUERY, verified=False, result="error", data={"message": exc.message})
+        if isinstance(exc, GatewayUnavailable):
+            unavailable.add(payment.gateway)
+        return
+    if not result.found or result.outcome is None:
+        _log(payment, PaymentEvent.Kind.QUERY, verified=True, result="not_found", data={"message": result.message})
+        return
+    if apply_notification(payment.gateway, result.outcome, kind=PaymentEvent.Kind.QUERY) == "00":
+        counts["applied"] += 1
 
 
 # --- staff: query now, refund, clear a refund flag -------------------------------------------------------------------
@@ -413,8 +427,12 @@ def _gateway_of(payment):
 
 
 def query_now(payment, actor) -> str:
-    """Staff ask the gateway about a pending payment now (as reconciliation does); the Vietnamese outcome."""
+    """Staff ask the gateway about a pending payment now (as reconciliation does), or about the refund of a paid
+    payment whose outcome is unknown; the Vietnamese outcome."""
     _staff_check(payment, actor, "tra soát")
+    payment.refresh_from_db()
+    if payment.refund_in_flight:
+        return _query_refund(payment, actor)
     if not payment.is_pending or not payment.gateway or payment.started_at is None:
         raise PaymentError("Chỉ tra soát được khoản đang chờ thanh toán đã được chuyển sang cổng thanh toán.")
     gateway = _gateway_of(payment)
@@ -423,6 +441,10 @@ def query_now(payment, actor) -> str:
     except GatewayError as exc:
         _log(payment, PaymentEvent.Kind.QUERY, result="error", data={"message": exc.message}, actor=actor)
         raise PaymentError(exc.message) from None
+    except Exception:
+        logger.exception("Payment %s: query failed", payment.pk)
+        _log(payment, PaymentEvent.Kind.QUERY, result="error", data={"message": "unexpected error"}, actor=actor)
+        raise PaymentError(f"Lỗi không xác định khi tra soát với cổng thanh toán. {UNCHANGED}") from None
     if not result.found or result.outcome is None:
         _log(
             payment,
@@ -444,13 +466,54 @@ def query_now(payment, actor) -> str:
     return f"Kết quả tra soát: “{payment.get_status_display()}”."
 
 
+# --- refunds ----------------------------------------------------------------------------------------------------------
+# A refund is recorded in three steps, so that no outcome is ever lost:
+# 1. reserve: the payment row locked, checks, then the amount and the time are set on the payment (the marker
+#    "đang chờ kết quả hoàn tiền") and a "requested" event logged — committed before the gateway is called;
+# 2. the gateway is called with no row locked;
+# 3. a definite answer (done, or refused) is applied and the marker cleared in one transaction. When the answer is
+#    unknown (timeout, network error, broken or unverifiable answer) the marker stays: no new refund of the payment
+#    until a query (``query_now``) or an officer (``confirm_refund``) settles it.
+REFUND_UNKNOWN = "Chưa rõ kết quả hoàn tiền tại cổng thanh toán; vui lòng tra soát trước khi hoàn lại."
+REFUND_TYPES = {"02", "03"}  # vnp_TransactionType of a querydr answer: full / partial refund
+REFUND_DONE = {"00", "05", "06"}  # vnp_TransactionStatus: refunded / VNPay processing it / sent to the bank
+REFUND_REFUSED = "09"
+
+
+def _refund_detail(message: str) -> str:
+    """A gateway error's message without "nothing changed, try again later" — untrue for a refund sent out."""
+    return message.replace(UNCHANGED, "").strip()
+
+
+def in_flight_text(payment) -> str:
+    return (
+        f"Đang chờ kết quả hoàn tiền {vnd(payment.refund_in_flight_amount)} "
+        f"(gửi cổng thanh toán lúc {local_text(payment.refund_in_flight_since)})"
+    )
+
+
+def _refusal_if_not_refundable(locked) -> str:
+    if locked.refund_in_flight:
+        return (
+            f"{in_flight_text(locked)}: vui lòng tra soát với cổng thanh toán hoặc xác nhận kết quả trước khi hoàn "
+            "tiếp."
+        )
+    if locked.status == PaymentStatus.REFUNDED:
+        return "Khoản này đã được hoàn tiền toàn bộ; không hoàn thêm được."
+    if locked.status != PaymentStatus.PAID:
+        return f"Chỉ hoàn tiền được khoản đã thanh toán (khoản này: “{locked.get_status_display()}”)."
+    return ""
+
+
 def refund(payment, actor, reason: str, amount: int | None = None) -> Payment:
     """Refund ``amount`` đồng (default: all that is left) of a paid payment through its gateway, with a reason.
 
     Refused (``PaymentError``, nothing changed): no fee role or dossier not visible, no reason, an amount that is not
     a positive whole number or exceeds what was paid less earlier refunds, a payment not (or no longer) paid — which
-    also refuses the same refund twice. The gateway call runs with the payment row locked, so two officers cannot
-    refund it at once; a refusal or an error of the gateway is logged and shown as is.
+    also refuses the same refund twice — or one whose previous refund has no known outcome yet. The amount is
+    reserved (row locked, committed) before the gateway is called, so two officers cannot refund it at once and
+    refunds never exceed the payment. A refusal of the gateway is logged and shown as is; an unknown outcome keeps the
+    reservation and says so (``REFUND_UNKNOWN``).
     """
     reason = (reason or "").strip()
     _staff_check(payment, actor, "hoàn tiền")
@@ -460,13 +523,11 @@ def refund(payment, actor, reason: str, amount: int | None = None) -> Payment:
         raise PaymentError(f"Lý do hoàn tiền quá dài (tối đa {MAX_REASON} ký tự).")
     if amount is not None and amount < 1:
         raise PaymentError("Số tiền hoàn phải là số nguyên dương (đồng).")
-    failure = None
+    # 1. Reserve.
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().select_related("dossier").get(pk=payment.pk)
-        if locked.status == PaymentStatus.REFUNDED:
-            raise PaymentError("Khoản này đã được hoàn tiền toàn bộ; không hoàn thêm được.")
-        if locked.status != PaymentStatus.PAID:
-            raise PaymentError(f"Chỉ hoàn tiền được khoản đã thanh toán (khoản này: “{locked.get_status_display()}”).")
+        locked = Payment.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=payment.pk)
+        if refusal := _refusal_if_not_refundable(locked):
+            raise PaymentError(refusal)
         left = locked.refundable_amount
         amount = left if amount is None else amount
         if amount > left:
@@ -474,41 +535,202 @@ def refund(payment, actor, reason: str, amount: int | None = None) -> Payment:
                 f"Số tiền hoàn {vnd(amount)} vượt quá số tiền còn có thể hoàn của khoản này ({vnd(left)})."
             )
         gateway = _gateway_of(locked)
+        since = timezone.now()  # identifies this reservation (stored to the microsecond)
+        locked.refund_in_flight_amount = amount
+        locked.refund_in_flight_since = since
+        locked.refund_in_flight_reason = reason
+        locked.save(
+            update_fields=["refund_in_flight_amount", "refund_in_flight_since", "refund_in_flight_reason", "updated_at"]
+        )
+        _log(
+            locked,
+            PaymentEvent.Kind.REFUND,
+            verified=True,
+            result="requested",
+            data={"reason": reason, "amount": amount},
+            actor=actor,
+        )
+    # 2. Ask the gateway, no row locked.
+    data = {"reason": reason, "amount": amount}
+    try:
+        result = gateway.refund(locked, amount, reason, created_by=getattr(actor, "username", ""))
+    except GatewayNotSent as exc:  # it never got there: nothing happened
+        _settle_or_keep(
+            locked, since, refunded=False, result="error", data={**data, "message": exc.message}, actor=actor
+        )
+        raise PaymentError(exc.message) from None
+    except GatewayError as exc:
+        raise _refund_unknown(locked, actor, data, _refund_detail(exc.message)) from None
+    except Exception:
+        logger.exception("Payment %s: refund call failed", locked.pk)
+        raise _refund_unknown(locked, actor, data, "Lỗi không xác định khi gọi cổng thanh toán để hoàn tiền.") from None
+    # 3. A definite answer.
+    if not result.ok:
+        message = result.message or "Cổng thanh toán từ chối hoàn tiền."
+        _settle_or_keep(locked, since, refunded=False, result="refused", data={**data, "message": message}, actor=actor)
+        raise PaymentError(message)
+    done = _settle_or_keep(
+        locked, since, refunded=True, result="refunded", data={**data, "reference": result.reference}, actor=actor
+    )
+    if done is None:
+        if not Payment.objects.filter(pk=locked.pk, refund_in_flight_since=since).exists():
+            raise PaymentError(
+                f"Cổng thanh toán đã nhận yêu cầu hoàn {vnd(amount)}, nhưng kết quả lần hoàn tiền này đã được xác nhận "
+                "trong lúc chờ cổng trả lời: vui lòng kiểm tra lại số tiền đã hoàn của khoản này."
+            )
+        raise PaymentError(
+            f"Cổng thanh toán đã nhận yêu cầu hoàn {vnd(amount)} nhưng hệ thống chưa ghi nhận được (lỗi hệ thống). "
+            "Khoản này vẫn ở trạng thái chờ kết quả hoàn tiền: vui lòng tra soát hoặc bấm “Xác nhận kết quả hoàn "
+            "tiền” (đã hoàn)."
+        )
+    return done
+
+
+def _refund_unknown(payment, actor, data: dict, detail: str) -> PaymentError:
+    """The gateway may or may not have refunded: the reservation stays, staff are told to check (the error to raise)."""
+    try:
+        _log(payment, PaymentEvent.Kind.REFUND, result="unknown", data={**data, "message": detail}, actor=actor)
+    except Exception:
+        logger.exception("Payment %s: could not log an unknown refund outcome", payment.pk)
+    return PaymentError(f"{detail} {REFUND_UNKNOWN}".strip())
+
+
+def _settle_or_keep(payment, since, **kwargs) -> Payment | None:
+    """``_settle_refund``; on a failure (database error...) the reservation stays and the failure is logged."""
+    try:
+        return _settle_refund(payment.pk, since, **kwargs)
+    except Exception:
+        logger.exception("Payment %s: could not record the refund outcome %s", payment.pk, kwargs.get("result"))
         try:
-            result = gateway.refund(locked, amount, reason, created_by=getattr(actor, "username", ""))
-        except GatewayError as exc:
-            failure = ("error", exc.message)
-        else:
-            if not result.ok:
-                failure = ("refused", result.message or "Cổng thanh toán từ chối hoàn tiền.")
-        if failure is None:
+            _log(
+                payment,
+                PaymentEvent.Kind.REFUND,
+                verified=True,
+                result=f"unrecorded {kwargs.get('result', '')}",
+                data=kwargs.get("data") or {},
+                actor=kwargs.get("actor"),
+            )
+        except Exception:
+            logger.exception("Payment %s: could not log the unrecorded refund outcome", payment.pk)
+        return None
+
+
+def _settle_refund(pk, since, *, refunded: bool, result: str, data: dict, actor=None, note: str = "") -> Payment | None:
+    """Apply a refund's definite outcome and clear the reservation — one transaction, the row locked. ``since``: the
+    reservation this outcome belongs to (None: whichever is set); None returned when it is no longer there (settled
+    meanwhile), after logging the outcome."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update(of=("self",)).get(pk=pk)
+        if not locked.refund_in_flight or (since is not None and locked.refund_in_flight_since != since):
+            if since is not None:  # the gateway's answer came after the refund was settled otherwise: kept in the log
+                _log(locked, PaymentEvent.Kind.REFUND, verified=True, result=f"late {result}", data=data, actor=actor)
+            return None
+        amount, reason = locked.refund_in_flight_amount, locked.refund_in_flight_reason
+        now = timezone.now()
+        if refunded:
             locked.refunded_amount += amount
             full = locked.refunded_amount >= locked.amount
             if full:
                 locked.status = PaymentStatus.REFUNDED
-                locked.refunded_at = timezone.now()
+                locked.refunded_at = now
             locked.refund_needed = False
-            locked.note = _append(locked.note, f"Hoàn tiền {vnd(amount)} ({local_text(timezone.now())}): {reason}")
-            locked.save()
-            _log(
-                locked,
-                PaymentEvent.Kind.REFUND,
-                verified=True,
-                result="refunded" if full else "refunded_partly",
-                data={"reason": reason, "amount": amount, "reference": result.reference},
-                actor=actor,
-            )
-    if failure is not None:
-        # Logged after the transaction: the refusal must stay in the log although nothing else changed.
+            locked.note = _append(locked.note, f"Hoàn tiền {vnd(amount)} ({local_text(now)}): {reason}")
+            if result == "refunded":
+                result = "refunded" if full else "refunded_partly"
+        if note:
+            locked.note = _append(locked.note, note)
+        locked.refund_in_flight_amount = 0
+        locked.refund_in_flight_since = None
+        locked.refund_in_flight_reason = ""
+        locked.save()
         _log(
-            payment,
+            locked,
             PaymentEvent.Kind.REFUND,
-            result=failure[0],
-            data={"message": failure[1], "amount": amount, "reason": reason},
+            verified=True,
+            result=result,
+            data={"amount": amount, "reason": reason, **data},
             actor=actor,
         )
-        raise PaymentError(failure[1])
     return locked
+
+
+def _query_refund(payment, actor) -> str:
+    """Ask the gateway what became of a refund whose outcome is unknown. VNPay's querydr reports a refund as
+    vnp_TransactionType 02 (full) / 03 (partial) with its status (00, 05, 06: done or under way at VNPay; 09: refused).
+    Settled automatically only when the answer is unambiguous — the payment's first refund, of the type that was sent;
+    otherwise staff read the answer and confirm (``confirm_refund``)."""
+    gateway = _gateway_of(payment)
+    since = payment.refund_in_flight_since
+    still = "Khoản này vẫn chờ kết quả hoàn tiền."
+    try:
+        result = gateway.query_transaction(payment)
+    except GatewayError as exc:
+        _log(payment, PaymentEvent.Kind.QUERY, result="error", data={"message": exc.message}, actor=actor)
+        raise PaymentError(f"{_refund_detail(exc.message)} {still}") from None
+    except Exception:
+        logger.exception("Payment %s: refund query failed", payment.pk)
+        _log(payment, PaymentEvent.Kind.QUERY, result="error", data={"message": "unexpected error"}, actor=actor)
+        raise PaymentError(f"Lỗi không xác định khi tra soát với cổng thanh toán. {still}") from None
+    outcome = result.outcome if result.found else None
+    raw = outcome.raw if outcome else {}
+    kind, status = str(raw.get("vnp_TransactionType", "")), outcome.transaction_status if outcome else ""
+    expected = "02" if payment.refund_in_flight_amount == payment.amount else "03"
+    verdict = None
+    if outcome and outcome.txn_ref == payment.txn_ref and payment.refunded_amount == 0 and kind == expected:
+        verdict = True if status in REFUND_DONE else (False if status == REFUND_REFUSED else None)
+    _log(
+        payment,
+        PaymentEvent.Kind.QUERY,
+        verified=outcome is not None,
+        result={True: "refund_done", False: "refund_refused", None: "refund_undecided"}[verdict],
+        data=raw or {"message": result.message},
+        actor=actor,
+    )
+    if verdict is None:
+        seen = f"loại giao dịch {kind or '—'}, trạng thái {status or '—'}" if outcome else "không có giao dịch"
+        return (
+            f"Cổng thanh toán chưa cho thấy rõ kết quả của lần hoàn tiền này ({seen}). {still} Vui lòng kiểm tra "
+            "trên trang quản trị của cổng thanh toán rồi bấm “Xác nhận kết quả hoàn tiền”."
+        )
+    done = _settle_or_keep(
+        payment,
+        since,
+        refunded=verdict,
+        result="refunded" if verdict else "not_refunded",
+        data={"source": "query", "transaction_type": kind, "transaction_status": status},
+        actor=actor,
+        note="" if verdict else f"Cổng thanh toán từ chối hoàn tiền (tra soát lúc {local_text(timezone.now())}).",
+    )
+    if done is None:
+        raise PaymentError(f"Không ghi nhận được kết quả tra soát hoàn tiền (lỗi hệ thống). {still}")
+    if verdict:
+        status = done.get_status_display()
+        return f"Cổng thanh toán xác nhận đã hoàn tiền: “{status}”, đã hoàn {vnd(done.refunded_amount)}."
+    return "Cổng thanh toán báo lần hoàn tiền này bị từ chối: chưa hoàn, có thể hoàn lại."
+
+
+def confirm_refund(payment, actor, *, refunded: bool, reason: str) -> Payment:
+    """Staff settle a refund whose outcome was unknown, having checked at the gateway (its merchant portal, the
+    bank): ``refunded`` — it was carried out — or not; with a reason, kept in the note and the log."""
+    reason = (reason or "").strip()
+    _staff_check(payment, actor, "xác nhận kết quả hoàn tiền")
+    if not reason:
+        raise PaymentError("Vui lòng nhập căn cứ xác nhận kết quả hoàn tiền.")
+    if len(reason) > MAX_REASON:
+        raise PaymentError(f"Lý do quá dài (tối đa {MAX_REASON} ký tự).")
+    what = "đã hoàn tiền" if refunded else "chưa hoàn tiền"
+    done = _settle_refund(
+        payment.pk,
+        None,
+        refunded=refunded,
+        result="confirmed_refunded" if refunded else "confirmed_not_refunded",
+        data={"source": "staff", "confirmation": reason},
+        actor=actor,
+        note=f"Cán bộ xác nhận {what} ({local_text(timezone.now())}): {reason}",
+    )
+    if done is None:
+        raise PaymentError("Khoản này không có lần hoàn tiền nào đang chờ kết quả.")
+    return done
 
 
 def clear_refund_flag(payment, actor, reason: str) -> Payment:

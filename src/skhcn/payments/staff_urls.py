@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/bien-lai.pdf", staff_views.receipt, name="receipt"),
     path("<int:pk>/hoan-tien/", staff_views.refund, name="refund"),
     path("<int:pk>/tra-soat/", staff_views.query, name="query"),
+    path("<int:pk>/xac-nhan-hoan-tien/", staff_views.confirm_refund, name="confirm_refund"),
     path("<int:pk>/khong-hoan-tien/", staff_views.keep, name="keep"),
 ]

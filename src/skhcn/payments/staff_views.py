@@ -4,6 +4,7 @@ get 404 for dossiers they cannot see and "permission denied" otherwise."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django import forms
@@ -23,11 +24,13 @@ from . import services
 from .models import Payment, PaymentStatus
 from .receipt import receipt_filename, render_receipt
 
+logger = logging.getLogger(__name__)
 _DIGITS = re.compile(r"[\s.,_]")
 PAGE_SIZE = 50
 # The list's views ("loc"): what needs staff attention first.
 VIEWS = {
     "can-hoan-tien": ("Cần hoàn tiền", Q(refund_needed=True)),
+    "cho-ket-qua-hoan-tien": ("Đang chờ kết quả hoàn tiền", Q(refund_in_flight_since__isnull=False)),
     "cho-thanh-toan": ("Chờ thanh toán", Q(status=PaymentStatus.PENDING)),
     "da-thanh-toan": ("Đã thanh toán", Q(status=PaymentStatus.PAID)),
     "da-hoan-tien": ("Đã hoàn tiền", Q(status=PaymentStatus.REFUNDED) | Q(refunded_amount__gt=0)),
@@ -119,6 +122,9 @@ def refund(request, pk):
         done = services.refund(payment, request.user, request.POST.get("ly_do", ""), amount=amount)
     except services.PaymentError as exc:
         messages.error(request, exc.message)
+    except Exception:  # never a 500 in the middle of a refund: say what to do
+        logger.exception("Refund of payment %s failed", payment.pk)
+        messages.error(request, f"Lỗi hệ thống khi hoàn tiền khoản {payment.txn_ref}. {services.REFUND_UNKNOWN}")
     else:
         refunded = done.refunded_amount - payment.refunded_amount
         messages.success(request, f"Đã hoàn {services.vnd(refunded)} của khoản {payment.txn_ref}.")
@@ -134,8 +140,37 @@ def query(request, pk):
         text = services.query_now(payment, request.user)
     except services.PaymentError as exc:
         messages.error(request, exc.message)
+    except Exception:
+        logger.exception("Query of payment %s failed", payment.pk)
+        messages.error(request, f"Lỗi hệ thống khi tra soát khoản {payment.txn_ref}; vui lòng thử lại sau.")
     else:
         messages.success(request, f"Khoản {payment.txn_ref}: {text}")
+    return redirect(_dossier_url(payment.dossier_id))
+
+
+CONFIRM_CHOICES = {"da-hoan": True, "chua-hoan": False}
+
+
+@require_POST
+def confirm_refund(request, pk):
+    """Staff settle a refund whose outcome was unknown: the gateway did (or did not) carry it out."""
+    if not user_roles(request.user):
+        return permission_denied(request)
+    payment = _visible_payment(request, pk)
+    choice = request.POST.get("ket_qua", "")
+    try:
+        if choice not in CONFIRM_CHOICES:
+            raise services.PaymentError("Vui lòng chọn kết quả: đã hoàn tiền hay chưa hoàn tiền.")
+        done = services.confirm_refund(
+            payment, request.user, refunded=CONFIRM_CHOICES[choice], reason=request.POST.get("ly_do", "")
+        )
+    except services.PaymentError as exc:
+        messages.error(request, exc.message)
+    else:
+        what = "đã hoàn tiền" if CONFIRM_CHOICES[choice] else "chưa hoàn tiền"
+        messages.success(
+            request, f"Đã ghi nhận khoản {payment.txn_ref} {what} (trạng thái: “{done.get_status_display()}”)."
+        )
     return redirect(_dossier_url(payment.dossier_id))
 
 

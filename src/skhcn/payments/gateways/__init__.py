@@ -10,6 +10,7 @@ from django.utils.module_loading import import_string
 from .base import (
     Gateway,
     GatewayError,
+    GatewayNotSent,
     GatewayNotSupported,
     GatewayUnavailable,
     QueryResult,
@@ -20,6 +21,7 @@ from .base import (
 __all__ = [
     "Gateway",
     "GatewayError",
+    "GatewayNotSent",
     "GatewayNotSupported",
     "GatewayUnavailable",
     "QueryResult",

@@ -9,7 +9,9 @@
 * ``refund(payment, amount, reason, created_by="")`` -> ``RefundResult``.
 
 Every operation that talks to the gateway raises ``GatewayError`` (Vietnamese message) when it cannot get a trustworthy
-answer — network error, timeout, malformed or unverified reply — and the caller changes nothing then.
+answer — network error, timeout, malformed or unverified reply — and the caller changes nothing then. For a refund
+that means the outcome is unknown (the gateway may have carried it out), except ``GatewayNotSent``: the request
+certainly never reached the gateway.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
+
+# What a gateway error tells staff after a query (nothing changed); a refund's caller replaces it (see above).
+UNCHANGED = "Khoản thanh toán chưa thay đổi gì; vui lòng thử lại sau."
 
 
 class GatewayError(Exception):
@@ -29,6 +34,11 @@ class GatewayError(Exception):
 
 class GatewayUnavailable(GatewayError):
     """The gateway could not be reached or answered with an HTTP error / a timeout: asking again at once is useless."""
+
+
+class GatewayNotSent(GatewayUnavailable):
+    """The request certainly did not reach the gateway (API address not configured, connection refused, unknown
+    host): nothing happened there."""
 
 
 class GatewayNotSupported(GatewayError):

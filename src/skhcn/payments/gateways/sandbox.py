@@ -131,8 +131,9 @@ def api_answer(body) -> dict:
     """What the sandbox's merchant API answers to ``body`` (a parsed JSON request), signed as VNPay signs it.
 
     Checks like VNPay's: command and merchant code (02), checksum (97), format (03); querydr answers the recorded
-    transaction (91 when nobody pressed a button on the payment page); refund refuses a failed transaction (95), an
-    amount above what is left (93) and a transaction already refunded in full (94), and records the refund.
+    transaction (91 when nobody pressed a button on the payment page; a refunded one as its refund); refund refuses
+    a failed transaction (95), an amount above what is left (93) and a transaction already refunded in full (94), and
+    records the refund.
     """
     body = body if isinstance(body, dict) else {}
     command = vnpay.as_text(body.get("vnp_Command"))
@@ -154,6 +155,12 @@ def _query(body: dict, echo: dict) -> dict:
     record = SandboxTransaction.objects.filter(txn_ref=echo["vnp_TxnRef"]).first()
     if record is None:
         return _signed(echo, "91")
+    # Like VNPay, a refunded transaction is reported as its refund: type 02 (all) / 03 (part), status 05
+    # ("VNPay is processing the refund").
+    kind, status = vnpay.PAYMENT, record.transaction_status
+    if record.refunded_amount:
+        kind = vnpay.FULL_REFUND if record.refunded_amount >= record.amount else vnpay.PARTIAL_REFUND
+        status = "05"
     return _signed(
         {
             **echo,
@@ -162,8 +169,8 @@ def _query(body: dict, echo: dict) -> dict:
             "vnp_CardType": "ATM",
             "vnp_PayDate": vnpay.format_date(record.pay_date),
             "vnp_TransactionNo": record.transaction_no,
-            "vnp_TransactionType": vnpay.PAYMENT,
-            "vnp_TransactionStatus": record.transaction_status,
+            "vnp_TransactionType": kind,
+            "vnp_TransactionStatus": status,
             "vnp_OrderInfo": record.order_info,
             "vnp_PromotionCode": "",
             "vnp_PromotionAmount": "",

@@ -33,9 +33,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import secrets
+import socket
 import unicodedata
 import urllib.error
 import urllib.request
@@ -50,7 +52,17 @@ from django.utils import timezone
 from skhcn.core.net import client_ip
 from skhcn.core.text import fold
 
-from .base import Gateway, GatewayError, GatewayUnavailable, Outcome, QueryResult, RefundResult, ReturnResult
+from .base import (
+    UNCHANGED,
+    Gateway,
+    GatewayError,
+    GatewayNotSent,
+    GatewayUnavailable,
+    Outcome,
+    QueryResult,
+    RefundResult,
+    ReturnResult,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -217,7 +229,6 @@ API_ERRORS = {
 }
 WHAT = {"querydr": "tra soát giao dịch", "refund": "hoàn tiền"}
 MAX_RESPONSE_BYTES = 64 * 1024
-UNCHANGED = "Khoản thanh toán chưa thay đổi gì; vui lòng thử lại sau."
 
 
 def as_text(value) -> str:
@@ -292,9 +303,10 @@ def refund_request(
 
 
 def post_json(url: str, body: dict, *, timeout: float, what: str) -> dict:
-    """POST ``body`` as JSON, return the JSON object answered; ``GatewayError`` for anything else."""
+    """POST ``body`` as JSON, return the JSON object answered; ``GatewayError`` for anything else
+    (``GatewayNotSent`` when the request certainly never reached the gateway)."""
     if not url.startswith(("https://", "http://")):
-        raise GatewayError(f"Địa chỉ API của cổng thanh toán chưa được cấu hình đúng (VNPAY_API_URL). {UNCHANGED}")
+        raise GatewayNotSent(f"Địa chỉ API của cổng thanh toán chưa được cấu hình đúng (VNPAY_API_URL). {UNCHANGED}")
     request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
         url,
         data=json.dumps(body).encode(),
@@ -307,14 +319,25 @@ def post_json(url: str, body: dict, *, timeout: float, what: str) -> dict:
     except urllib.error.HTTPError as exc:
         logger.warning("VNPay API %s: HTTP %s", what, exc.code)
         raise GatewayUnavailable(f"Cổng thanh toán trả lỗi HTTP {exc.code} khi {what}. {UNCHANGED}") from None
+    except http.client.HTTPException as exc:  # IncompleteRead, BadStatusLine, LineTooLong...: a broken answer
+        logger.warning("VNPay API %s: malformed HTTP answer (%s)", what, type(exc).__name__)
+        raise GatewayUnavailable(
+            f"Phản hồi HTTP của cổng thanh toán khi {what} bị lỗi hoặc không trọn vẹn. {UNCHANGED}"
+        ) from None
     except (TimeoutError, urllib.error.URLError, OSError) as exc:
-        timed_out = isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError)
+        reason = getattr(exc, "reason", None)
+        timed_out = isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError)
         logger.warning("VNPay API %s: %s", what, exc)
         if timed_out:
             raise GatewayUnavailable(
                 f"Cổng thanh toán không trả lời trong {timeout:g} giây khi {what}. {UNCHANGED}"
             ) from None
-        raise GatewayUnavailable(f"Không kết nối được tới cổng thanh toán để {what} (lỗi mạng). {UNCHANGED}") from None
+        error = GatewayUnavailable
+        if isinstance(exc, ConnectionRefusedError | socket.gaierror) or isinstance(
+            reason, ConnectionRefusedError | socket.gaierror
+        ):
+            error = GatewayNotSent  # refused or unknown host: the request never got there
+        raise error(f"Không kết nối được tới cổng thanh toán để {what} (lỗi mạng). {UNCHANGED}") from None
     if len(payload) > MAX_RESPONSE_BYTES:
         raise GatewayError(f"Phản hồi của cổng thanh toán khi {what} quá lớn, không đúng định dạng. {UNCHANGED}")
     return parse_api_response(payload, what)

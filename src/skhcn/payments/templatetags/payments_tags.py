@@ -3,12 +3,14 @@
 from django import template
 
 from skhcn.accounts.staff import has_role
+from skhcn.core.text import format_vnd
 
 from .. import services
 from ..gateways import enabled_names
 from ..models import Payment
 
 register = template.Library()
+register.filter("vnd", format_vnd)
 
 
 @register.simple_tag

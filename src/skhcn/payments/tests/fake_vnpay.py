@@ -2,7 +2,7 @@
 
 It checks each request's checksum with the field order written out here independently of ``gateways.vnpay`` (from
 VNPay's documentation), and answers what the test asks: a signed JSON answer, an HTTP error, garbage, or nothing
-within the client's timeout. It never touches the database (it runs in its own thread).
+within the client's timeout, or a broken HTTP answer. It never touches the database (it runs in its own thread).
 """
 
 from __future__ import annotations
@@ -82,7 +82,8 @@ def refund_answer(body: dict, *, code: str = "00", **extra) -> dict:
 
 
 class FakeVNPay:
-    """``answer(body) -> dict | (status, bytes)``; ``delay`` seconds before answering; ``requests`` received."""
+    """``answer(body) -> dict | (status, bytes) | bytes`` (raw bytes: the whole HTTP answer as is); ``delay``
+    seconds before answering; ``requests`` received."""
 
     def __init__(self):
         self.answer = lambda body: {"vnp_ResponseCode": "99"}
@@ -102,6 +103,13 @@ class FakeVNPay:
                 if fake.delay:
                     time.sleep(fake.delay)
                 result = fake.answer(body)
+                if isinstance(result, bytes):  # a raw (broken) HTTP answer, written as is
+                    self.close_connection = True
+                    try:
+                        self.wfile.write(result)
+                    except OSError:
+                        pass
+                    return
                 status, payload = result if isinstance(result, tuple) else (200, json.dumps(result).encode())
                 try:
                     self.send_response(status)

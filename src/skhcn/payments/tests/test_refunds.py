@@ -112,7 +112,12 @@ def test_partial_refunds_up_to_the_paid_amount(paid, world):
     assert "Đã hoàn trả 200.000 đồng cho người nộp." in receipt_text(paid)
     services.refund(paid, world.one_stop, "Hoàn nốt.")  # what is left
     _unchanged(paid, PaymentStatus.REFUNDED, 500000)
-    assert [e.result for e in PaymentEvent.objects.filter(kind="refund")] == ["refunded_partly", "refunded"]
+    assert [e.result for e in PaymentEvent.objects.filter(kind="refund")] == [
+        "requested",
+        "refunded_partly",
+        "requested",
+        "refunded",
+    ]
     assert SandboxTransaction.objects.get().refunded_amount == 500000
 
 
@@ -122,8 +127,10 @@ def test_a_refund_refused_by_the_gateway_is_logged_and_changes_nothing(paid, wor
         services.refund(paid, world.one_stop, "Nộp trùng.")
     assert "đã được gửi trước đó" in info.value.message
     _unchanged(paid)
-    event = PaymentEvent.objects.get(kind="refund")
-    assert event.result == "refused" and event.actor == world.one_stop and event.data["reason"] == "Nộp trùng."
+    assert not paid.refund_in_flight and paid.refund_in_flight_amount == 0  # a definite "no": nothing reserved
+    assert [e.result for e in PaymentEvent.objects.filter(kind="refund")] == ["requested", "refused"]
+    event = PaymentEvent.objects.get(kind="refund", result="refused")
+    assert event.actor == world.one_stop and event.data["reason"] == "Nộp trùng."
 
 
 def test_refund_through_the_staff_page(client, paid, world):
