@@ -238,6 +238,8 @@ def test_staff_confirm_the_outcome_of_a_refund(client, paid, world, monkeypatch)
         services.confirm_refund(paid, world.specialist, refunded=True, reason="x")
     paid.refresh_from_db()
     assert paid.refund_in_flight
+    listing = client.get("/admin/thanh-toan/", {"loc": "cho-ket-qua-hoan-tien"}).content.decode()
+    assert "— đang chờ kết quả hoàn tiền 100.000 đồng" in listing and paid.txn_ref in listing
 
     # Checked on VNPay's merchant portal: not refunded. The refund may then be sent again.
     text = client.post(
