@@ -515,12 +515,8 @@ def refund(payment, actor, reason: str, amount: int | None = None) -> Payment:
     refunds never exceed the payment. A refusal of the gateway is logged and shown as is; an unknown outcome keeps the
     reservation and says so (``REFUND_UNKNOWN``).
     """
-    reason = (reason or "").strip()
     _staff_check(payment, actor, "hoàn tiền")
-    if not reason:
-        raise PaymentError("Vui lòng nhập lý do hoàn tiền.")
-    if len(reason) > MAX_REASON:
-        raise PaymentError(f"Lý do hoàn tiền quá dài (tối đa {MAX_REASON} ký tự).")
+    reason = _checked_reason(reason, "Vui lòng nhập lý do hoàn tiền.", "Lý do hoàn tiền quá dài")
     if amount is not None and amount < 1:
         raise PaymentError("Số tiền hoàn phải là số nguyên dương (đồng).")
     # 1. Reserve.
@@ -709,15 +705,20 @@ def _query_refund(payment, actor) -> str:
     return "Cổng thanh toán báo lần hoàn tiền này bị từ chối: chưa hoàn, có thể hoàn lại."
 
 
+def _checked_reason(reason: str, missing: str, too_long: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaymentError(missing)
+    if len(reason) > MAX_REASON:
+        raise PaymentError(f"{too_long} (tối đa {MAX_REASON} ký tự).")
+    return reason
+
+
 def confirm_refund(payment, actor, *, refunded: bool, reason: str) -> Payment:
     """Staff settle a refund whose outcome was unknown, having checked at the gateway (its merchant portal, the
     bank): ``refunded`` — it was carried out — or not; with a reason, kept in the note and the log."""
-    reason = (reason or "").strip()
     _staff_check(payment, actor, "xác nhận kết quả hoàn tiền")
-    if not reason:
-        raise PaymentError("Vui lòng nhập căn cứ xác nhận kết quả hoàn tiền.")
-    if len(reason) > MAX_REASON:
-        raise PaymentError(f"Lý do quá dài (tối đa {MAX_REASON} ký tự).")
+    reason = _checked_reason(reason, "Vui lòng nhập căn cứ xác nhận kết quả hoàn tiền.", "Lý do quá dài")
     what = "đã hoàn tiền" if refunded else "chưa hoàn tiền"
     done = _settle_refund(
         payment.pk,
@@ -736,12 +737,8 @@ def confirm_refund(payment, actor, *, refunded: bool, reason: str) -> Payment:
 def clear_refund_flag(payment, actor, reason: str) -> Payment:
     """Staff checked a payment flagged "cần hoàn tiền" and keep the money (e.g. two different fees with the same
     purpose and amount): the flag goes, the reason stays in the note and the log."""
-    reason = (reason or "").strip()
     _staff_check(payment, actor, "rà soát")
-    if not reason:
-        raise PaymentError("Vui lòng nhập lý do không hoàn tiền.")
-    if len(reason) > MAX_REASON:
-        raise PaymentError(f"Lý do quá dài (tối đa {MAX_REASON} ký tự).")
+    reason = _checked_reason(reason, "Vui lòng nhập lý do không hoàn tiền.", "Lý do quá dài")
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         if not locked.refund_needed:
