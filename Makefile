@@ -48,5 +48,12 @@ bench-dossiers: $(STAMP)
 		$(BIN)/python bench/bench_tracking.py; status=$$?; $(BIN)/python bench/bench_staff.py || status=1; exit $$status; \
 	else echo "PostgreSQL is not reachable on 127.0.0.1:5432: bench/bench_tracking.py and bench_staff.py skipped"; fi
 
+# S&T registries (public lists, search, site search) and notifications on PostgreSQL (bench/README.md).
+.PHONY: bench-records
+bench-records: $(STAMP)
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		$(BIN)/python bench/bench_records.py; \
+	else echo "PostgreSQL is not reachable on 127.0.0.1:5432: bench/bench_records.py needs it"; exit 1; fi
+
 clean:
 	rm -rf $(VENV) var bench/out
