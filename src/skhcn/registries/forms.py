@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.db.models.functions import ExtractYear
 
+from skhcn.core import generation
+from skhcn.core.localcache import TTLCache
 from skhcn.search.forms import QueryField
 
 from .registry import Registry
@@ -14,8 +16,21 @@ class Messages:
     PAGE_PAST_END = "Không có trang {requested}, đang hiện trang cuối ({number})."
 
 
+_years = TTLCache(max_entries=64)
+
+
 def years_in_use(registry: Registry, lookup: str) -> list[int]:
-    """Distinct years of the public records (newest first), for the year filter."""
+    """Distinct years of the public records (newest first), for the year filter. It scans the table, so the answer
+    is kept per process until the content generation changes (every save of a record bumps it)."""
+    key = (registry.key, lookup, generation.current())
+    cached = _years.get(key)
+    if cached is None:
+        cached = _distinct_years(registry, lookup)
+        _years.set(key, cached, ttl=3600)
+    return cached
+
+
+def _distinct_years(registry: Registry, lookup: str) -> list[int]:
     queryset = registry.model.objects.filter(is_public=True).order_by()
     if lookup.endswith("__year"):
         name = lookup.removesuffix("__year")

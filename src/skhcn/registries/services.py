@@ -79,12 +79,14 @@ def apply_search(queryset: QuerySet, query: str, extra_fields: tuple[str, ...] =
     return queryset
 
 
-def text_snippet(text: str, query: str, width: int = 90) -> str:
+def text_snippet(text: str, query: str, width: int = 90, folded: str | None = None) -> str:
     """An excerpt of ``text`` around the first word of ``query`` found in it (folding keeps the positions of
-    Vietnamese letters, so the folded index points into the original)."""
-    folded = fold(text) if len(text) < 50_000 else None
+    Vietnamese letters, so the folded index points into the original). ``folded``: ``fold(text)`` when the caller
+    has it stored already (a publication's ``pdf_search``), which spares folding a long text on every request."""
+    if folded is None or len(folded) != len(text):
+        folded = fold(text)
     for word in search_words(query):
-        haystack = folded if folded is not None else fold(text)
+        haystack = folded
         position = haystack.find(word)
         if position < 0:
             continue

@@ -72,10 +72,13 @@ def _add_pdf_snippets(records, query: str) -> None:
     from .models import Publication
 
     ids = [record.pk for record in records]
-    texts = dict(Publication.objects.filter(pk__in=ids).values_list("pk", "pdf_text"))
+    texts = {
+        pk: (text, folded)
+        for pk, text, folded in Publication.objects.filter(pk__in=ids).values_list("pk", "pdf_text", "pdf_search")
+    }
     for record in records:
-        text = texts.get(record.pk) or ""
-        record.pdf_snippet = services.text_snippet(text, query) if text else ""
+        text, folded = texts.get(record.pk) or ("", "")
+        record.pdf_snippet = services.text_snippet(text, query, folded=folded) if text else ""
 
 
 def _not_found(request, registry):
