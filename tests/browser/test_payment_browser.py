@@ -156,7 +156,7 @@ def applicant_pays_in_the_sandbox(page, base, dossier):
     page.wait_for_load_state()
     assert "/thanh-toan/sandbox/thanh-toan/" in page.url, page.url
     expect(page.locator("[data-sandbox-banner]")).to_have_text(SANDBOX_BANNER)
-    expect(page.locator("main")).to_contain_text("500000 đồng")
+    expect(page.locator("main")).to_contain_text("500.000 đồng")
     page.get_by_role("button", name="Thanh toán", exact=True).click()
     page.wait_for_load_state()
     assert "/thanh-toan/ket-qua/sandbox/" in page.url, page.url

@@ -57,7 +57,7 @@ def test_whole_flow(client, world, awaiting):
     # Applicant: the dossier page offers the online payment.
     client.force_login(world.applicant)
     page = client.get(f"/dich-vu-cong/ho-so/{awaiting.pk}/").content.decode()
-    assert "Thanh toán trực tuyến" in page and "500000 đồng" in page
+    assert "Thanh toán trực tuyến" in page and "500.000 đồng" in page
     params = start_sandbox_payment(client, payment)
     assert params["vnp_Amount"] == "50000000" and params["vnp_TxnRef"] == payment.txn_ref
 

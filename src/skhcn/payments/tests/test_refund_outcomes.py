@@ -240,6 +240,10 @@ def test_staff_confirm_the_outcome_of_a_refund(client, paid, world, monkeypatch)
     assert paid.refund_in_flight
     listing = client.get("/admin/thanh-toan/", {"loc": "cho-ket-qua-hoan-tien"}).content.decode()
     assert "— đang chờ kết quả hoàn tiền 100.000 đồng" in listing and paid.txn_ref in listing
+    client.force_login(paid.dossier.applicant)
+    own_page = client.get(f"/dich-vu-cong/ho-so/{paid.dossier_id}/").content.decode()
+    assert "Đang hoàn trả 100.000 đồng cho Ông/Bà" in own_page
+    client.force_login(world.one_stop)
 
     # Checked on VNPay's merchant portal: not refunded. The refund may then be sent again.
     text = client.post(
