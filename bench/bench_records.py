@@ -68,41 +68,6 @@ def log(message: str) -> None:
     print(f"[records {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def cpu_busy(seconds: float = 1.0) -> float:
-    """Percentage of the machine's CPU time busy over ``seconds`` (as bench/run.py)."""
-
-    def sample():
-        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-        return sum(values), values[3] + values[4]
-
-    total0, idle0 = sample()
-    time.sleep(seconds)
-    total1, idle1 = sample()
-    return 100.0 * (1 - (idle1 - idle0) / max(1, total1 - total0))
-
-
-def warn_if_busy(what: str) -> float:
-    busy = cpu_busy()
-    if busy > 20:
-        log(f"WARNING: the CPU was {busy:.0f}% busy before {what}: other work on the 2 shared cores skews the figures")
-    return round(busy, 1)
-
-
-def explain(sql: str, params=None) -> list[str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
-        return [row[0] for row in cursor.fetchall()]
-
-
-def execution_ms(plan: list[str]) -> float:
-    for line in plan:
-        if line.startswith("Execution Time:"):
-            return float(line.split()[2])
-    return float("nan")
-
-
 # --- database lifecycle -----------------------------------------------------------------------------------------------
 def fingerprint() -> str:
     digest = hashlib.sha256(f"{GENERATOR_VERSION}:{sorted(SIZES.items())}:{PDF_CHARS}:{SENT_DELIVERIES}".encode())
@@ -505,7 +470,7 @@ def measure_registries(args) -> dict:
     for name, path, variants in registry_cases():
         for variant in variants:  # warm-up: templates, plans, caches of this page
             client.get(path, variant, REMOTE_ADDR="10.0.0.1")
-        busy = warn_if_busy(name)
+        busy = tracking.warn_if_busy(name, log)
         samples, found = [], 0
         for i in range(args.requests):
             variant = variants[i % len(variants)]
@@ -566,8 +531,8 @@ def registry_plans() -> dict:
             sql = q["sql"]
             if f'FROM "{table}"' in sql and "LIKE" in sql:
                 kind = "count" if "COUNT(*)" in sql else "page"
-                plan = explain(sql)
-                plans[f"{label}: {kind}"] = {"sql": sql, "plan": plan, "execution_ms": execution_ms(plan)}
+                plan = tracking.explain(sql)
+                plans[f"{label}: {kind}"] = {"sql": sql, "plan": plan, "execution_ms": tracking.execution_ms(plan)}
     return plans
 
 
@@ -632,7 +597,7 @@ def measure_receive(args, procedure, one_stop, applicant) -> dict:
     samples = {"on": [], "off": []}
     rounds = max(1, args.rounds)
     per_round = args.receives // rounds
-    busy = warn_if_busy("the receives")
+    busy = tracking.warn_if_busy("the receives", log)
     try:
         for r in range(rounds):
             for mode in ("on", "off") if r % 2 == 0 else ("off", "on"):
@@ -733,7 +698,7 @@ def measure_sending(args, tag: str, applicant) -> dict:
                 if not ids:
                     continue
                 before = inbox.count
-                busy = warn_if_busy(f"sending ({label})")
+                busy = tracking.warn_if_busy(f"sending ({label})", log)
                 statuses, samples = {}, []
                 started = time.perf_counter()
                 for delivery_id in ids:
@@ -804,10 +769,10 @@ def measure_requeue(args) -> dict:
     for q in captured.captured_queries:
         sql = q["sql"]
         if sql.startswith("SELECT") and "next_attempt_at" in sql:
-            plans["due query (SELECT ... LIMIT 200)"] = explain(sql)
+            plans["due query (SELECT ... LIMIT 200)"] = tracking.explain(sql)
         elif sql.startswith("UPDATE") and "claimed_at" in sql and "sending" in sql:
             with transaction.atomic():  # EXPLAIN ANALYZE runs the UPDATE: undo it
-                plans["stuck 'sending' sweep (UPDATE)"] = explain(sql)
+                plans["stuck 'sending' sweep (UPDATE)"] = tracking.explain(sql)
                 transaction.set_rollback(True)
     return {
         "deliveries_by_status": counts,

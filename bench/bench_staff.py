@@ -63,41 +63,6 @@ def log(message: str) -> None:
     print(f"[staff {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def cpu_busy(seconds: float = 1.0) -> float:
-    """Percentage of the machine's CPU time busy over ``seconds`` (as bench/run.py)."""
-
-    def sample():
-        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-        return sum(values), values[3] + values[4]
-
-    total0, idle0 = sample()
-    time.sleep(seconds)
-    total1, idle1 = sample()
-    return 100.0 * (1 - (idle1 - idle0) / max(1, total1 - total0))
-
-
-def warn_if_busy(what: str) -> float:
-    busy = cpu_busy()
-    if busy > 20:
-        log(f"WARNING: the CPU was {busy:.0f}% busy before {what}: other work on the 2 shared cores skews the figures")
-    return round(busy, 1)
-
-
-def explain(sql: str, params=None) -> list[str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
-        return [row[0] for row in cursor.fetchall()]
-
-
-def execution_ms(plan: list[str]) -> float:
-    for line in plan:
-        if line.startswith("Execution Time:"):
-            return float(line.split()[2])
-    return float("nan")
-
-
 # --- the cases --------------------------------------------------------------------------------------------------------
 def users() -> dict:
     from django.contrib.auth import get_user_model
@@ -275,7 +240,7 @@ def measure_register(args, leader, month: tuple[date, date, int]) -> dict:
             values.append(round(time.perf_counter() - started, 3))
         return values, outcome
 
-    result["cpu_busy_before_pct"] = warn_if_busy("the register export")
+    result["cpu_busy_before_pct"] = tracking.warn_if_busy("the register export", log)
     # SQL + fetching the tuples only; then the rows built; then the workbook; then the view.
     result["query_s"], tuples = timed(lambda: sum(1 for _ in register_queryset(filters, visible).iterator(2000)), 3)
     result["rows_s"], rows = timed(lambda: sum(1 for _ in register_rows(filters, visible)), 3)
@@ -304,7 +269,7 @@ def measure_register(args, leader, month: tuple[date, date, int]) -> dict:
     data = [row for row in sheet.iter_rows(min_row=5, values_only=True) if row and row[0] is not None]
     workbook.close()
     sql, params = register_queryset(filters, visible).query.sql_with_params()
-    plan = explain(sql, params)
+    plan = tracking.explain(sql, params)
     result.update(
         rows_query=tuples,
         rows_built=rows,
@@ -396,7 +361,7 @@ def main() -> int:
         month = busiest_month()
     params = case_params(staff, month[:2], args.seed)
 
-    results["cpu_busy_before_queues_pct"] = warn_if_busy("the queue pages")
+    results["cpu_busy_before_queues_pct"] = tracking.warn_if_busy("the queue pages", log)
     log(f"timing {len(ROLES)} roles x {len(QUEUES)} queues x {args.requests} requests through the test client")
     queue_results = measure_queues(args, staff, params)
     clients = queue_results.pop("_clients")
@@ -430,8 +395,8 @@ def main() -> int:
         entry = {}
         for kind in ("page_sql", "count_sql"):
             if cell[kind]:
-                plan = explain(cell[kind])
-                entry[kind] = {"sql": cell[kind], "plan": plan, "execution_ms": execution_ms(plan)}
+                plan = tracking.explain(cell[kind])
+                entry[kind] = {"sql": cell[kind], "plan": plan, "execution_ms": tracking.execution_ms(plan)}
         plans[" ".join(key)] = entry
     results["profile"] = {" ".join(k): {x: v for x, v in c.items() if not x.endswith("_sql")} for k, c in cells.items()}
     for key, entry in plans.items():

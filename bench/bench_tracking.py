@@ -501,12 +501,29 @@ def stats(samples: list[float]) -> dict:
     }
 
 
-def explain(sql: str) -> list[str]:
+def explain(sql: str, params=None) -> list[str]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def execution_ms(plan: list[str]) -> float:
+    for line in plan:
+        if line.startswith("Execution Time:"):
+            return float(line.split()[2])
+    return float("nan")
+
+
+def warn_if_busy(what: str, log) -> float:
+    """The CPU's busy share just before ``what`` (``run.cpu_busy``), with a warning through ``log`` above 20 %."""
+    from run import cpu_busy
+
+    busy = cpu_busy()
+    if busy > 20:
+        log(f"WARNING: the CPU was {busy:.0f}% busy before {what}: other work on the 2 shared cores skews the figures")
+    return round(busy, 1)
 
 
 def measure(args, mix: list[dict]) -> dict:
