@@ -9,6 +9,7 @@ whose blocks hold each catalogue's wording.
 
 import base64
 import binascii
+from abc import ABCMeta, abstractmethod
 
 from django import forms
 from django.contrib import messages
@@ -47,7 +48,7 @@ class ConfirmForm(forms.Form):
     payload = forms.CharField(widget=forms.HiddenInput)
 
 
-class TwoStepImportView(WagtailAdminTemplateMixin, TemplateView):
+class TwoStepImportView(WagtailAdminTemplateMixin, TemplateView, metaclass=ABCMeta):
     """Export links, upload → report → confirm. Everyone who may export sees the page; importing needs more.
 
     A preview (the catalogue's ``ImportPreview``) has ``rows``, ``errors`` (``RowError``) and ``is_valid``.
@@ -57,33 +58,33 @@ class TwoStepImportView(WagtailAdminTemplateMixin, TemplateView):
 
     # --- what a subclass supplies ---------------------------------------------------------------------------------
 
-    def can_export(self, user) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def can_export(self, user) -> bool: ...
 
-    def can_import(self, user) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def can_import(self, user) -> bool: ...
 
+    @abstractmethod
     def preview_file(self, filename: str, data: bytes):
         """Read and check the file; nothing is written."""
-        raise NotImplementedError
 
+    @abstractmethod
     def error_preview(self, message: str):
         """A preview that holds only ``message``, an error about the whole file."""
-        raise NotImplementedError
 
+    @abstractmethod
     def apply_import(self, preview) -> tuple[int, int]:
         """Write a valid preview in one transaction: (created, updated). ``ValidationError``: nothing written."""
-        raise NotImplementedError
 
-    def success_message(self, filename: str, created: int, updated: int) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def success_message(self, filename: str, created: int, updated: int) -> str: ...
 
+    @abstractmethod
     def get_page_url(self) -> str:
         """This page's address: where a confirmed import returns, and the cancel button."""
-        raise NotImplementedError
 
-    def get_export_url(self, extension: str) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def get_export_url(self, extension: str) -> str: ...
 
     # --- the two steps --------------------------------------------------------------------------------------------
 

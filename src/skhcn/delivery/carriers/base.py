@@ -7,6 +7,7 @@ task), applies ``track`` updates with events, and calls ``cancel`` before markin
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,7 +32,7 @@ class CarrierError(Exception):
         self.message = message
 
 
-class Carrier:
+class Carrier(ABC):
     key: str = ""
     label: str = ""
     # The officer types the tracking number printed by the post office (no API).
@@ -48,9 +49,9 @@ class Carrier:
         except s10.S10Error as error:
             raise CarrierError(error.message) from error
 
+    @abstractmethod
     def create_shipment(self, shipment) -> str | None:
         """Register the item with the carrier; return its tracking number, or None when the officer enters it."""
-        raise NotImplementedError
 
     def track(self, shipment) -> list[TrackingUpdate]:
         """New tracking steps since the shipment's current status (may be empty)."""
@@ -58,3 +59,4 @@ class Carrier:
 
     def cancel(self, shipment) -> None:
         """Cancel the item with the carrier (no-op when there is nothing to tell it)."""
+        return None  # nothing to tell a carrier without an API
