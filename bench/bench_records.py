@@ -36,7 +36,6 @@ failed.
 """
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -70,32 +69,7 @@ def log(message: str) -> None:
 
 # --- database lifecycle -----------------------------------------------------------------------------------------------
 def fingerprint() -> str:
-    digest = hashlib.sha256(f"{GENERATOR_VERSION}:{sorted(SIZES.items())}:{PDF_CHARS}:{SENT_DELIVERIES}".encode())
-    for path in sorted((ROOT / "src/skhcn").glob("*/migrations/0*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def prepare_database(url: str, stamp: str, regenerate: bool) -> bool:
-    """Create the database if missing (drop it first when regenerating); True when its data can be reused."""
-    name = urllib.parse.urlsplit(url).path.lstrip("/")
-    if not name or name == "test" or name.startswith("test_"):
-        raise SystemExit(f"refusing database {name!r}: the test suites use it; give a database of its own")
-    with tracking.connect(url, "postgres") as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-        if exists and not regenerate:
-            with tracking.connect(url) as conn:
-                marked = conn.execute("SELECT to_regclass('bench_records_marker') IS NOT NULL").fetchone()[0]
-                row = conn.execute("SELECT fingerprint FROM bench_records_marker").fetchone() if marked else None
-            if row and row[0] == stamp:
-                return True
-            log(f"database {name}: no matching marker, rebuilding it")
-            regenerate = True
-        if exists and regenerate:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-        log(f"database {name} created")
-    return False
+    return tracking.data_fingerprint(f"{GENERATOR_VERSION}:{sorted(SIZES.items())}:{PDF_CHARS}:{SENT_DELIVERIES}")
 
 
 # --- vocabulary (Cao Bằng's S&T work) ---------------------------------------------------------------------------------
@@ -807,7 +781,9 @@ def main() -> int:
         parser.error("--database-url must be a PostgreSQL URL")
 
     run_started = time.monotonic()
-    reuse = prepare_database(args.database_url, fingerprint(), args.regenerate)
+    reuse = tracking.prepare_database(
+        args.database_url, fingerprint(), args.regenerate, marker="bench_records_marker", log=log
+    )
     data_dir = OUT / "records-data"  # secret key, media, mail: nothing of the database
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ.update(

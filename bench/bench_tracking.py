@@ -68,14 +68,22 @@ def connect(url: str, dbname: str | None = None):
 
 
 def fingerprint(dossiers: int) -> str:
-    digest = hashlib.sha256(f"{GENERATOR_VERSION}:{dossiers}".encode())
+    return data_fingerprint(f"{GENERATOR_VERSION}:{dossiers}")
+
+
+def data_fingerprint(generator: str) -> str:
+    """What the generated data depends on: the generator's own description and every migration of the project."""
+    digest = hashlib.sha256(generator.encode())
     for path in sorted((ROOT / "src/skhcn").glob("*/migrations/0*.py")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def prepare_database(url: str, stamp: str, regenerate: bool) -> bool:
-    """Create the database if missing (drop it first when regenerating); True when its data can be reused."""
+def prepare_database(url: str, stamp: str, regenerate: bool, marker: str = "bench_tracking_marker", log=log) -> bool:
+    """Create the database if missing (drop it first when regenerating); True when its data can be reused, i.e. the
+    ``marker`` table holds ``stamp``."""
+    from psycopg import sql
+
     name = urllib.parse.urlsplit(url).path.lstrip("/")
     if not name or name == "test" or name.startswith("test_"):
         raise SystemExit(f"refusing database {name!r}: the test suites use it; give a database of its own")
@@ -83,8 +91,9 @@ def prepare_database(url: str, stamp: str, regenerate: bool) -> bool:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
         if exists and not regenerate:
             with connect(url) as conn:
-                marked = conn.execute("SELECT to_regclass('bench_tracking_marker') IS NOT NULL").fetchone()[0]
-                row = conn.execute("SELECT fingerprint FROM bench_tracking_marker").fetchone() if marked else None
+                marked = conn.execute("SELECT to_regclass(%s) IS NOT NULL", [marker]).fetchone()[0]
+                query = sql.SQL("SELECT fingerprint FROM {}").format(sql.Identifier(marker))
+                row = conn.execute(query).fetchone() if marked else None
             if row and row[0] == stamp:
                 return True
             log(f"database {name}: no matching marker, rebuilding it")
