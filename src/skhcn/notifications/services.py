@@ -181,7 +181,7 @@ def _notify(event, *, user, dossier, values, link, email, phone, attachment="") 
         )
         for channel, address, channel_subject, text, channel_attachment in channels
     )
-    ids = [delivery.pk for delivery in created] or list(notification.deliveries.values_list("pk", flat=True))
+    ids = [delivery.pk for delivery in created]  # PostgreSQL and SQLite 3.35+ return the keys of bulk_create
     if ids:
         transaction.on_commit(lambda: enqueue(ids), robust=True)
     return notification
