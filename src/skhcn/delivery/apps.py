@@ -5,3 +5,6 @@ class DeliveryConfig(AppConfig):
     name = "skhcn.delivery"
     verbose_name = "Bưu chính công ích"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import tasks  # noqa: F401  (registers the periodic jobs)

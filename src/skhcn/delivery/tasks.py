@@ -3,6 +3,8 @@ import logging
 from django.core.cache import cache
 from django_tasks import task
 
+from skhcn.core.jobs import periodic
+
 logger = logging.getLogger(__name__)
 
 POLL_EVERY_SECONDS = 600
@@ -19,6 +21,7 @@ def poll_shipments() -> int:
     return applied
 
 
+@periodic("delivery.poll", every=60)
 def maybe_enqueue_poll() -> bool:
     """For a scheduler loop: queue ``poll_shipments`` at most every ``POLL_EVERY_SECONDS``."""
     if not cache.add("skhcn:delivery:poll", 1, timeout=POLL_EVERY_SECONDS):

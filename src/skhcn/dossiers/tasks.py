@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django_tasks import task
 
+from skhcn.core.jobs import periodic
 from skhcn.notifications.services import staff_dossier_url
 
 from . import notify
@@ -92,6 +93,7 @@ def claim_daily_run(job: str, day) -> bool:
     return True
 
 
+@periodic("dossiers.due_reminders", every=60)
 def maybe_enqueue_due_reminders(now=None) -> bool:
     """Called by ``run_scheduler`` on every loop: once the local time reaches ``DOSSIER_REMINDER_HOUR`` (default 7),
     queue today's reminders, once per day however many schedulers run. True when this call queued them."""

@@ -6,4 +6,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Thông báo"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, tasks  # noqa: F401  (registers the system checks and periodic jobs)

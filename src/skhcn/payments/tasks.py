@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django_tasks import task
 
+from skhcn.core.jobs import periodic
+
 logger = logging.getLogger(__name__)
 RECONCILE_EVERY_SECONDS = 300
 
@@ -41,6 +43,7 @@ def reconcile_pending() -> dict:
     return counts
 
 
+@periodic("payments.reconcile", every=60)
 def maybe_enqueue_reconciliation() -> bool:
     """Called by ``run_scheduler`` every minute: queue ``reconcile_pending`` at most every 5 minutes."""
     if not cache.add("skhcn:payments:reconcile", 1, timeout=RECONCILE_EVERY_SECONDS):

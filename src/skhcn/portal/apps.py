@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = "Cổng thông tin"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals, tasks  # noqa: F401  (signal handlers; periodic jobs)

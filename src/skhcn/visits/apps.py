@@ -7,4 +7,4 @@ class VisitsConfig(AppConfig):
     verbose_name = "Thống kê truy cập"
 
     def ready(self):
-        from . import fragments  # noqa: F401
+        from . import fragments, tasks  # noqa: F401  (live fragments; periodic jobs)
