@@ -30,7 +30,7 @@ def _plain_static_storage(settings, _private_files_root):
 
     settings.VISITS_FLUSH_SECONDS = 0
     settings.STAFF_2FA_REQUIRED = False  # tests log staff in with force_login; the 2FA tests switch it back on
-    buffer.take()
+    buffer.discard()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

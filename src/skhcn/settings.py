@@ -164,9 +164,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches: process-local memory for rendered fragments, Redis (when configured) for shared state ---
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds to wait for Redis before treating it as down (connect and each command). Short: a Redis outage must cost a
+# page a fraction of a second, not hang it.
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", 0.5))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "skhcn"}
+        {
+            # django-redis, told to treat a Redis outage as a cache miss (get → None, add/set → not stored) instead
+            # of an error page. Callers that must not fail open (throttles) check the result (README "Vận hành").
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "skhcn",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "skhcn-default"}
     ),
@@ -183,7 +197,10 @@ PAGE_CACHE_TTL = int(os.environ.get("PAGE_CACHE_TTL", 600))
 # How often each process checks whether editors changed content (seconds).
 CONTENT_GENERATION_CHECK_SECONDS = float(os.environ.get("CONTENT_GENERATION_CHECK_SECONDS", 1.0))
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Sessions live in the database only: a Redis outage must not log anyone out or let a stale cached copy of a session
+# outlive a logout made while Redis was down.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False  # the visit counter logs a Redis outage once a minute (core.resilience)
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 TASKS = {
@@ -291,6 +308,9 @@ VISITS_FLUSH_SECONDS = float(os.environ.get("VISITS_FLUSH_SECONDS", 1.0))
 VISITS_REDIS_PREFIX = os.environ.get("VISITS_REDIS_PREFIX", "skhcn:visits:")
 # Past this many different browsers a minute from one address (per process), the rest count as one visitor.
 VISITS_MAX_BROWSERS_PER_ADDRESS_PER_MINUTE = int(os.environ.get("VISITS_MAX_BROWSERS_PER_ADDRESS_PER_MINUTE", 60))
+# Page views one process keeps while the counter store (Redis or the database) is away; past it the oldest are dropped.
+# At 20 page views a second shared by two processes, 100,000 last about 2.8 hours.
+VISITS_BUFFER_MAX_VIEWS = int(os.environ.get("VISITS_BUFFER_MAX_VIEWS", 100_000))
 
 # --- Accounts and e-mail ---
 # Without EMAIL_HOST, mail is written to files under the data folder (one file per message) so a local install

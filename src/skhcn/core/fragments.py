@@ -6,6 +6,7 @@ response, cached or not, asks the registered provider for the current HTML. A pr
 marker's argument and returns safe HTML.
 """
 
+import logging
 import re
 import secrets
 from collections.abc import Callable
@@ -19,14 +20,40 @@ MARKER = re.compile(rb"<!--live:([a-z_]+):([A-Za-z0-9_-]{0,40})-->")
 
 Provider = Callable[[HttpRequest, str], str]
 _providers: dict[str, Provider] = {}
+# Providers whose output is the same for every visitor: when one fails (database or Redis away), the page shows its
+# last output instead of failing. Others (the CSRF token) are never reused across requests.
+_reusable: set[str] = set()
+_last_output: dict[tuple[str, str], str] = {}
+_LAST_OUTPUT_MAX = 20_000
+logger = logging.getLogger(__name__)
 
 
-def provider(kind: str):
+def provider(kind: str, *, same_for_everyone: bool = False):
     def register(func: Provider) -> Provider:
         _providers[kind] = func
+        if same_for_everyone:
+            _reusable.add(kind)
         return func
 
     return register
+
+
+def _provide(request: HttpRequest, kind: str, arg: str) -> str:
+    func = _providers.get(kind)
+    if func is None:
+        return ""
+    if kind not in _reusable:
+        return func(request, arg)
+    try:
+        html = func(request, arg)
+    except Exception:
+        logger.warning("Không lấy được phần động %s:%s; dùng giá trị trước đó", kind, arg, exc_info=True)
+        return _last_output.get((kind, arg), "")
+    if _last_output.get((kind, arg)) != html:
+        if len(_last_output) >= _LAST_OUTPUT_MAX:
+            _last_output.clear()
+        _last_output[(kind, arg)] = html
+    return html
 
 
 def marker(kind: str, arg: object = "") -> str:
@@ -51,8 +78,7 @@ def render(request: HttpRequest, parts: list[bytes | tuple[str, str]]) -> bytes:
         if isinstance(part, bytes):
             out.append(part)
         else:
-            func = _providers.get(part[0])
-            out.append(func(request, part[1]).encode() if func else b"")
+            out.append(_provide(request, part[0], part[1]).encode())
     return b"".join(out)
 
 

@@ -5,7 +5,7 @@ from skhcn.core.fragments import provider
 from .services import totals
 
 
-@provider("rating")
+@provider("rating", same_for_everyone=True)
 def rating_line(request, arg: str) -> str:
     if not arg.isdigit():
         return ""

@@ -11,8 +11,12 @@ import multiprocessing.util
 import os
 import threading
 import time
+import uuid
+from collections import deque
 
 from django.conf import settings
+
+from skhcn.core.resilience import FaultLog
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +27,14 @@ PageView = tuple[float, str, str, str, str, str, bool, list[int]]
 
 
 class Buffer:
+    """Page views of this process on their way to the counter store.
+
+    A flush resolves the views taken from the request path into one batch with an id and records it. A batch the
+    store could not take (Redis or the database away) is kept, with the same id, and recorded first on the next
+    flush: the stores apply a batch id at most once, so a batch whose answer was lost is not counted twice. At most
+    ``VISITS_BUFFER_MAX_VIEWS`` page views wait; past that the oldest batches are dropped and counted in ``dropped``.
+    """
+
     def __init__(self):
         self._items: list[PageView] = []
         self._lock = threading.Lock()
@@ -30,6 +42,10 @@ class Buffer:
         self._thread: threading.Thread | None = None
         self._pid = None
         self._thread_pid = None
+        self._unsent: deque[tuple[str, list, int]] = deque()  # (batch id, resolved views, page views in it)
+        self.unsent_views = 0
+        self.dropped = 0
+        self._faults = FaultLog(logger, "Ghi số liệu truy cập")
 
     def add(self, view: PageView) -> None:
         with self._lock:
@@ -43,22 +59,51 @@ class Buffer:
         return items
 
     def flush(self) -> int:
+        """Record what is waiting; returns the number of page views recorded by this call."""
         from .identity import resolve
         from .stores import get_store
 
         with self._flush_lock:
             items = self.take()
-            if not items:
-                return 0
-            try:
-                get_store().record(resolve(items))
-            except Exception:
-                # Keep the counts for the next attempt rather than lose them (the store may be briefly down).
-                logger.exception("Không ghi được số liệu truy cập; sẽ thử lại")
-                with self._lock:
-                    self._items[:0] = items[-100_000:]
-                return 0
-            return len(items)
+            if items:
+                self._unsent.append((uuid.uuid4().hex, resolve(items), len(items)))
+                self.unsent_views += len(items)
+                self._drop_overflow()
+            recorded = 0
+            while self._unsent:
+                batch_id, seen, count = self._unsent[0]
+                try:
+                    get_store().record(seen, batch_id=batch_id)
+                except Exception as exc:  # kept for the next flush; the log says so once a minute
+                    self._faults.failed(exc)
+                    return recorded
+                self._faults.succeeded()
+                self._unsent.popleft()
+                self.unsent_views -= count
+                recorded += count
+            return recorded
+
+    def _drop_overflow(self) -> None:
+        limit = max(1, int(settings.VISITS_BUFFER_MAX_VIEWS))
+        dropped = 0
+        while self.unsent_views > limit and len(self._unsent) > 1:
+            _, _, count = self._unsent.popleft()
+            self.unsent_views -= count
+            dropped += count
+        if dropped:
+            self.dropped += dropped
+            logger.error(
+                "Bộ đệm lượt xem đầy (%d lượt, VISITS_BUFFER_MAX_VIEWS): bỏ %d lượt xem cũ nhất chưa ghi được",
+                limit,
+                dropped,
+            )
+
+    def discard(self) -> None:
+        """Forget everything waiting (tests)."""
+        with self._flush_lock:
+            self.take()
+            self._unsent.clear()
+            self.unsent_views = 0
 
     def _ensure_thread(self) -> None:
         with self._lock:
@@ -81,6 +126,8 @@ class Buffer:
             time.sleep(settings.VISITS_FLUSH_SECONDS)
             try:
                 self.flush()
+            except Exception:  # the flusher thread must never die
+                logger.exception("Lỗi không lường trước khi ghi số liệu truy cập")
             finally:
                 close_old_connections()
 

@@ -21,7 +21,7 @@ def _block_title(block_id: str) -> str:
     return title
 
 
-@provider("visit_counter")
+@provider("visit_counter", same_for_everyone=True)
 def counter_block(request, arg: str) -> str:
     if not settings.VISITS_ENABLED or not arg.isdigit():
         return ""
@@ -37,7 +37,7 @@ def counter_block(request, arg: str) -> str:
     return cached[1]
 
 
-@provider("views")
+@provider("views", same_for_everyone=True)
 def view_count(request, arg: str) -> str:
     if not settings.VISITS_ENABLED or not arg.isdigit():
         return ""

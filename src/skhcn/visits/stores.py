@@ -6,6 +6,7 @@ write lock, a PostgreSQL advisory lock), so two processes never both count the s
 in a Redis hash that ``rollup()`` (a background task) moves into the database.
 """
 
+import logging
 import threading
 import time
 import uuid
@@ -16,13 +17,17 @@ from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
+from redis.exceptions import RedisError, ResponseError
+
+from skhcn.core.resilience import FaultLog
 
 from .classify import Agent, classify
 from .constants import Dimension, VisitorKind
 from .identity import Seen
 
+logger = logging.getLogger(__name__)
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 HOUR_FIELDS = ("visits", "member_visits", "bot_visits", "page_views", "bot_page_views")
 PRUNE_EVERY_SECONDS = 60
@@ -41,7 +46,14 @@ def windows() -> Windows:
     if _settings_cache.get("until", 0) < now:
         from .models import VisitSettings
 
-        conf = VisitSettings.load()
+        try:
+            conf = VisitSettings.load()
+        except DatabaseError:
+            if "value" not in _settings_cache:
+                raise
+            # The database is away: keep counting with the windows last read (Redis mode records without it).
+            _settings_cache["until"] = now + 5
+            return _settings_cache["value"]
         _settings_cache.update(
             value=Windows(conf.online_window_minutes * 60, conf.visit_window_minutes * 60), until=now + 30
         )
@@ -178,7 +190,8 @@ class DatabaseStore:
     def __init__(self):
         self._last_prune = 0.0
 
-    def record(self, items: list[Seen]) -> None:
+    def record(self, items: list[Seen], batch_id: str | None = None) -> None:
+        """One transaction: the whole batch or nothing (``batch_id`` is not needed: a failed commit is retried)."""
         from .models import ArticleViewMark, VisitorPresence
 
         touches, increments, articles = summarize(items)
@@ -261,34 +274,49 @@ class DatabaseStore:
         return 0
 
 
-# Atomically decides, for each visitor of a batch, whether this is a new visit; refreshes presence and online sets;
-# and does the same for (visitor, article) view marks. Returns the 1-based indexes of new visits and new views.
-TOUCH_SCRIPT = """
+# One flushed batch, atomically and at most once (the batch id is remembered for a day): for each visitor, whether
+# this is a new visit (then its visit counters are added), presence and the online sets; for each (visitor, article),
+# whether the view counts (once per visit); then the page-view counters. Everything lands in the hash "pending",
+# which the rollup moves into the database. Returns 0 when the batch was already applied.
+RECORD_SCRIPT = """
 local prefix = ARGV[1]
 local window = tonumber(ARGV[2])
-local visitors = tonumber(ARGV[3])
-local new_visits = {}
-local new_views = {}
-local i = 4
+if not redis.call('SET', prefix .. 'batch:' .. ARGV[3], 1, 'NX', 'EX', 86400) then return 0 end
+local prune_before = tonumber(ARGV[4])
+local pending = prefix .. 'pending'
+local visitors = tonumber(ARGV[5])
+local kinds = {}
+local i = 6
 for n = 1, visitors do
   local key, first, last, kind = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), ARGV[i + 3]
+  local fields = tonumber(ARGV[i + 4])
   local pk = prefix .. 'p:' .. key
   local prev = redis.call('GET', pk)
-  if (not prev) or (first - tonumber(prev) > window) then table.insert(new_visits, n) end
+  if (not prev) or (first - tonumber(prev) > window) then
+    for f = 1, fields do redis.call('HINCRBY', pending, ARGV[i + 4 + f], 1) end
+  end
   if (not prev) or (last > tonumber(prev)) then redis.call('SET', pk, last, 'EX', window + 60) end
   redis.call('ZADD', prefix .. 'online:' .. kind, last, key)
-  i = i + 4
+  kinds[kind] = true
+  i = i + 5 + fields
 end
-local n = 0
-while i <= #ARGV do
-  n = n + 1
+if prune_before > 0 then
+  for kind in pairs(kinds) do redis.call('ZREMRANGEBYSCORE', prefix .. 'online:' .. kind, '-inf', prune_before) end
+end
+local views = tonumber(ARGV[i])
+i = i + 1
+for n = 1, views do
   local mk, ts = prefix .. 'a:' .. ARGV[i], tonumber(ARGV[i + 1])
   local prev = redis.call('GET', mk)
-  if (not prev) or (ts - tonumber(prev) > window) then table.insert(new_views, n) end
+  if (not prev) or (ts - tonumber(prev) > window) then redis.call('HINCRBY', pending, ARGV[i + 2], 1) end
   if (not prev) or (ts > tonumber(prev)) then redis.call('SET', mk, ts, 'EX', window + 60) end
+  i = i + 3
+end
+while i <= #ARGV do
+  redis.call('HINCRBY', pending, ARGV[i], tonumber(ARGV[i + 1]))
   i = i + 2
 end
-return {new_visits, new_views}
+return 1
 """
 
 
@@ -306,53 +334,74 @@ def _decode(field: str) -> tuple:
 
 
 class RedisStore:
-    """Redis mode: visit detection in Redis (Lua, atomic); history rolled up into the database by a task."""
+    """Redis mode: visit detection in Redis (Lua, atomic); history rolled up into the database by a task.
+
+    While Redis is away, ``record`` raises (the buffer keeps the batch) and the live figures (``pending``,
+    ``online``) give their last known values, so pages never fail because of Redis.
+    """
 
     def __init__(self, url: str, prefix: str):
         import redis
 
-        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        timeout = getattr(settings, "REDIS_TIMEOUT", 0.5)
+        self.redis = redis.Redis.from_url(
+            url, decode_responses=True, socket_connect_timeout=timeout, socket_timeout=max(timeout, 2.0)
+        )
+        self.live = redis.Redis.from_url(  # the request path: short waits
+            url, decode_responses=True, socket_connect_timeout=timeout, socket_timeout=timeout
+        )
         self.prefix = prefix
-        self.touch = self.redis.register_script(TOUCH_SCRIPT)
+        self.script = self.redis.register_script(RECORD_SCRIPT)
         self._last_prune = 0.0
+        self._last_pending: Counter = Counter()
+        self._last_online: dict[str, int] = {}
+        self._faults = FaultLog(logger, "Đọc số liệu truy cập trực tiếp từ Redis")
 
-    def record(self, items: list[Seen]) -> None:
+    def record(self, items: list[Seen], batch_id: str | None = None) -> None:
         touches, increments, articles = summarize(items)
         win = windows()
-        keys = list(touches)
-        args = [self.prefix, win.visit, len(keys)]
-        for key in keys:
-            t = touches[key]
-            args += [key, f"{t.first:.3f}", f"{t.last:.3f}", t.kind]
-        article_keys = list(articles)
-        for visitor_key, article_id in article_keys:
-            args += [f"{visitor_key}:{article_id}", f"{articles[(visitor_key, article_id)]:.3f}"]
-        new_visits, new_views = self.touch(args=args)
-        visit_increments(touches, [keys[n - 1] for n in new_visits], increments)
-        article_increments([(article_keys[n - 1][1], articles[article_keys[n - 1]]) for n in new_views], increments)
-        pipe = self.redis.pipeline(transaction=True)
-        for key, count in increments.items():
-            pipe.hincrby(self.prefix + "pending", _encode(key), count)
         now = time.time()
+        prune_before = 0.0
         if now - self._last_prune > PRUNE_EVERY_SECONDS:
+            prune_before = now - max(win.online, win.visit) - 60
+        args: list = [self.prefix, win.visit, batch_id or uuid.uuid4().hex, f"{prune_before:.3f}", len(touches)]
+        for key, touch in touches.items():
+            fields = Counter()
+            visit_increments({key: touch}, [key], fields)
+            args += [key, f"{touch.first:.3f}", f"{touch.last:.3f}", touch.kind, len(fields), *map(_encode, fields)]
+        args.append(len(articles))
+        for (visitor_key, article_id), ts in articles.items():
+            month = local(ts).date().replace(day=1).isoformat()
+            args += [f"{visitor_key}:{article_id}", f"{ts:.3f}", _encode(("a", month, article_id))]
+        for key, count in increments.items():
+            args += [_encode(key), count]
+        self.script(args=args)
+        if prune_before:
             self._last_prune = now
-            for kind in VisitorKind.values:
-                pipe.zremrangebyscore(self.prefix + "online:" + kind, "-inf", now - max(win.online, win.visit) - 60)
-        pipe.execute()
 
     def online(self) -> dict[str, int]:
         since = time.time() - windows().online
-        pipe = self.redis.pipeline(transaction=False)
-        for kind in VisitorKind.values:
-            pipe.zcount(self.prefix + "online:" + kind, since, "+inf")
-        return dict(zip(VisitorKind.values, pipe.execute(), strict=True))
+        try:
+            pipe = self.live.pipeline(transaction=False)
+            for kind in VisitorKind.values:
+                pipe.zcount(self.prefix + "online:" + kind, since, "+inf")
+            self._last_online = dict(zip(VisitorKind.values, pipe.execute(), strict=True))
+        except RedisError as exc:
+            self._faults.failed(exc)
+        return self._last_online
 
     def pending(self) -> Counter:
         """Counts flushed to Redis but not yet in the database (shown in the live figures)."""
-        total: Counter = Counter()
-        for name in [self.prefix + "pending", *self.redis.scan_iter(self.prefix + "rolling:*")]:
-            for field, value in self.redis.hgetall(name).items():
-                total[_decode(field)] += int(value)
+        try:
+            total: Counter = Counter()
+            for name in [self.prefix + "pending", *self.live.scan_iter(self.prefix + "rolling:*")]:
+                for field, value in self.live.hgetall(name).items():
+                    total[_decode(field)] += int(value)
+        except RedisError as exc:
+            self._faults.failed(exc)
+            return self._last_pending
+        self._faults.succeeded()
+        self._last_pending = total
         return total
 
     def rollup(self) -> int:
@@ -364,7 +413,7 @@ class RedisStore:
         batch = f"{self.prefix}rolling:{uuid.uuid4().hex}"
         try:
             self.redis.rename(self.prefix + "pending", batch)
-        except Exception as exc:  # no pending counts
+        except ResponseError as exc:  # no pending counts
             if "no such key" in str(exc).lower():
                 return 0
             raise

@@ -23,14 +23,14 @@ GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.
 
 @pytest.fixture(autouse=True)
 def _clean_store(settings):
-    buffer.take()
+    buffer.discard()
     forget_settings()
     store = get_store()
     if hasattr(store, "redis"):
         for key in store.redis.scan_iter(settings.VISITS_REDIS_PREFIX + "*"):
             store.redis.delete(key)
     yield
-    buffer.take()
+    buffer.discard()
 
 
 def settle():
