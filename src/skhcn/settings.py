@@ -409,3 +409,7 @@ VNPAY_API_IP = os.environ.get("VNPAY_API_IP", "127.0.0.1")  # vnp_IpAddr of this
 SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "sandbox" if (DEBUG or SKHCN_ENV == "local") else "").strip()
 # Dossiers filed on paper have no account to choose channels in: tell them by SMS when a phone number is known.
 SMS_WITHOUT_ACCOUNT = env_bool("SMS_WITHOUT_ACCOUNT", True)
+# A message left "sending" this long (its worker died after claiming it) is sent again: delivery is at least once.
+NOTIFICATION_STUCK_SENDING_SECONDS = float(os.environ.get("NOTIFICATION_STUCK_SENDING_SECONDS", 15 * 60))
+# A message queued this long and still not taken by a worker (the queue entry was lost) is queued again.
+NOTIFICATION_REQUEUE_AFTER_SECONDS = float(os.environ.get("NOTIFICATION_REQUEUE_AFTER_SECONDS", 10 * 60))

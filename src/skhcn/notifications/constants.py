@@ -46,7 +46,3 @@ class Attachment(models.TextChoices):
 # Minutes to wait before attempt 2, 3, …; after the last one the message is marked failed.
 RETRY_DELAYS_MINUTES = (1, 5, 30, 120, 360)
 MAX_ATTEMPTS = len(RETRY_DELAYS_MINUTES) + 1
-# A message "sending" for longer than this was left by a process that died: it goes back to the queue.
-STUCK_SENDING_MINUTES = 15
-# How long a queued message may wait for a worker before the scheduler queues it again.
-REQUEUE_AFTER_MINUTES = 10

@@ -27,9 +27,7 @@ from django.utils import timezone
 from . import sms, templating
 from .constants import (
     MAX_ATTEMPTS,
-    REQUEUE_AFTER_MINUTES,
     RETRY_DELAYS_MINUTES,
-    STUCK_SENDING_MINUTES,
     Attachment,
     Channel,
     DeliveryStatus,
@@ -194,7 +192,7 @@ def enqueue(delivery_ids) -> None:
     for delivery_id in delivery_ids:
         try:
             send_delivery.enqueue(delivery_id)
-        except Exception:  # the scheduler queues it again after REQUEUE_AFTER_MINUTES
+        except Exception:  # the scheduler queues it again (NOTIFICATION_REQUEUE_AFTER_SECONDS)
             logger.exception("Could not queue notification delivery %s", delivery_id)
 
 
@@ -295,12 +293,14 @@ def requeue_due(now=None, limit: int = 200) -> int:
     """The scheduler's sweep: retries whose time has come, queued messages no worker took, and messages left
     "sending" by a process that died. Returns how many it queued."""
     now = now or timezone.now()
-    Delivery.objects.filter(
-        status=DeliveryStatus.SENDING, claimed_at__lt=now - timedelta(minutes=STUCK_SENDING_MINUTES)
-    ).update(status=DeliveryStatus.PENDING, next_attempt_at=now, queued_at=None)
+    stuck_before = now - timedelta(seconds=settings.NOTIFICATION_STUCK_SENDING_SECONDS)
+    lost_before = now - timedelta(seconds=settings.NOTIFICATION_REQUEUE_AFTER_SECONDS)
+    Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stuck_before).update(
+        status=DeliveryStatus.PENDING, next_attempt_at=now, queued_at=None
+    )
     due = (
         Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        .filter(Q(queued_at=None) | Q(queued_at__lt=now - timedelta(minutes=REQUEUE_AFTER_MINUTES)))
+        .filter(Q(queued_at=None) | Q(queued_at__lt=lost_before))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
