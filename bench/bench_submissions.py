@@ -28,8 +28,6 @@ import sys
 import threading
 import time
 import urllib.parse
-import uuid
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -38,139 +36,18 @@ sys.path.insert(0, str(BENCH))
 # The portal benchmark's helpers: paths, process handling, free port, CPU load probe.
 from run import OUT, ROOT, Processes, cpu_busy, free_port, granian_command, log  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "src"))
+from skhcn.testing.http_client import (  # noqa: E402
+    DOCUMENT_INPUT,
+    VERSION_INPUT,
+    Browser,
+    StepFailed,
+    children_of,
+    pdf_file,
+)
+
 MiB = 1024 * 1024
 PASSWORD = "Mật-khẩu-đo-tải-2026"  # noqa: S105 - throwaway accounts in a throwaway database
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-DOCUMENT_INPUT = re.compile(r'name="document" value="(\d+)"')
-VERSION_INPUT = re.compile(r'name="phien_ban" value="(\d+)"')
-
-
-# --- a minimal browser: one keep-alive connection, a cookie jar, CSRF tokens read from the forms ---
-
-
-class StepFailed(Exception):
-    pass
-
-
-class Browser:
-    def __init__(self, port: int, timeout: float, timings: list, keep_alive: bool = True):
-        self.port = port
-        self.keep_alive = keep_alive
-        self.timeout = timeout
-        self.timings = timings  # shared list of (step, seconds); list.append is atomic under the GIL
-        self.cookies: dict[str, str] = {}
-        self.conn = None
-        self.page = ""
-
-    def _connect(self):
-        if self.conn is not None:
-            self.conn.close()
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-
-    def close(self):
-        if self.conn is not None:
-            self.conn.close()
-
-    def _store_cookies(self, response):
-        for header in response.msg.get_all("Set-Cookie") or []:
-            jar = SimpleCookie()
-            jar.load(header)
-            for name, morsel in jar.items():
-                # Django deletes a cookie with max-age=0 (the messages cookie once shown, the old session...).
-                if morsel["max-age"] == "0" or not morsel.value:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-
-    def request(self, step: str, method: str, path: str, body: bytes | None = None, content_type: str = ""):
-        headers = {"User-Agent": "skhcn-bench-submissions", "Accept": "text/html"}
-        if not self.keep_alive:
-            headers["Connection"] = "close"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body is not None:
-            headers["Content-Type"] = content_type
-            headers["Content-Length"] = str(len(body))
-        # A GET may be retried once on a keep-alive connection the server closed; a POST never (no double submit).
-        for attempt in (1, 2):
-            if self.conn is None:
-                self._connect()
-            started = time.perf_counter()
-            try:
-                self.conn.request(method, path, body=body, headers=headers)
-                response = self.conn.getresponse()
-                data = response.read()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
-                self._connect()
-                if method == "GET" and attempt == 1:
-                    continue
-                raise StepFailed(f"{step}: {method} {path}: {exc!r}") from exc
-            elapsed = time.perf_counter() - started
-            break
-        self.timings.append((step, elapsed))
-        self._store_cookies(response)
-        if not self.keep_alive or response.getheader("Connection", "").lower() == "close":
-            self._connect()
-        return response.status, response.getheader("Location", ""), data
-
-    def get(self, step: str, path: str) -> str:
-        status, _, data = self.request(step, "GET", path)
-        if status != 200:
-            raise StepFailed(f"{step}: GET {path} answered {status}")
-        self.page = data.decode("utf-8", "replace")
-        return self.page
-
-    def post(self, step: str, path: str, fields: dict, files: dict | None = None, follow: str = "") -> str:
-        """POST the form with the CSRF token of the page last read; expect a redirect, follow it as step ``follow``."""
-        match = CSRF_INPUT.search(self.page)
-        if not match:
-            raise StepFailed(f"{step}: no CSRF token on the previous page")
-        fields = {"csrfmiddlewaretoken": match.group(1), **fields}
-        if files:
-            body, content_type = multipart(fields, files)
-        else:
-            body, content_type = urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded"
-        status, location, data = self.request(step, "POST", path, body, content_type)
-        if status != 302 or not location:
-            text = data.decode("utf-8", "replace")
-            errors = re.findall(r'class="form-error"[^>]*>([^<]+)<', text)
-            raise StepFailed(f"{step}: POST {path} answered {status} (expected 302) {errors[:3]}")
-        target = urllib.parse.urlsplit(location)
-        path = target.path + (f"?{target.query}" if target.query else "")
-        if follow:
-            self.get(follow, path)
-        return path
-
-
-def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
-    boundary = f"----skhcnbench{uuid.uuid4().hex}"
-    parts = []
-    for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    for name, (filename, content, mime) in files.items():
-        head = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-            f"Content-Type: {mime}\r\n\r\n"
-        )
-        parts += [head.encode(), content, b"\r\n"]
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
-def pdf_file(size: int) -> bytes:
-    """``size`` bytes: random content in a PDF envelope (header, one stream object, trailer) that check_upload takes."""
-    head = (
-        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
-        b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    )
-    tail = b"\nendstream\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    stream_len = size - len(head) - len(tail) - 40
-    obj = f"3 0 obj<</Length {stream_len}>>stream\n".encode()
-    stream_len = size - len(head) - len(obj) - len(tail)
-    obj = f"3 0 obj<</Length {stream_len}>>stream\n".encode()
-    data = head + obj + os.urandom(stream_len) + tail
-    assert len(data) == size, (len(data), size)
-    return data
 
 
 # --- one applicant ---
@@ -243,25 +120,6 @@ def applicant_flow(client: dict, args, port: int, procedure_code: str, barrier, 
 
 
 # --- server processes and their memory ---
-
-
-def children_of(pid: int) -> list[int]:
-    """All descendants of ``pid`` (granian's workers are its children)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            parents.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def memory(pid: int) -> dict:

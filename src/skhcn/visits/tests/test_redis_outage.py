@@ -11,7 +11,7 @@ from django.test import Client
 
 from skhcn.accounts.tests.factories import ApplicantFactory
 from skhcn.core import localcache
-from skhcn.core.tests.servers import PrivateRedis
+from skhcn.testing.servers import PrivateRedis
 from skhcn.portal.tests.factories import ArticlePageFactory
 from skhcn.visits import services, stores
 from skhcn.visits.buffer import buffer

@@ -10,6 +10,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -89,8 +90,10 @@ class PrivateRedis:
 class PrivatePostgres:
     """A PostgreSQL cluster of its own (``initdb`` + ``pg_ctl``), restartable like a failover."""
 
-    def __init__(self, folder: Path, port: int | None = None):
-        self.folder = Path(folder)
+    def __init__(self, port: int | None = None):
+        # Its own folder directly under /tmp: the postgres user must reach it, and pytest keeps resetting its own
+        # temporary folders to 0700.
+        self.folder = Path(tempfile.mkdtemp(prefix="skhcn-postgres-"))
         self.data = self.folder / "data"
         self.run_dir = self.folder / "run"
         self.port = port or free_port()
@@ -115,15 +118,14 @@ class PrivatePostgres:
         command = [str(self.bin_dir() / args[0]), *args[1:]]
         if self.as_postgres:
             command = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(_quote(part) for part in command)]
-        return subprocess.run(command, check=check, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if check and result.returncode:
+            raise RuntimeError(f"{args[0]} failed ({result.returncode}): {result.stdout} {result.stderr}")
+        return result
 
     def init(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         self.run_dir.mkdir(exist_ok=True)
         if self.as_postgres:
-            for parent in self.folder.parents:  # temporary folders are 0700: let postgres pass through them
-                if parent.stat().st_mode & 0o001 == 0:
-                    parent.chmod(parent.stat().st_mode | 0o001)
             shutil.chown(self.folder, "postgres", "postgres")
             shutil.chown(self.run_dir, "postgres", "postgres")
             self.folder.chmod(0o755)
@@ -146,6 +148,10 @@ class PrivatePostgres:
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "immediate", "stop", check=False)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def create_database(self, name: str) -> None:
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)

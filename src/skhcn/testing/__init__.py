@@ -1,0 +1,1 @@
+"""Test support shared by the test suites and the benchmarks (not used by the running site)."""
