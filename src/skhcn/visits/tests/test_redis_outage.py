@@ -11,8 +11,8 @@ from django.test import Client
 
 from skhcn.accounts.tests.factories import ApplicantFactory
 from skhcn.core import localcache
-from skhcn.testing.servers import PrivateRedis
 from skhcn.portal.tests.factories import ArticlePageFactory
+from skhcn.testing.servers import PrivateRedis
 from skhcn.visits import services, stores
 from skhcn.visits.buffer import buffer
 from skhcn.visits.identity import Seen
