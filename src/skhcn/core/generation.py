@@ -10,7 +10,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 
 from .models import ContentGeneration
@@ -24,7 +24,14 @@ def current() -> int:
     if _state["value"] is not None and now - _state["checked"] < settings.CONTENT_GENERATION_CHECK_SECONDS:
         return _state["value"]
     with _lock:
-        row = ContentGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+        try:
+            row = ContentGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+        except DatabaseError:
+            if _state["value"] is None:
+                raise
+            # The database is away (a restart, a failover): cached pages keep being served as they are.
+            _state["checked"] = now
+            return _state["value"]
         _state["value"] = row or 0
         _state["checked"] = now
     return _state["value"]

@@ -91,14 +91,12 @@ class PageCacheMiddleware:
         current = generation.current()
         entry = page_cache.get(key)
         if entry is not None and entry.generation == current and entry.expires > time.monotonic():
-            response = HttpResponse(fragments.render(request, entry.parts))
-            for name, value in entry.headers:
-                response[name] = value
-            response["Content-Length"] = str(len(response.content))
-            response["X-Cache"] = "HIT"
-            return response
+            return self._serve(request, entry, "HIT")
 
         response = self.get_response(request)
+        if response.status_code >= 500 and entry is not None:
+            # The page could not be made again (the database is restarting): the copy we have beats an error page.
+            return self._serve(request, entry, "STALE")
         if (
             getattr(response, "page_cacheable", False)
             and response.status_code == 200
@@ -118,6 +116,15 @@ class PageCacheMiddleware:
             )
             response["X-Cache"] = "MISS"
         return self._fill(request, response)
+
+    @staticmethod
+    def _serve(request: HttpRequest, entry: "Entry", state: str) -> HttpResponse:
+        response = HttpResponse(fragments.render(request, entry.parts))
+        for name, value in entry.headers:
+            response[name] = value
+        response["Content-Length"] = str(len(response.content))
+        response["X-Cache"] = state
+        return response
 
     @staticmethod
     def _fill(request: HttpRequest, response):

@@ -145,3 +145,29 @@ def test_forged_host_headers_get_a_400_not_a_500(site_tree, host):
         response = client.get(url)
         assert response.status_code == 400, (url, response.status_code)
         assert "Yêu cầu không hợp lệ" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_that_cannot_be_made_again_is_served_from_the_last_copy(site_tree, settings, monkeypatch):
+    """The database restarts: an expired cached page is served as it was (X-Cache STALE), not an error page."""
+    from django.db import OperationalError
+    from django.test import Client
+
+    from skhcn.core import generation
+    from skhcn.portal.models import CategoryPage
+
+    url = "/tin-tuc-su-kien/khoa-hoc-cong-nghe/"
+    browser = Client(raise_request_exception=False)
+    settings.PAGE_CACHE_TTL = 0  # every copy is out of date at once
+    assert browser.get(url)["X-Cache"] == "MISS"
+
+    def database_away(*args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(CategoryPage, "serve", database_away)
+    monkeypatch.setattr(generation.ContentGeneration.objects, "filter", database_away)
+    generation._state["checked"] = 0  # the next request asks the database for the generation
+    stale = browser.get(url)
+    assert stale.status_code == 200 and stale["X-Cache"] == "STALE"
+    assert "Khoa học &amp; công nghệ" in stale.content.decode()
+    assert browser.get("/tin-tuc-su-kien/").status_code == 500  # never cached: nothing to fall back on
