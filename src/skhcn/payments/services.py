@@ -59,6 +59,8 @@ RECONCILE_AFTER = timedelta(minutes=15)
 RECONCILE_WITHIN = timedelta(days=7)
 DEFAULT_PURPOSE = "Phí, lệ phí giải quyết thủ tục hành chính"
 MAX_REASON = 1000
+# NUL cannot be stored in a PostgreSQL text column; no keyboard types it.
+INVALID_CHARACTER = "Nội dung chứa ký tự không hợp lệ (NUL); vui lòng nhập lại."
 
 
 class PaymentError(Exception):
@@ -128,6 +130,8 @@ def request_fee(
     if amount > MAX_AMOUNT:
         raise PaymentError("Số tiền vượt quá mức cho phép, vui lòng kiểm tra lại.")
     purpose = (purpose or "").strip()[:255] or default_purpose(dossier.procedure)
+    if "\x00" in purpose:
+        raise PaymentError(INVALID_CHARACTER)
     with transaction.atomic():
         # The dossier row serialises requests: at most one pending payment per dossier.
         locked = type(dossier).objects.select_for_update().get(pk=dossier.pk)
@@ -713,6 +717,8 @@ def _checked_reason(reason: str, missing: str, too_long: str) -> str:
         raise PaymentError(missing)
     if len(reason) > MAX_REASON:
         raise PaymentError(f"{too_long} (tối đa {MAX_REASON} ký tự).")
+    if "\x00" in reason:
+        raise PaymentError(INVALID_CHARACTER)
     return reason
 
 
