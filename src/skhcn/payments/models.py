@@ -1,5 +1,6 @@
 """Fee payments of dossiers: one ``Payment`` per fee request, an append-only ``PaymentEvent`` log of everything a
-gateway said (verified or not), and the sandbox gateway's own record of what the "bank" did (``SandboxTransaction``).
+gateway said with a valid signature (and of staff actions), and the sandbox gateway's own record of what the "bank"
+did (``SandboxTransaction``).
 
 A payment's state changes only in ``services`` (the gateway's notification, reconciliation, refunds), atomically with
 the row locked.
@@ -92,7 +93,8 @@ class Payment(models.Model):
 
 
 class PaymentEvent(AppendOnlyModel):
-    """Append-only: every notification, return, query, start, refund — verified or not, known order or not."""
+    """Append-only: every verified notification, return and query (known order or not), start, refund. Requests
+    without a valid signature are not recorded here but logged as warnings (``refusals``)."""
 
     class Kind(models.TextChoices):
         REQUEST = "request", "Yêu cầu nộp phí"

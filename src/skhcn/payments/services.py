@@ -3,8 +3,9 @@ only it, or reconciliation asking the gateway — changes the payment, and a con
 in the dossier workflow (``record_fee_paid`` by ``workflow.SystemActor``).
 
 Every state change is one transaction with the payment row locked (SELECT ... FOR UPDATE); a replayed or duplicated
-notification finds the payment no longer pending and changes nothing (reply 02). Everything a gateway says is logged
-in ``PaymentEvent``, verified or not.
+notification finds the payment no longer pending and changes nothing (reply 02). Everything a gateway says with a
+valid signature is logged in ``PaymentEvent``; a request without one is refused before it gets here and only logged as
+a warning (``refusals``: anyone can send those, so they write nothing to the database).
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ RECONCILE_AFTER = timedelta(minutes=15)
 RECONCILE_WITHIN = timedelta(days=7)
 DEFAULT_PURPOSE = "Phí, lệ phí giải quyết thủ tục hành chính"
 MAX_REASON = 1000
+# NUL cannot be stored in a PostgreSQL text column; no keyboard types it.
+INVALID_CHARACTER = "Nội dung chứa ký tự không hợp lệ (NUL); vui lòng nhập lại."
 
 
 class PaymentError(Exception):
@@ -127,6 +130,8 @@ def request_fee(
     if amount > MAX_AMOUNT:
         raise PaymentError("Số tiền vượt quá mức cho phép, vui lòng kiểm tra lại.")
     purpose = (purpose or "").strip()[:255] or default_purpose(dossier.procedure)
+    if "\x00" in purpose:
+        raise PaymentError(INVALID_CHARACTER)
     with transaction.atomic():
         # The dossier row serialises requests: at most one pending payment per dossier.
         locked = type(dossier).objects.select_for_update().get(pk=dossier.pk)
@@ -191,20 +196,22 @@ def start(payment, request, gateway_name: str | None = None) -> str:
 
 
 def record_return(gateway_name: str, outcome: Outcome) -> ReturnResult:
-    """Log a browser return and say what it shows — never changes the payment."""
+    """Log a verified browser return and say what it shows — never changes the payment. An unverified one is shown
+    as invalid and not recorded (the gateway logged the refusal)."""
+    if not outcome.verified:
+        return ReturnResult(outcome=outcome, payment=None, amount_matches=False)
     payment = Payment.objects.select_related("dossier").filter(txn_ref=outcome.txn_ref, gateway=gateway_name).first()
     matches = payment is not None and outcome.amount == payment.amount
-    result = "shown" if outcome.verified and matches else ("bad_amount" if outcome.verified else "bad_signature")
     _log(
         payment,
         PaymentEvent.Kind.RETURN,
         gateway=gateway_name,
         txn_ref=outcome.txn_ref,
-        verified=outcome.verified,
-        result=result if payment else "unknown_order",
+        verified=True,
+        result=("shown" if matches else "bad_amount") if payment else "unknown_order",
         data=outcome.raw,
     )
-    return ReturnResult(outcome=outcome, payment=payment if outcome.verified else None, amount_matches=matches)
+    return ReturnResult(outcome=outcome, payment=payment, amount_matches=matches)
 
 
 # --- gateway: notification (the only state change from outside) ----------------------------------------------------
@@ -232,8 +239,7 @@ def apply_notification(gateway_name: str, outcome: Outcome, *, kind: str = Payme
 
 
 def _apply(gateway_name: str, outcome: Outcome, kind: str) -> str:
-    if not outcome.verified:
-        _log(None, kind, gateway=gateway_name, txn_ref=outcome.txn_ref, result="97", data=outcome.raw)
+    if not outcome.verified:  # the gateway refuses (and logs) these before; never recorded: anyone can send one
         return "97"
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(txn_ref=outcome.txn_ref, gateway=gateway_name).first()
@@ -711,6 +717,8 @@ def _checked_reason(reason: str, missing: str, too_long: str) -> str:
         raise PaymentError(missing)
     if len(reason) > MAX_REASON:
         raise PaymentError(f"{too_long} (tối đa {MAX_REASON} ký tự).")
+    if "\x00" in reason:
+        raise PaymentError(INVALID_CHARACTER)
     return reason
 
 

@@ -26,6 +26,9 @@ from .receipt import receipt_filename, render_receipt
 
 logger = logging.getLogger(__name__)
 _DIGITS = re.compile(r"[\s.,_]")
+# ASCII digits only ("²".isdigit() is true but int() refuses it) and at most 18 of them (a PositiveBigIntegerField
+# holds them all; larger amounts are refused by the services' limits, and Python's int() by its 4300-digit one).
+_NUMBER = re.compile(r"[0-9]{1,18}")
 PAGE_SIZE = 50
 # The list's views ("loc"): what needs staff attention first.
 VIEWS = {
@@ -46,8 +49,9 @@ class PaymentFilterForm(forms.Form):
 
 
 def parse_int(value) -> int | None:
+    """A whole number of đồng typed by staff ("1.500.000", "1 500 000đ"); None when it is not one."""
     text = _DIGITS.sub("", str(value or "")).removesuffix("đ").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if _NUMBER.fullmatch(text) else None
 
 
 def _dossier_url(pk) -> str:

@@ -7,13 +7,13 @@ import json
 import secrets
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
 
 from skhcn.dossiers.views import _private, applicant_view
 
@@ -22,6 +22,7 @@ from .gateways import get_gateway, vnpay
 from .gateways import sandbox as sandbox_gateway
 from .models import Payment, SandboxTransaction
 from .receipt import receipt_filename, render_receipt
+from .refusals import MalformedRequest, log_refused, vnp_params
 
 FAILURE_TEXT = {
     "24": "Ông/Bà đã hủy giao dịch tại cổng thanh toán.",
@@ -48,9 +49,12 @@ def dossier_url(payment) -> str:
     return reverse("dossiers:edit", kwargs={"pk": payment.dossier_id})
 
 
-@require_POST
 @applicant_view()
 def pay(request, pk: int):
+    if request.method != "POST":
+        text = "Trang này chỉ nhận yêu cầu gửi từ nút “Thanh toán” trên trang hồ sơ."
+        response = HttpResponse(text, status=405, content_type="text/plain; charset=utf-8")
+        return _not_allowed(request, "pay", ("POST",), response)
     payment = _own_payment(request, pk)
     try:
         url = services.start(payment, request, request.POST.get("cong") or None)
@@ -91,34 +95,65 @@ def receipt(request, pk: int):
     return _private(response)
 
 
+# --- machine endpoints and the sandbox page: any input gets a 4xx or the protocol's answer, never a 500 -------------
+GET_OR_POST = ("GET", "POST")
+SANDBOX_PAGE = "sandbox pay page"
+SANDBOX_API = "sandbox API"
+MAX_API_BODY = 64 * 1024
+
+
+def _not_allowed(request, endpoint: str, allowed: tuple[str, ...], response):
+    log_refused(request, endpoint, "method not allowed")
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
 def ipn(request, gateway: str):
-    reply, status = _gateway_or_404(gateway).handle_notification(request)
+    """The gateway's server-to-server notification: always the protocol's JSON reply — HTTP 200 as VNPay expects;
+    405 for a method other than GET / POST and 404 for a gateway that is not enabled, both with reply 99."""
+    endpoint = f"IPN {gateway}"
+    if request.method not in GET_OR_POST:
+        return _not_allowed(request, endpoint, GET_OR_POST, JsonResponse(vnpay.reply("99"), status=405))
+    try:
+        plugin = get_gateway(gateway)
+    except LookupError:
+        log_refused(request, endpoint, "gateway not enabled")
+        return JsonResponse(vnpay.reply("99"), status=404)
+    reply, status = plugin.handle_notification(request)
     return JsonResponse(reply, status=status)
 
 
 # --- sandbox payment page -------------------------------------------------------------------------------------------
-def _sandbox_error(request, reason: str):
-    return _private(render(request, "payments/sandbox_error.html", {"reason": reason}, status=400))
+def _sandbox_error(request, reason: str, status: int = 400):
+    return _private(render(request, "payments/sandbox_error.html", {"reason": reason}, status=status))
 
 
-@require_http_methods(["GET", "POST"])
 def sandbox_pay(request):
+    if request.method not in GET_OR_POST:
+        response = _sandbox_error(request, "Trang này chỉ nhận yêu cầu GET hoặc POST.", status=405)
+        return _not_allowed(request, SANDBOX_PAGE, GET_OR_POST, response)
     gateway = _gateway_or_404("sandbox")
-    source = request.POST if request.method == "POST" else request.GET
-    params = {k: v for k, v in source.items() if k.startswith("vnp_")}
-    if not vnpay.verify(params, gateway.secret) or params.get("vnp_TmnCode") != sandbox_gateway.TMN_CODE:
-        return _sandbox_error(request, "Sai chữ ký (checksum).")
-    amount_text = params.get("vnp_Amount", "")
-    return_url = params.get("vnp_ReturnUrl", "")
-    if (
-        not amount_text.isdigit()
-        or int(amount_text) % 100
-        or not url_has_allowed_host_and_scheme(return_url, allowed_hosts={request.get_host()}, require_https=False)
-    ):
+    try:
+        params = vnp_params(request)
+    except MalformedRequest as refused:
+        log_refused(request, SANDBOX_PAGE, refused.reason, refused.field, refused.value)
         return _sandbox_error(request, "Tham số không hợp lệ.")
-    amount = int(amount_text) // 100
+    if problem := vnpay.signature_problem(params, gateway.secret):
+        log_refused(request, SANDBOX_PAGE, f"signature {problem}", "vnp_SecureHash", params.get("vnp_SecureHash"))
+        return _sandbox_error(request, "Sai chữ ký (checksum).")
+    # Signed with the sandbox's secret, so made by this site: what follows would be a bug, refused all the same.
+    if params.get("vnp_TmnCode") != sandbox_gateway.TMN_CODE:
+        log_refused(request, SANDBOX_PAGE, "unknown merchant", "vnp_TmnCode", params.get("vnp_TmnCode"))
+        return _sandbox_error(request, "Mã đơn vị (vnp_TmnCode) không hợp lệ.")
+    amount = vnpay.vnd_amount(params.get("vnp_Amount"))
+    return_url = params.get("vnp_ReturnUrl", "")
+    if not amount:
+        log_refused(request, SANDBOX_PAGE, "invalid amount", "vnp_Amount", params.get("vnp_Amount"))
+        return _sandbox_error(request, "Tham số không hợp lệ.")
+    if not url_has_allowed_host_and_scheme(return_url, allowed_hosts={request.get_host()}, require_https=False):
+        log_refused(request, SANDBOX_PAGE, "return URL of another site", "vnp_ReturnUrl", return_url)
+        return _sandbox_error(request, "Tham số không hợp lệ.")
     expires = vnpay.parse_date(params.get("vnp_ExpireDate", ""))
     if request.method == "GET":
         context = {"params": params, "amount": amount, "expires": expires}
@@ -126,7 +161,8 @@ def sandbox_pay(request):
 
     choice = request.POST.get("ket_qua", "")
     if choice not in sandbox_gateway.CHOICES:
-        return HttpResponseBadRequest("Lựa chọn không hợp lệ.")
+        log_refused(request, SANDBOX_PAGE, "unknown choice", "ket_qua", choice)
+        return _sandbox_error(request, "Lựa chọn không hợp lệ.")
     response_code, status = sandbox_gateway.CHOICES[choice]
     if expires is not None and expires < timezone.now():
         response_code, status = "11", "02"
@@ -151,14 +187,39 @@ def sandbox_pay(request):
     return redirect(f"{return_url}{'&' if '?' in return_url else '?'}{query}")
 
 
+def _api_body(request):
+    """The JSON the sandbox API was sent and, when it cannot be read, why: (None, reason)."""
+    try:
+        payload = request.body
+    except RequestDataTooBig:
+        return None, "body too large"
+    if len(payload) > MAX_API_BODY:
+        return None, "body too large"
+    try:
+        return json.loads(payload or b"null"), ""
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError; RecursionError: "[[[[..."
+        return None, f"not JSON ({type(exc).__name__})"
+
+
 @csrf_exempt
-@require_POST
 def sandbox_api(request):
     """The sandbox's merchant web API (VNPay's ``/merchant_webapi/api/transaction``): JSON in, signed JSON out, HTTP
-    200 whatever the answer code, as VNPay does. Only while the sandbox gateway is enabled."""
-    _gateway_or_404("sandbox")
+    200 whatever the answer code, as VNPay does (405 for a method other than POST, with answer 03). Only while the
+    sandbox gateway is enabled (otherwise 404, answer 99 unsigned: there is no secret to sign with)."""
     try:
-        body = json.loads(request.body[:65536] or b"null")
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    return JsonResponse(sandbox_gateway.api_answer(body))
+        get_gateway("sandbox")
+    except LookupError:
+        log_refused(request, SANDBOX_API, "sandbox not enabled")
+        unsigned = {"vnp_ResponseCode": "99", "vnp_Message": sandbox_gateway.API_MESSAGES["99"]}
+        return JsonResponse(unsigned, status=404)
+    if request.method != "POST":
+        answer, _field = sandbox_gateway.api_answer(None)
+        return _not_allowed(request, SANDBOX_API, ("POST",), JsonResponse(answer, status=405))
+    body, problem = _api_body(request)
+    if not problem and not isinstance(body, dict):
+        problem = "not a JSON object"
+    answer, field = sandbox_gateway.api_answer(body)
+    if problem or field:
+        reason = f"answer {answer['vnp_ResponseCode']} ({problem or answer['vnp_Message']})"
+        log_refused(request, SANDBOX_API, reason, field, body.get(field) if field else None)
+    return JsonResponse(answer)

@@ -50,12 +50,14 @@ class Outcome:
     """A transaction's outcome as a gateway reports it (notification, return or query), already parsed.
 
     ``verified``: the signature (or the query's authenticity) checked out; nothing else may be trusted otherwise.
+    ``signature_problem``: why it did not (for the log), e.g. "missing" or "does not match".
     ``amount``: in VND (the protocol's ×100 undone), None when missing or not a whole number of đồng.
     ``undecided``: the gateway says the transaction is neither paid nor failed for good (a query answering "not
     finished", "reversed", "suspected fraud"...): the payment stays pending for staff or a later query.
     """
 
     verified: bool
+    signature_problem: str = ""
     txn_ref: str = ""
     amount: int | None = None
     success: bool = False

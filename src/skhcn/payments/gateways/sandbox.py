@@ -127,28 +127,39 @@ REQUIRED = {
 }
 
 
-def api_answer(body) -> dict:
-    """What the sandbox's merchant API answers to ``body`` (a parsed JSON request), signed as VNPay signs it.
+def api_answer(body) -> tuple[dict, str]:
+    """What the sandbox's merchant API answers to ``body`` (a parsed JSON request), signed as VNPay signs it, and the
+    request field at fault when the request is refused outright (02, 03, 97; "" otherwise and for a body that is no
+    JSON object).
 
     Checks like VNPay's: command and merchant code (02), checksum (97), format (03); querydr answers the recorded
     transaction (91 when nobody pressed a button on the payment page; a refunded one as its refund); refund refuses
     a failed transaction (95), an amount above what is left (93) and a transaction already refunded in full (94), and
     records the refund.
     """
-    body = body if isinstance(body, dict) else {}
+    if not isinstance(body, dict):
+        return _signed({"vnp_Command": ""}, "03"), ""
     command = vnpay.as_text(body.get("vnp_Command"))
     if command not in vnpay.REQUEST_FIELDS:
-        return _signed({"vnp_Command": command[:16]}, "03")
-    echo = {"vnp_Command": command, "vnp_TxnRef": vnpay.as_text(body.get("vnp_TxnRef"))[:100]}
+        return _signed({"vnp_Command": _echoed(command, 16)}, "03"), "vnp_Command"
+    echo = {"vnp_Command": command, "vnp_TxnRef": _echoed(vnpay.as_text(body.get("vnp_TxnRef")), 100)}
     if vnpay.as_text(body.get("vnp_TmnCode")) != TMN_CODE:
-        return _signed(echo, "02")
+        return _signed(echo, "02"), "vnp_TmnCode"
     if not vnpay.api_verify(body, vnpay.REQUEST_FIELDS[command], sandbox_secret()):
-        return _signed(echo, "97")
-    if body.get("vnp_Version") != vnpay.VERSION or any(not vnpay.as_text(body.get(k)) for k in REQUIRED[command]):
-        return _signed(echo, "03")
+        return _signed(echo, "97"), "vnp_SecureHash"
+    # Every field is text (or a number); a nested array / object would have been signed as "".
+    nested = next((key for key, value in body.items() if not isinstance(value, (*vnpay.SCALARS, type(None)))), "")
+    missing = next((key for key in REQUIRED[command] if not vnpay.as_text(body.get(key))), "")
+    if body.get("vnp_Version") != vnpay.VERSION or nested or missing:
+        return _signed(echo, "03"), nested or missing or "vnp_Version"
     if command == "querydr":
-        return _query(body, echo)
-    return _refund(body, echo)
+        return _query(body, echo), ""
+    return _refund(body, echo), ""
+
+
+def _echoed(text: str, limit: int) -> str:
+    """Unverified text echoed in a signed answer: cut, and UTF-8-encodable (JSON may carry a lone surrogate)."""
+    return text[:limit].encode("utf-8", "replace").decode("utf-8")
 
 
 def _query(body: dict, echo: dict) -> dict:

@@ -36,12 +36,13 @@ import hmac
 import http.client
 import json
 import logging
+import re
 import secrets
 import socket
 import unicodedata
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,7 @@ from django.utils import timezone
 from skhcn.core.net import client_ip
 from skhcn.core.text import fold
 
+from ..refusals import MalformedRequest, log_refused, shown, vnp_params
 from .base import (
     UNCHANGED,
     Gateway,
@@ -71,6 +73,20 @@ GMT7 = ZoneInfo("Asia/Ho_Chi_Minh")
 DATE_FORMAT = "%Y%m%d%H%M%S"
 EXPIRE_MINUTES = 15
 UNSIGNED = frozenset({"vnp_SecureHash", "vnp_SecureHashType"})
+# A vnp_SecureHash is an HMAC-SHA512 in hex: exactly 128 ASCII hex digits (either case). Anything else is malformed.
+SECURE_HASH = re.compile(r"[0-9a-fA-F]{128}")
+# vnp_Amount is Numeric[1,12] (đồng × 100): ASCII digits only ("²".isdigit() is true, int("²") fails) and bounded
+# (Python refuses int() of more than 4300 digits).
+AMOUNT = re.compile(r"[0-9]{1,15}")
+DATE = re.compile(r"[0-9]{14}")
+# Why a signature is refused (for the log).
+MISSING, MALFORMED, UNENCODABLE, NO_SECRET, MISMATCH = (
+    "missing",
+    "malformed (not 128 hex digits)",
+    "parameters not encodable",
+    "no hash secret configured",
+    "does not match",
+)
 # IPN reply codes (RspCode) and their messages, as VNPay expects them.
 REPLIES = {
     "00": "Confirm Success",
@@ -91,9 +107,31 @@ def sign(params: dict, secret: str) -> str:
     return hmac.new(secret.encode(), signing_data(params).encode(), hashlib.sha512).hexdigest()
 
 
+def hash_problem(given, secret: str, message) -> str:
+    """Why ``given`` is not the HMAC-SHA512 of ``message()`` (a callable: built only for a well-formed hash) with
+    ``secret``; "" when it is. The hash must be 128 ASCII hex digits: only then are the two digests compared, as bytes
+    of equal length in constant time (``hmac.compare_digest`` refuses non-ASCII text)."""
+    if not given:
+        return MISSING
+    if not isinstance(given, str) or not SECURE_HASH.fullmatch(given):
+        return MALFORMED
+    if not secret:
+        return NO_SECRET
+    try:
+        data = message().encode()
+    except UnicodeEncodeError:  # a lone surrogate (possible in JSON): nobody can have signed it
+        return UNENCODABLE
+    expected = hmac.new(secret.encode(), data, hashlib.sha512).digest()
+    return "" if hmac.compare_digest(bytes.fromhex(given), expected) else MISMATCH
+
+
+def signature_problem(params: dict, secret: str) -> str:
+    """Why ``params`` (a return / IPN / pay request) are not signed with ``secret``; "" when they are."""
+    return hash_problem(params.get("vnp_SecureHash", ""), secret, lambda: signing_data(params))
+
+
 def verify(params: dict, secret: str) -> bool:
-    given = str(params.get("vnp_SecureHash", "")).lower()
-    return bool(given) and bool(secret) and hmac.compare_digest(given, sign(params, secret))
+    return not signature_problem(params, secret)
 
 
 def format_date(moment: datetime) -> str:
@@ -101,10 +139,24 @@ def format_date(moment: datetime) -> str:
 
 
 def parse_date(value: str) -> datetime | None:
-    try:
-        return datetime.strptime(value, DATE_FORMAT).replace(tzinfo=GMT7)
-    except (TypeError, ValueError):
+    """yyyyMMddHHmmss (GMT+7) as an aware datetime; None unless 14 ASCII digits making a date that can be stored."""
+    if not isinstance(value, str) or not DATE.fullmatch(value):
         return None
+    try:
+        moment = datetime.strptime(value, DATE_FORMAT).replace(tzinfo=GMT7)
+        moment.astimezone(UTC)  # 00010101000000 is a date in GMT+7 but none in UTC
+    except (ValueError, OverflowError):
+        return None
+    return moment
+
+
+def vnd_amount(value) -> int | None:
+    """vnp_Amount (đồng × 100) in đồng; None unless ASCII digits making a whole number of đồng."""
+    text = as_text(value)
+    if not AMOUNT.fullmatch(text):
+        return None
+    hundredths = int(text)
+    return hundredths // 100 if hundredths % 100 == 0 else None
 
 
 def order_info(payment) -> str:
@@ -139,15 +191,13 @@ def pay_params(payment, *, tmn_code: str, return_url: str, ip: str, now: datetim
 def parse_outcome(params, secret: str) -> Outcome:
     """A return's or IPN's parameters, parsed; ``verified`` only when the signature matches."""
     raw = {k: str(v) for k, v in params.items() if k.startswith("vnp_")}
-    amount = None
-    text = raw.get("vnp_Amount", "")
-    if text.isdigit() and int(text) % 100 == 0:
-        amount = int(text) // 100
     response, status = raw.get("vnp_ResponseCode", ""), raw.get("vnp_TransactionStatus", "")
+    problem = signature_problem(raw, secret)
     return Outcome(
-        verified=verify(raw, secret),
+        verified=not problem,
+        signature_problem=problem,
         txn_ref=raw.get("vnp_TxnRef", "")[:100],
-        amount=amount,
+        amount=vnd_amount(raw.get("vnp_Amount")),
         success=response == "00" and status == "00",
         response_code=response[:10],
         transaction_status=status[:10],
@@ -229,21 +279,32 @@ API_ERRORS = {
 }
 WHAT = {"querydr": "tra soát giao dịch", "refund": "hoàn tiền"}
 MAX_RESPONSE_BYTES = 64 * 1024
+SCALARS = (str, int, float, bool)  # what a JSON field of the merchant API may hold (null aside)
 
 
 def as_text(value) -> str:
-    return "" if value is None else str(value)
+    """A JSON field as text: "" for null / missing, and for a nested array or object (no field of the protocol is)."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, SCALARS) else ""
+
+
+def api_message(data: dict, fields: tuple[str, ...]) -> str:
+    return "|".join(as_text(data.get(name)) for name in fields)
 
 
 def api_checksum(data: dict, fields: tuple[str, ...], secret: str) -> str:
     """HMAC-SHA512 of ``data``'s ``fields`` in that order joined with ``|`` (merchant web API)."""
-    message = "|".join(as_text(data.get(name)) for name in fields)
-    return hmac.new(secret.encode(), message.encode(), hashlib.sha512).hexdigest()
+    return hmac.new(secret.encode(), api_message(data, fields).encode(), hashlib.sha512).hexdigest()
+
+
+def api_signature_problem(data: dict, fields: tuple[str, ...], secret: str) -> str:
+    """Why ``data`` (a merchant-API request or answer) is not signed with ``secret``; "" when it is."""
+    return hash_problem(data.get("vnp_SecureHash"), secret, lambda: api_message(data, fields))
 
 
 def api_verify(data: dict, fields: tuple[str, ...], secret: str) -> bool:
-    given = as_text(data.get("vnp_SecureHash")).lower()
-    return bool(given) and bool(secret) and hmac.compare_digest(given, api_checksum(data, fields, secret))
+    return not api_signature_problem(data, fields, secret)
 
 
 def ascii_text(text: str, limit: int = 255) -> str:
@@ -353,11 +414,6 @@ def parse_api_response(payload: bytes, what: str) -> dict:
     return data
 
 
-def vnd_amount(value) -> int | None:
-    text = as_text(value)
-    return int(text) // 100 if text.isdigit() and int(text) % 100 == 0 else None
-
-
 def query_outcome(data: dict) -> Outcome:
     """A verified querydr answer (ResponseCode 00) as an ``Outcome``, for ``services.apply_notification``."""
     status, kind = as_text(data.get("vnp_TransactionStatus"))[:10], as_text(data.get("vnp_TransactionType"))
@@ -410,13 +466,38 @@ class VNPayGateway(Gateway):
     def handle_return(self, request) -> ReturnResult:
         from .. import services
 
-        return services.record_return(self.name, parse_outcome(request.GET, self.secret))
+        endpoint = f"return {self.name}"
+        try:
+            params = vnp_params(request, "GET")
+        except MalformedRequest as refused:
+            log_refused(request, endpoint, refused.reason, refused.field, refused.value)
+            return ReturnResult(outcome=Outcome(verified=False), payment=None, amount_matches=False)
+        outcome = parse_outcome(params, self.secret)
+        if not outcome.verified:
+            self._log_bad_signature(request, endpoint, outcome, params)
+        return services.record_return(self.name, outcome)
 
     def handle_notification(self, request) -> tuple[dict, int]:
+        """The IPN reply: 99 for parameters that cannot be read as the protocol's (checked first), 97 for a missing,
+        malformed or wrong signature — both refused without touching the database — else what applying it says."""
         from .. import services
 
-        params = request.GET if request.method == "GET" else request.POST
-        return reply(services.apply_notification(self.name, parse_outcome(params, self.secret))), 200
+        endpoint = f"IPN {self.name}"
+        try:
+            params = vnp_params(request)
+        except MalformedRequest as refused:
+            log_refused(request, endpoint, refused.reason, refused.field, refused.value)
+            return reply("99"), 200
+        outcome = parse_outcome(params, self.secret)
+        if not outcome.verified:
+            self._log_bad_signature(request, endpoint, outcome, params)
+            return reply("97"), 200
+        return reply(services.apply_notification(self.name, outcome)), 200
+
+    @staticmethod
+    def _log_bad_signature(request, endpoint: str, outcome: Outcome, params: dict) -> None:
+        reason = f"signature {outcome.signature_problem} (vnp_TxnRef={shown(outcome.txn_ref)})"
+        log_refused(request, endpoint, reason, "vnp_SecureHash", params.get("vnp_SecureHash", ""))
 
     # --- merchant web API ---
     supports_query = True
