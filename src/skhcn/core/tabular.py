@@ -192,8 +192,11 @@ def parse_bool(text: str, header: str) -> bool:
 def parse_int(text: str, header: str, limit: int) -> int:
     """A non-negative integer, thousands grouped with "." "," or spaces allowed ("1.500")."""
     compact = re.sub(r"[\s.,]", "", text) if re.fullmatch(r"\d{1,3}([.,\s]\d{3})+", text) else text
-    if not compact.isdigit():
+    # ASCII digits only: "²".isdigit() is true but int() refuses it; and a bounded length (int() refuses > 4300 digits).
+    if not (compact.isascii() and compact.isdigit()):
         raise ValueError(f"“{header}” phải là số nguyên không âm, nhận được “{text[:50]}”.")
+    if len(compact.lstrip("0")) > len(str(limit)):
+        raise ValueError(f"“{header}” quá lớn (tối đa {limit}).")
     number = int(compact)
     if number > limit:
         raise ValueError(f"“{header}” quá lớn (tối đa {limit}).")

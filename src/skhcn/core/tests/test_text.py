@@ -1,6 +1,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -43,3 +44,18 @@ def test_slug_of_vietnamese_text_is_ascii(text):
     slug = vietnamese_slug(text)
     assert slug.isascii()
     assert slug == slug.lower()
+
+
+@pytest.mark.parametrize("typed", ["²", "1²", "٣", "9" * 5000, "-1", "1.5", ""])
+def test_table_integers_refuse_what_int_cannot_read_with_a_vietnamese_reason(typed):
+    from skhcn.core.tabular import parse_int
+
+    with pytest.raises(ValueError, match="“Số lượng”"):
+        parse_int(typed, "Số lượng", 10**9)
+
+
+def test_table_integers_accept_grouped_thousands_and_leading_zeros():
+    from skhcn.core.tabular import parse_int
+
+    assert parse_int("1.500", "Số lượng", 10**9) == 1500
+    assert parse_int("0007", "Số lượng", 10) == 7
