@@ -293,11 +293,12 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
 # Content-Security-Policy on every response (django-csp; skhcn.core.csp). Scripts and styles only from this site:
 # no inline code on the public side, so a cached page needs no per-response nonce. Extra hosts from the environment.
 CSP_MEDIA_HOSTS = env_list("CSP_MEDIA_HOSTS")  # images and videos served from elsewhere (a CDN)
-if os.environ.get("AWS_STORAGE_BUCKET_NAME"):  # uploads on S3: their URLs name the custom domain or the endpoint
-    CSP_MEDIA_HOSTS += [
-        f"https://{os.environ['AWS_S3_CUSTOM_DOMAIN']}" if os.environ.get("AWS_S3_CUSTOM_DOMAIN") else "",
-        os.environ.get("AWS_S3_ENDPOINT_URL", "").rstrip("/"),
-    ]
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):  # uploads on S3: their URLs name the custom domain, else the endpoint
+    CSP_MEDIA_HOSTS.append(
+        f"https://{os.environ['AWS_S3_CUSTOM_DOMAIN']}"
+        if os.environ.get("AWS_S3_CUSTOM_DOMAIN")
+        else "/".join(os.environ.get("AWS_S3_ENDPOINT_URL", "").split("/")[:3])
+    )
     CSP_MEDIA_HOSTS = [host for host in CSP_MEDIA_HOSTS if host]
 CSP_FRAME_HOSTS = env_list("CSP_FRAME_HOSTS")  # more video players to embed
 CONTENT_SECURITY_POLICY = {

@@ -300,6 +300,11 @@ def test_the_policy_names_the_media_and_embed_hosts_configured(production_env):
     assert "https://www.youtube-nocookie.com" in directives["frame-src"]
     assert directives["form-action"] == ["'self'", "https://pay.vnpay.example"]
 
+    env = {**production_env, "AWS_STORAGE_BUCKET_NAME": "skhcn-media", "AWS_S3_ENDPOINT_URL": "https://s3.example.vn/"}
+    directives = settings_values(env, "CONTENT_SECURITY_POLICY")["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert directives["img-src"] == ["'self'", "data:", "https://s3.example.vn"]
+    assert directives["form-action"] == ["'self'"]
+
 
 # --- The shipped example ---
 

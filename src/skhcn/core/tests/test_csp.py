@@ -133,4 +133,3 @@ def test_error_pages_carry_the_header_and_no_inline_code(db):
         assert response.status_code == status
         assert directives(response)["script-src"] == ["'self'"]
         assert not INLINE_STYLE.search(response.content.decode())
-
