@@ -30,6 +30,7 @@ def main() -> int:
     os.environ.update(
         SKHCN_DATA_DIR=tempfile.mkdtemp(prefix="skhcn-counting-bench-"),
         DJANGO_SETTINGS_MODULE="skhcn.settings",
+        SKHCN_ENV="test",
         STATIC_MANIFEST="0",
         VISITS_FLUSH_SECONDS="0",  # flushed below, inside the timed section
     )

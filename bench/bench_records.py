@@ -795,6 +795,7 @@ def main() -> int:
     for name in ("REDIS_URL", "DEBUG", "EMAIL_HOST"):
         os.environ.pop(name, None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skhcn.settings")
+    os.environ["SKHCN_ENV"] = "test"
     sys.path.insert(0, str(ROOT / "src"))
     import django
 

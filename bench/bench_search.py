@@ -83,6 +83,7 @@ def setup_django(data_dir: Path):
     os.environ["SKHCN_DATA_DIR"] = str(data_dir)
     os.environ.pop("DATABASE_URL", None)  # always a throwaway SQLite database
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skhcn.settings")
+    os.environ["SKHCN_ENV"] = "test"
     sys.path.insert(0, str(ROOT / "src"))
     import django
 

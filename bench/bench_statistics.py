@@ -26,7 +26,11 @@ def main() -> int:
 
     data_dir = tempfile.mkdtemp(prefix="skhcn-stats-bench-")
     os.environ.update(
-        SKHCN_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="skhcn.settings", STATIC_MANIFEST="0", VISITS_FLUSH_SECONDS="0"
+        SKHCN_DATA_DIR=data_dir,
+        DJANGO_SETTINGS_MODULE="skhcn.settings",
+        SKHCN_ENV="test",
+        STATIC_MANIFEST="0",
+        VISITS_FLUSH_SECONDS="0",
     )
     for name in ("DATABASE_URL", "REDIS_URL"):
         os.environ.pop(name, None)

@@ -185,6 +185,7 @@ def setup_data(args, env: dict, run_tag: str) -> dict:
 
     os.environ.update({k: v for k, v in env.items() if k in {"SKHCN_DATA_DIR", "DATABASE_URL"}})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skhcn.settings")
+    os.environ["SKHCN_ENV"] = "test"
     sys.path.insert(0, str(ROOT / "src"))
     django.setup()
     from django.contrib.auth import get_user_model
@@ -383,6 +384,7 @@ def main() -> int:
     # TMPDIR: the uploads' temporary files (FILE_UPLOAD_TEMP_DIR is unset, as deployed) land where we can count them.
     env.update(
         DJANGO_SETTINGS_MODULE="skhcn.settings",
+        SKHCN_ENV="test",
         PYTHONPATH=str(ROOT / "src"),
         PYTHONUNBUFFERED="1",
         SKHCN_DATA_DIR=str(data),

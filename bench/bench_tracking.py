@@ -638,6 +638,7 @@ def main() -> int:
     os.environ.pop("REDIS_URL", None)
     os.environ.pop("DEBUG", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skhcn.settings")
+    os.environ["SKHCN_ENV"] = "test"
     sys.path.insert(0, str(ROOT / "src"))
     import django
 

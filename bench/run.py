@@ -411,7 +411,9 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
 
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "PAGE_CACHE_ENABLED"}}
-    env.update(DJANGO_SETTINGS_MODULE="skhcn.settings", PYTHONPATH=str(ROOT / "src"), PYTHONUNBUFFERED="1")
+    env.update(
+        DJANGO_SETTINGS_MODULE="skhcn.settings", SKHCN_ENV="test", PYTHONPATH=str(ROOT / "src"), PYTHONUNBUFFERED="1"
+    )
     data = prepare_data(args, env)
     all_urls = [u for u in (data / "urls.txt").read_text().splitlines() if u]
     walk, spare = all_urls[: args.walk_urls], all_urls[args.walk_urls :]

@@ -1,8 +1,10 @@
 """Settings for skhcn, read from the environment (12-factor).
 
-Local use needs no configuration: data lives under ``SKHCN_DATA_DIR`` (default ``./var``) and a secret key is
-generated there on first start. Production sets ``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS``
-and optionally the ``AWS_*`` variables for S3-compatible media storage.
+``SKHCN_ENV`` names the environment: ``local`` (``make run``; data under ``SKHCN_DATA_DIR``, default ``./var``, a
+secret key generated there on first start), ``test`` or ``production``; anything else refuses to start
+(``skhcn.environment``). Production needs ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``BASE_URL``, usually
+``DATABASE_URL`` and ``REDIS_URL``, optionally the ``AWS_*`` variables for S3-compatible media storage
+(``deploy/production.env.example``).
 """
 
 import os
@@ -10,6 +12,9 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+
+from skhcn.environment import environment, production_problems, refuse_production_problems
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -23,13 +28,21 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+DEBUG = env_bool("DEBUG")
+# "local" (`make run`), "test" or "production"; a typo or, without DEBUG, no value at all refuses to start.
+SKHCN_ENV = environment(os.environ.get("SKHCN_ENV"), DEBUG)
+PRODUCTION = SKHCN_ENV == "production"
+
 DATA_DIR = Path(os.environ.get("SKHCN_DATA_DIR", PROJECT_DIR / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+if not PRODUCTION:  # production writes nothing while loading its settings: its folders are made at installation
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
+    if PRODUCTION:
+        return ""  # refused below: app servers must share one key, and none is generated in production
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(64))
@@ -38,8 +51,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("DEBUG")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Only these proxies' X-Forwarded-For is believed (comma-separated IPs).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
@@ -58,6 +70,8 @@ INSTALLED_APPS = [
     "skhcn.payments",
     "skhcn.notifications",
     "skhcn.registries",
+    "skhcn.plugins",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -89,6 +103,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the page cache, so pages served from memory carry the header too.
+    "skhcn.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -233,7 +249,8 @@ USE_THOUSAND_SEPARATOR = False
 # --- Static and media files ---
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder before collectstatic
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder before collectstatic
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
@@ -264,17 +281,61 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# --- Security ---
+# --- Security (production: docs/trien-khai.md) ---
+if PRODUCTION:
+    refuse_production_problems(
+        production_problems(
+            debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS, base_url=os.environ.get("BASE_URL", "")
+        )
+    )
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the rating script reads it to send X-CSRFToken
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = PRODUCTION or env_bool("SECURE_COOKIES", False)  # always on in production
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS only: HSTS for a year and a redirect from http:// by default in production (a proxy may do the redirect).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+# Preloading is a decision for the owner of the registrable domain (the province), not for this portal.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]  # W021: "HSTS preload is off"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Not DENY (check security.W019 silenced): staff pages show dossier files and Wagtail previews in frames of this site.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS.append("security.W019")
 CSRF_FAILURE_VIEW = "skhcn.core.views.csrf_failure"
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy on every response (django-csp; skhcn.core.csp). Scripts and styles only from this site:
+# no inline code on the public side, so a cached page needs no per-response nonce. Extra hosts from the environment.
+CSP_MEDIA_HOSTS = env_list("CSP_MEDIA_HOSTS")  # images and videos served from elsewhere (a CDN)
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):  # uploads on S3: their URLs name the custom domain, else the endpoint
+    CSP_MEDIA_HOSTS.append(
+        f"https://{os.environ['AWS_S3_CUSTOM_DOMAIN']}"
+        if os.environ.get("AWS_S3_CUSTOM_DOMAIN")
+        else "/".join(os.environ.get("AWS_S3_ENDPOINT_URL", "").split("/")[:3])
+    )
+    CSP_MEDIA_HOSTS = [host for host in CSP_MEDIA_HOSTS if host]
+CSP_FRAME_HOSTS = env_list("CSP_FRAME_HOSTS")  # more video players to embed
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *CSP_MEDIA_HOSTS],
+        "media-src": [SELF, *CSP_MEDIA_HOSTS],
+        # The film library's players (registries.models.embed_src).
+        "frame-src": [SELF, "https://www.youtube-nocookie.com", "https://player.vimeo.com", *CSP_FRAME_HOSTS],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# The Wagtail admin (staff only) still writes inline scripts and styles (its date pickers, inline panels...).
+CSP_ADMIN_PATH_PREFIX = "/admin/"
+CSP_ADMIN_ADDITIONS = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"], "img-src": ["blob:"]}
 
 # --- Wagtail ---
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Sở Khoa học và Công nghệ")
@@ -290,6 +351,8 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"webp": "webp", "avif": "avif"}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No avatars from gravatar.com: staff e-mail hashes stay here, and the CSP allows no third-party images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 # Citizens and businesses log in on the public site; staff use the Wagtail admin login.
 LOGIN_URL = "accounts:login"
@@ -339,7 +402,7 @@ AGENCY_NAME = os.environ.get("AGENCY_NAME", "Sở Khoa học và Công nghệ")
 AGENCY_PLACE = os.environ.get("AGENCY_PLACE", "Cao Bằng")
 # Postal items (README "Bưu chính"): sender address on labels; carrier plugins offered (skhcn.delivery.carriers).
 AGENCY_ADDRESS = os.environ.get("AGENCY_ADDRESS", "")
-DELIVERY_CARRIERS = env_list("DELIVERY_CARRIERS", "manual,sandbox")
+DELIVERY_CARRIERS = env_list("DELIVERY_CARRIERS", "manual,sandbox" if SKHCN_ENV == "local" else "manual")
 # Dossier files are private: a separate storage, never under MEDIA_URL.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", DATA_DIR / "private"))
 STORAGES["private"] = {
@@ -389,8 +452,7 @@ DOSSIER_APOLOGY_MAX_EXTENSION_DAYS = int(os.environ.get("DOSSIER_APOLOGY_MAX_EXT
 DOSSIER_MAX_BACKDATE_DAYS = int(os.environ.get("DOSSIER_MAX_BACKDATE_DAYS", 60))
 
 # --- Online payment (README "Thanh toán trực tuyến (VNPay, môi trường thử nghiệm)") ---
-# "local" (set by `make run`), "production", or unset. The payment sandbox never runs with "production".
-SKHCN_ENV = os.environ.get("SKHCN_ENV", "").strip().lower()
+# The payment sandbox never runs with SKHCN_ENV=production.
 PAYMENT_SANDBOX_ALLOWED = env_bool("PAYMENT_SANDBOX_ALLOWED", DEBUG or SKHCN_ENV == "local")
 PAYMENT_GATEWAYS = env_list(
     "PAYMENT_GATEWAYS", "sandbox" if PAYMENT_SANDBOX_ALLOWED and SKHCN_ENV != "production" else ""
@@ -398,6 +460,8 @@ PAYMENT_GATEWAYS = env_list(
 VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "")
 VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
 VNPAY_PAY_URL = os.environ.get("VNPAY_PAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
+if "vnpay" in PAYMENT_GATEWAYS:  # the payer's form submission is redirected to VNPay's payment page
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(VNPAY_PAY_URL.split("/")[:3]))
 VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction")
 VNPAY_ORDER_TYPE = os.environ.get("VNPAY_ORDER_TYPE", "other")
 VNPAY_API_TIMEOUT = float(os.environ.get("VNPAY_API_TIMEOUT", 20))  # seconds, querydr / refund calls

@@ -24,6 +24,8 @@ class IdentityProvider:
     description: str = ""
     # True for the provider whose form is the login page itself (only ``local``); others are shown as links.
     uses_login_form: bool = False
+    # A test double of a real identity service (anyone may claim any identity): refused with SKHCN_ENV=production.
+    sandbox: bool = False
 
     def login_url(self, request, next_url: str = "") -> str:
         """Where the login button sends the visitor; ``next_url`` is already checked to be a safe local URL."""

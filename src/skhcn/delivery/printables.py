@@ -28,7 +28,7 @@ SLIP_TITLE = "PHIẾU GIAO NHẬN HỒ SƠ, KẾT QUẢ QUA DỊCH VỤ BƯU CH�
 
 def _is_test(shipment) -> bool:
     cls = carriers.REGISTRY.get(shipment.carrier)
-    return bool(cls and cls.is_test)
+    return bool(cls and cls.sandbox)
 
 
 def _sender_lines() -> list[str]:

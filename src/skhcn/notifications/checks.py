@@ -15,12 +15,4 @@ def sms_provider_check(app_configs=None, **kwargs):
                 id="notifications.E001",
             )
         ]
-    if sms.is_sandbox() and getattr(settings, "SKHCN_ENV", "") == "production":
-        return [
-            Error(
-                "SMS thử nghiệm (SMS_PROVIDER=sandbox) không được dùng khi SKHCN_ENV=production: tin nhắn sẽ "
-                "không đến người dân.",
-                id="notifications.E002",
-            )
-        ]
-    return []
+    return []  # the sandbox in production: plugins.E001

@@ -7,7 +7,7 @@ from .manual import ManualCarrier
 from .sandbox import SandboxCarrier
 
 REGISTRY: dict[str, type[Carrier]] = {cls.key: cls for cls in (ManualCarrier, SandboxCarrier)}
-DEFAULT = ("manual", "sandbox")
+DEFAULT = ("manual",)
 
 __all__ = ["Carrier", "CarrierError", "TrackingUpdate", "REGISTRY", "enabled_keys", "get_carrier", "carrier_label"]
 

@@ -37,8 +37,8 @@ class Carrier(ABC):
     label: str = ""
     # The officer types the tracking number printed by the post office (no API).
     manual_tracking: bool = False
-    # A simulation: never for real items; shown with "thử nghiệm" everywhere.
-    is_test: bool = False
+    # A simulation: never for real items; shown with "thử nghiệm" everywhere; refused with SKHCN_ENV=production.
+    sandbox: bool = False
     # Has ``track`` anything to say (polled by the ``poll`` task)?
     trackable: bool = False
 

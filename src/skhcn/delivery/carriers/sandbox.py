@@ -16,7 +16,7 @@ PREFIX = "EZ"
 class SandboxCarrier(Carrier):
     key = "sandbox"
     label = "Bưu chính thử nghiệm (không gửi thật)"
-    is_test = True
+    sandbox = True
     trackable = True
 
     def create_shipment(self, shipment) -> str | None:

@@ -104,6 +104,8 @@ class RefundResult:
 class Gateway(ABC):
     name: str = ""
     label: str = ""
+    # A simulation, no real money: refused with SKHCN_ENV=production.
+    sandbox: bool = False
 
     @abstractmethod
     def start_payment(self, payment, request) -> str: ...

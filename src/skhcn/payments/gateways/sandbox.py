@@ -49,6 +49,7 @@ def sandbox_secret() -> str:
 class SandboxGateway(vnpay.VNPayGateway):
     name = "sandbox"
     label = "Cổng thử nghiệm (không phải thanh toán thật)"
+    sandbox = True
 
     @property
     def tmn_code(self) -> str:

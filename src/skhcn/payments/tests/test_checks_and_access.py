@@ -29,7 +29,7 @@ def test_sandbox_enabled_in_production_fails_the_system_check(settings):
 
 
 def test_sandbox_needs_debug_or_explicit_permission(settings):
-    settings.SKHCN_ENV = ""
+    settings.SKHCN_ENV = "test"
     settings.DEBUG = False
     settings.PAYMENT_SANDBOX_ALLOWED = False
     assert "payments.E001" in _ids(payment_gateways_check())
@@ -60,13 +60,19 @@ def test_settings_defaults(monkeypatch):
             monkeypatch.setenv(key, value)
         return importlib.reload(module)
 
+    production = {
+        "SKHCN_ENV": "production",
+        "SECRET_KEY": "k" * 30 + "ey-for-the-tests-only-0123456789",
+        "ALLOWED_HOSTS": "skhcn.example.gov.vn",
+        "BASE_URL": "https://skhcn.example.gov.vn",
+        "SKHCN_DATA_DIR": os.environ.get("SKHCN_DATA_DIR", str(module.DATA_DIR)),
+    }
     try:
-        assert load().PAYMENT_GATEWAYS == []
+        assert load(SKHCN_ENV="test").PAYMENT_GATEWAYS == []
         assert load(SKHCN_ENV="local").PAYMENT_GATEWAYS == ["sandbox"]
-        assert load(SKHCN_ENV="production", PAYMENT_SANDBOX_ALLOWED="1").PAYMENT_GATEWAYS == []
+        assert load(**production, PAYMENT_SANDBOX_ALLOWED="1").PAYMENT_GATEWAYS == []
     finally:
-        for key in ("SKHCN_ENV", "PAYMENT_SANDBOX_ALLOWED"):
-            os.environ.pop(key, None)
+        monkeypatch.undo()
         importlib.reload(module)
 
 
