@@ -33,6 +33,7 @@ test: $(STAMP)
 test-faults: $(STAMP)
 	$(BIN)/python -m pytest -q -s -m faults -p no:xdist tests/faults
 
+test-browser: export SKHCN_ENV ?= test
 test-browser: $(STAMP)
 	$(MANAGE) collectstatic --noinput -v 0
 	$(BIN)/python -m pytest -q -m browser -p no:xdist
