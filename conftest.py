@@ -80,14 +80,20 @@ CLOSED_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1: every c
 
 @pytest.fixture
 def redis_down(settings):
-    """A context manager: inside it the shared cache and the throttle storage are a Redis that does not answer."""
+    """A context manager: inside it the shared cache and the throttle storage are a Redis that does not answer.
+
+    Sessions are kept in the database there (cached_db sessions need the cache; moving them is not these tests'
+    subject): the tests show what the lockout and the throttles do on their own.
+    """
     from django.test import override_settings
 
     caches = {
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED_REDIS_URL},
     }
-    return override_settings(CACHES=caches, THROTTLE_STORAGE_URL=CLOSED_REDIS_URL)
+    return override_settings(
+        CACHES=caches, THROTTLE_STORAGE_URL=CLOSED_REDIS_URL, SESSION_ENGINE="django.contrib.sessions.backends.db"
+    )
 
 
 @pytest.fixture
