@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import checks
 from limits import RateLimitItemPerSecond
-from limits.errors import StorageError
+from limits.errors import ConfigurationError, StorageError
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
@@ -116,3 +117,15 @@ class Throttle:
         if self.fallback is Fallback.REFUSE:
             raise ThrottleUnavailable(self.name)
         return MovingWindowRateLimiter(storages.memory).hit(item, self.name, key)
+
+
+def check_storage_url(app_configs=None, **kwargs) -> list:
+    """System check: ``THROTTLE_STORAGE_URL`` names a storage `limits` knows (checked without connecting)."""
+    url = settings.THROTTLE_STORAGE_URL or "memory://"
+    if url.startswith("memory://"):
+        return []
+    try:
+        storage_from_string(url)
+    except ConfigurationError as error:
+        return [checks.Error(f"THROTTLE_STORAGE_URL: {error}", hint="redis://host:6379/0 or memory://", id="core.E001")]
+    return []

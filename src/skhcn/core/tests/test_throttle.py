@@ -68,6 +68,13 @@ def test_the_password_stays_out_of_the_log(settings, caplog):
     assert "geheim" not in caplog.text and "redis://127.0.0.1:1/0" in caplog.text
 
 
+def test_system_check_refuses_an_unknown_storage(settings):
+    settings.THROTTLE_STORAGE_URL = "rediss-typo://127.0.0.1:6379/0"
+    assert [error.id for error in throttle.check_storage_url()] == ["core.E001"]
+    settings.THROTTLE_STORAGE_URL = CLOSED  # a Redis that is down is not a configuration error
+    assert throttle.check_storage_url() == []
+
+
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a Redis (REDIS_URL)")
 def test_shared_counts_in_redis_without_addresses_in_clear(settings):
     settings.THROTTLE_STORAGE_URL = os.environ["REDIS_URL"]
