@@ -12,6 +12,7 @@ if os.environ.get("REDIS_URL") and (worker := os.environ.get("PYTEST_XDIST_WORKE
     if django_settings.configured:  # pytest-django may have loaded the settings before this file
         django_settings.REDIS_URL = os.environ["REDIS_URL"]
         django_settings.CACHES["default"]["LOCATION"] = os.environ["REDIS_URL"]
+        django_settings.THROTTLE_STORAGE_URL = os.environ["REDIS_URL"]
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +58,7 @@ def _fresh_process_caches():
     """Each test starts with empty process-local caches (page cache, fragments, content generation)."""
     from django.core.cache import caches
 
-    from skhcn.core import generation, localcache
+    from skhcn.core import generation, localcache, throttle
     from skhcn.core.pagecache import page_cache
     from skhcn.deadlines import services as deadlines
 
@@ -66,11 +67,33 @@ def _fresh_process_caches():
     _clear_keyed_caches()
     caches["local"].clear()
     caches["default"].clear()
+    throttle.storages.reset()
     generation.forget()
     deadlines.forget()  # the cached working calendar: rolled-back tests fire no signals
     yield
     page_cache.clear()
     generation.forget()
+
+
+CLOSED_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1: every call fails at once
+
+
+@pytest.fixture
+def redis_down(settings):
+    """A context manager: inside it the shared cache and the throttle storage are a Redis that does not answer.
+
+    Sessions are kept in the database there (cached_db sessions need the cache; moving them is not these tests'
+    subject): the tests show what the lockout and the throttles do on their own.
+    """
+    from django.test import override_settings
+
+    caches = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED_REDIS_URL},
+    }
+    return override_settings(
+        CACHES=caches, THROTTLE_STORAGE_URL=CLOSED_REDIS_URL, SESSION_ENGINE="django.contrib.sessions.backends.db"
+    )
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ secret key generated there on first start), ``test`` or ``production``; anything
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -117,11 +119,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # Staff on /admin/ and /django-admin/ must pass two-factor authentication (see skhcn.accounts.middleware).
+    # Staff who typed the password but not the two-factor code reach no page but the code page
+    # (see skhcn.accounts.middleware).
     "skhcn.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a login that has just been locked into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "skhcn.urls"
@@ -360,6 +365,40 @@ LOGIN_REDIRECT_URL = "dossiers:mine"
 # Staff must confirm each admin session with a TOTP code (README "Cán bộ: vai trò, xác thực hai bước, khóa tài khoản").
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", WAGTAIL_SITE_NAME)
+
+# --- Login lockout: django-axes with its database handler, so it holds while Redis is down ---
+# (docs/dang-nhap-bao-mat.md). axes' backend refuses a locked login before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+# "username": one count per login name, whatever the address (an office behind one NAT address is not locked out
+# together). "username,ip_address" locks names and addresses separately; "username+ip_address" the pair.
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item for item in env_list("AXES_LOCKOUT_PARAMETERS", "username")
+]
+AXES_USERNAME_CALLABLE = "skhcn.accounts.lockout.login_name"
+AXES_CLIENT_IP_CALLABLE = "skhcn.core.net.client_ip"  # X-Forwarded-For only from TRUSTED_PROXIES
+AXES_LOCKOUT_CALLABLE = "skhcn.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked neither count nor extend the lock: it ends AXES_COOLOFF_TIME after the last counted failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful logins are already in Wagtail's audit log (staff); axes' own access log would grow without end.
+AXES_DISABLE_ACCESS_LOG = not env_bool("AXES_ACCESS_LOG", False)
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
+# axes.W006 warns when addresses are not part of the lockout: per login name is the policy above.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Throttles (skhcn.core.throttle, on the `limits` library) ---
+# Shared between processes through Redis when set; "memory://" keeps counts per process.
+THROTTLE_STORAGE_URL = os.environ.get("THROTTLE_STORAGE_URL", REDIS_URL or "memory://")
+# A Redis that does not answer within this many seconds counts as down; it is tried again after THROTTLE_RETRY_SECONDS.
+THROTTLE_REDIS_TIMEOUT = float(os.environ.get("THROTTLE_REDIS_TIMEOUT", 0.5))
+THROTTLE_RETRY_SECONDS = float(os.environ.get("THROTTLE_RETRY_SECONDS", 10))
+# Public dossier tracking: lookups per client address in any window of this many seconds.
+DOSSIER_TRACK_MAX_LOOKUPS = int(os.environ.get("DOSSIER_TRACK_MAX_LOOKUPS", 20))
+DOSSIER_TRACK_WINDOW_SECONDS = int(os.environ.get("DOSSIER_TRACK_WINDOW_SECONDS", 600))
 
 # --- Portal ---
 SEARCH_MAX_QUERY_LENGTH = 200

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
-from . import services
+from . import lockout, services
 from .constants import ApplicantKind
 from .models import ApplicantProfile
 from .tasks import send_email
@@ -20,9 +20,9 @@ class Messages:
     KIND_REQUIRED = "Vui lòng chọn loại tài khoản."
     INVALID_LOGIN = "Thư điện tử hoặc mật khẩu không đúng. Lưu ý: mật khẩu phân biệt chữ hoa và chữ thường."
     INACTIVE = "Tài khoản này đã bị khóa. Vui lòng liên hệ Sở để được hỗ trợ."
-    THROTTLED = (
-        "Bạn đã nhập sai mật khẩu quá {count} lần. Để bảo vệ tài khoản, vui lòng thử lại sau {minutes} phút"
-        " hoặc dùng chức năng “Quên mật khẩu”."
+    LOCKED = (
+        "Bạn đã nhập sai mật khẩu {count} lần liên tiếp. Để bảo vệ tài khoản, đăng nhập bằng địa chỉ này tạm khóa"
+        " {minutes} phút: vui lòng thử lại sau, hoặc dùng chức năng “Quên mật khẩu” để đặt mật khẩu mới."
     )
 
 
@@ -209,29 +209,27 @@ class LoginForm(AccessibleFormMixin, AuthenticationForm):
         ),
     )
     password = _password_field("Mật khẩu", "current-password")
-    error_messages = {
-        "invalid_login": Messages.INVALID_LOGIN,
-        "inactive": Messages.INACTIVE,
-        "throttled": Messages.THROTTLED.format(
-            count=services.LOGIN_MAX_FAILURES, minutes=services.LOGIN_LOCK_SECONDS // 60
-        ),
-    }
+    error_messages = {"invalid_login": Messages.INVALID_LOGIN, "inactive": Messages.INACTIVE}
+
+    def locked_error(self) -> ValidationError:
+        lockout.explained(self.request)
+        message = Messages.LOCKED.format(count=lockout.max_failures(), minutes=lockout.lock_minutes())
+        return ValidationError(message, code="locked")
 
     def clean(self):
         email = services.normalize_email(self.cleaned_data.get("username") or "")
         if not email or not self.cleaned_data.get("password"):
             return self.cleaned_data
-        if services.login_locked(email):
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
         self.cleaned_data["username"] = email
+        if lockout.is_locked(self.request, email):
+            raise self.locked_error()
         try:
-            cleaned = super().clean()
+            # A wrong password reaches django-axes through the user_login_failed signal; a login clears the count.
+            return super().clean()
         except ValidationError as error:
-            if error.code == "invalid_login":
-                services.record_login_failure(email)
+            if error.code == "invalid_login" and lockout.locked_now(self.request):
+                raise self.locked_error() from error
             raise
-        services.clear_login_failures(email)
-        return cleaned
 
 
 class ResetForm(AccessibleFormMixin, PasswordResetForm):

@@ -1,9 +1,8 @@
 """Staff sign-in security: lockout after repeated failures, two-factor devices (TOTP + recovery codes), audit log.
 
-Lockout shares the citizen login throttle of ``services`` (same cache keys, so Redis when ``REDIS_URL`` is set): five
-failed passwords for one login within 15 minutes lock that login for 15 minutes, on the admin login and the citizen
-login alike. Five failed two-factor codes lock the account the same way. Events go to Wagtail's audit log
-("Nhật ký") against the user concerned.
+Lockout is the citizens' one (``lockout``, django-axes in the database): five failures for one login name lock it
+for 15 minutes, whether wrong passwords on the admin login or wrong two-factor codes. Events go to Wagtail's audit
+log ("Nhật ký") against the user concerned.
 """
 
 import logging
@@ -14,7 +13,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.functional import LazyObject, empty
 from django_otp import verify_token
@@ -24,7 +22,7 @@ from wagtail.log_actions import log
 
 from skhcn.core.net import client_ip
 
-from . import services
+from . import lockout
 
 logger = logging.getLogger(__name__)
 
@@ -55,28 +53,14 @@ def is_verified(user) -> bool:
 # --- Lockout ---
 
 
-def lock_minutes() -> int:
-    return max(1, services.LOGIN_LOCK_SECONDS // 60)
-
-
-def login_locked(username: str) -> bool:
-    return bool(username) and services.login_locked(username)
-
-
-def lock_login(username: str) -> None:
-    # The same key the citizen throttle sets after its fifth failure.
-    cache.set(services._login_key("lock", username), 1, services.LOGIN_LOCK_SECONDS)
-
-
-def _otp_failure_key(user) -> str:
-    return f"accounts:otp-fail:{user.pk}"
+def login_locked(request, username: str) -> bool:
+    return lockout.is_locked(request, username)
 
 
 def password_failed(request, username: str) -> bool:
-    """Count a wrong password for ``username``; returns True when this failure locked the login."""
-    services.record_login_failure(username)
+    """Audit a wrong password (django-axes has counted it); returns True when this failure locked the login."""
     user = _user_named(username)
-    locked = services.login_locked(username)
+    locked = lockout.locked_now(request)
     if user is not None:
         audit(user, "skhcn.staff.login_failed", request, username=username)
         if locked:
@@ -87,30 +71,25 @@ def password_failed(request, username: str) -> bool:
 
 
 def password_succeeded(request, user) -> None:
-    services.clear_login_failures(user.get_username())
     audit(user, "skhcn.staff.login", request, by=user)
 
 
 def otp_failed(request, user) -> int:
-    """Count a wrong two-factor code; the fifth within the window locks the login. Returns the attempts left."""
-    key = _otp_failure_key(user)
-    cache.add(key, 0, services.LOGIN_WINDOW_SECONDS)
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, services.LOGIN_WINDOW_SECONDS)
-        failures = 1
+    """Count a wrong two-factor code as a failed login; the fifth locks the login. Returns the attempts left."""
+    username = user.get_username()
+    lockout.record_failure(request, username)
+    failures = lockout.failures(request, username)
     audit(user, "skhcn.staff.otp_failed", request, by=user, attempt=failures)
-    left = max(0, services.LOGIN_MAX_FAILURES - failures)
-    if left == 0:
-        lock_login(user.get_username())
-        cache.delete(key)
+    left = max(0, lockout.max_failures() - failures)
+    if left == 0 or lockout.locked_now(request):
         audit(user, "skhcn.staff.locked", request, by=user, reason="otp")
+        return 0
     return left
 
 
 def otp_succeeded(user) -> None:
-    cache.delete(_otp_failure_key(user))
+    """The login is complete: earlier wrong codes no longer count."""
+    lockout.clear(user.get_username())
 
 
 def _user_named(username: str):

@@ -1,13 +1,11 @@
-"""Account logic: registration, e-mail verification, login throttling. Views stay thin."""
+"""Account logic: registration, e-mail verification. Views stay thin (login lockout: ``lockout``)."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Q
@@ -17,15 +15,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from skhcn.core.throttle import Fallback, Throttle, ThrottleUnavailable
+
 from .models import ApplicantProfile
 from .tasks import send_email
 
 VERIFY_SALT = "skhcn.accounts.verify-email"
 VERIFY_MAX_AGE = timedelta(days=3)
 RESEND_INTERVAL_SECONDS = 60
-LOGIN_MAX_FAILURES = 5
-LOGIN_WINDOW_SECONDS = 15 * 60
-LOGIN_LOCK_SECONDS = 15 * 60
+# One verification e-mail a minute per account; refused while the shared throttle storage is down (no mail flood).
+RESEND_THROTTLE = Throttle("verify-resend", lambda: (1, RESEND_INTERVAL_SECONDS), Fallback.REFUSE)
 
 
 def get_profile(user) -> ApplicantProfile | None:
@@ -118,46 +117,22 @@ def verify_email(token: str) -> VerificationResult:
 
 
 def resend_verification(user, verify_url_builder) -> str:
-    """Send a fresh link at most once a minute per user: returns "sent", "throttled", "verified" or "no_profile"."""
+    """Send a fresh link at most once a minute per user.
+
+    Returns "sent", "throttled", "unavailable" (the throttle cannot count: refused), "verified" or "no_profile".
+    """
     profile = get_profile(user)
     if profile is None:
         return "no_profile"
     if profile.email_verified:
         return "verified"
-    if not cache.add(f"accounts:verify-resend:{user.pk}", 1, RESEND_INTERVAL_SECONDS):
-        return "throttled"
+    try:
+        if not RESEND_THROTTLE.hit(str(user.pk)):
+            return "throttled"
+    except ThrottleUnavailable:
+        return "unavailable"
     queue_verification_email(user, verify_url_builder)
     return "sent"
-
-
-# --- Login throttling (per e-mail address; shared between processes when the cache is Redis) ---
-
-
-def _login_key(kind: str, email: str) -> str:
-    digest = hashlib.sha256(normalize_email(email).encode()).hexdigest()[:32]
-    return f"accounts:login-{kind}:{digest}"
-
-
-def login_locked(email: str) -> bool:
-    return cache.get(_login_key("lock", email)) is not None
-
-
-def record_login_failure(email: str) -> None:
-    """Count a failed attempt; the fifth within the window locks the address for ``LOGIN_LOCK_SECONDS``."""
-    key = _login_key("fail", email)
-    cache.add(key, 0, LOGIN_WINDOW_SECONDS)
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, LOGIN_WINDOW_SECONDS)
-        failures = 1
-    if failures >= LOGIN_MAX_FAILURES:
-        cache.set(_login_key("lock", email), 1, LOGIN_LOCK_SECONDS)
-        cache.delete(key)
-
-
-def clear_login_failures(email: str) -> None:
-    cache.delete(_login_key("fail", email))
 
 
 # --- Redirects ---

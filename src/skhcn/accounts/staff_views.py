@@ -20,7 +20,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from wagtail.admin.views.account import LoginView
 
-from . import security, services
+from . import lockout, security, services
 from .staff import is_administrator, staff_profile
 
 RECOVERY_SESSION_KEY = "skhcn_recovery_codes"
@@ -28,8 +28,8 @@ RECOVERY_SESSION_KEY = "skhcn_recovery_codes"
 
 class Messages:
     LOCKED = (
-        "Tài khoản này tạm thời bị khóa đăng nhập {minutes} phút vì nhập sai mật khẩu hoặc mã xác thực quá {count}"
-        " lần. Vui lòng thử lại sau, hoặc liên hệ quản trị hệ thống."
+        "Tài khoản này tạm thời bị khóa đăng nhập {minutes} phút vì nhập sai mật khẩu hoặc mã xác thực {count}"
+        " lần. Vui lòng thử lại sau {minutes} phút, hoặc liên hệ quản trị hệ thống."
     )
     CODE_REQUIRED = "Vui lòng nhập mã xác thực."
     CODE_MALFORMED = "Mã gồm 6 chữ số trong ứng dụng xác thực, hoặc một mã dự phòng gồm 8 ký tự (ví dụ abcd-efgh)."
@@ -46,25 +46,27 @@ class Messages:
     RESET_OTHER = "Đã đặt lại xác thực hai bước của “{user}”. Lần đăng nhập tới, người này sẽ thiết lập lại."
 
 
-def locked_message() -> str:
-    return Messages.LOCKED.format(minutes=security.lock_minutes(), count=services.LOGIN_MAX_FAILURES)
+def locked_message(request) -> str:
+    """The lockout message; the view that shows it keeps its answer (axes' middleware does not replace it)."""
+    lockout.explained(request)
+    return Messages.LOCKED.format(minutes=lockout.lock_minutes(), count=lockout.max_failures())
 
 
 # --- Login with lockout ---
 
 
 class LockoutLoginFormMixin:
-    """Refuse a locked login before checking the password; count wrong passwords."""
+    """Refuse a locked login before checking the password; audit wrong passwords (django-axes counts them)."""
 
     def clean(self):
         username = (self.cleaned_data.get("username") or "").strip()
-        if username and self.cleaned_data.get("password") and security.login_locked(username):
-            raise ValidationError(locked_message(), code="locked")
+        if username and self.cleaned_data.get("password") and security.login_locked(self.request, username):
+            raise ValidationError(locked_message(self.request), code="locked")
         try:
             return super().clean()
         except ValidationError as error:
             if username and error.code == "invalid_login" and security.password_failed(self.request, username):
-                raise ValidationError(locked_message(), code="locked") from error
+                raise ValidationError(locked_message(self.request), code="locked") from error
             raise
 
 
@@ -112,8 +114,9 @@ def _with_next(url: str, request) -> str:
 
 
 def _lock_out(request):
+    message = locked_message(request)
     auth_logout(request)
-    messages.error(request, locked_message())
+    messages.error(request, message)
     return redirect("wagtailadmin_login")
 
 
@@ -153,7 +156,7 @@ def enrol(request):
         if security.is_verified(user):
             return redirect("staff_2fa:manage")
         return redirect(_with_next(reverse("staff_2fa:verify"), request))
-    if security.login_locked(user.get_username()):
+    if security.login_locked(request, user.get_username()):
         return _lock_out(request)
     device = security.pending_totp(user)
     form = CodeForm(request.POST or None, numeric=True)
@@ -194,7 +197,7 @@ def verify(request):
         return redirect(_with_next(reverse("staff_2fa:enrol"), request))
     if security.is_verified(user):
         return redirect(_next_url(request))
-    if security.login_locked(user.get_username()):
+    if security.login_locked(request, user.get_username()):
         return _lock_out(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import identity, services
+from . import identity, lockout, services
 from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, ProfileForm, RegisterForm, ResetForm
 
 AFTER_VERIFY_SESSION_KEY = "accounts_after_verify"
@@ -23,6 +23,7 @@ class Messages:
     )
     RESENT = "Đã gửi lại thư xác thực đến {email}."
     RESEND_THROTTLED = "Bạn vừa yêu cầu gửi thư xác thực. Vui lòng chờ một phút rồi thử lại."
+    RESEND_UNAVAILABLE = "Hệ thống đang bận nên chưa gửi lại được thư xác thực. Vui lòng thử lại sau ít phút."
     ALREADY_VERIFIED = "Địa chỉ thư điện tử của bạn đã được xác thực."
     NO_PROFILE = "Tài khoản này không phải tài khoản công dân, doanh nghiệp."
     PROFILE_SAVED = "Đã lưu thông tin tài khoản."
@@ -77,6 +78,8 @@ def resend_verification(request):
         messages.success(request, Messages.RESENT.format(email=request.user.email))
     elif outcome == "throttled":
         messages.warning(request, Messages.RESEND_THROTTLED)
+    elif outcome == "unavailable":
+        messages.error(request, Messages.RESEND_UNAVAILABLE)
     elif outcome == "verified":
         messages.info(request, Messages.ALREADY_VERIFIED)
     else:
@@ -162,6 +165,12 @@ class PasswordResetConfirmView(NoIndexMixin, auth_views.PasswordResetConfirmView
     form_class = NewPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        # Whoever opened the e-mailed link controls the mailbox: a lockout on this login ends with the new password.
+        response = super().form_valid(form)
+        lockout.clear(form.user.get_username())
+        return response
 
 
 class PasswordResetCompleteView(NoIndexMixin, auth_views.PasswordResetCompleteView):

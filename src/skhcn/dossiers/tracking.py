@@ -1,12 +1,10 @@
 """Public tracking: a dossier is shown only to someone who knows its code AND the phone or ID number given with it."""
 
 import re
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 
-from skhcn.core.net import stable_hash
+from skhcn.core.throttle import Fallback, Throttle
 
 from . import constants
 from .constants import Status
@@ -93,15 +91,10 @@ def _limits() -> tuple[int, int]:
     )
 
 
+# Shared between processes; while Redis is down each process keeps the same limit in its own memory.
+LOOKUP_THROTTLE = Throttle("dossier-track", _limits, Fallback.MEMORY)
+
+
 def allow_lookup(address: str) -> bool:
-    """Count one lookup for this client address; False once it has used up its window (shared cache)."""
-    limit, window = _limits()
-    bucket = int(time.time() // window)
-    key = f"dossiers:track:{stable_hash(address, 'dossier-track')[:32]}:{bucket}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    return count <= limit
+    """Count one lookup for this client address; False once it has used up its window."""
+    return LOOKUP_THROTTLE.hit(address)

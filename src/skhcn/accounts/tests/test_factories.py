@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from skhcn.accounts.constants import ApplicantKind
 
@@ -13,7 +14,8 @@ def test_applicant_factory_makes_a_verified_citizen():
     assert user.applicant_profile.email_verified
     assert user.applicant_profile.kind == ApplicantKind.CITIZEN
     assert user.username == user.email
-    assert authenticate(username=user.username, password=PASSWORD) == user
+    # django-axes needs the request to check the lockout.
+    assert authenticate(RequestFactory().post("/"), username=user.username, password=PASSWORD) == user
 
 
 def test_applicant_factory_traits():

@@ -1,6 +1,12 @@
+import re
+from datetime import timedelta
+
 import pytest
+import redis
+from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
+from django.core.cache import caches
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
@@ -10,6 +16,7 @@ from .factories import PASSWORD, ApplicantFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/tai-khoan/dang-nhap/"
+LOCKED = "Bạn đã nhập sai mật khẩu 5 lần liên tiếp"
 
 
 def _login(client, email, password=PASSWORD, **extra):
@@ -57,39 +64,93 @@ def test_unsafe_next_is_ignored(client, target):
     assert response["Location"] == services.default_after_login_url()
 
 
+def _age_failures(minutes):
+    """As if ``minutes`` had passed since the recorded failures."""
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=minutes))
+
+
 def test_five_failures_lock_the_address_for_fifteen_minutes(client):
     user = ApplicantFactory(email="an@example.vn")
-    for _ in range(services.LOGIN_MAX_FAILURES):
+    for _ in range(4):
         assert "không đúng" in _login(client, "an@example.vn", "sai").content.decode()
+    fifth = _login(client, "an@example.vn", "sai")
+    assert fifth.status_code == 200 and LOCKED in fifth.content.decode()
     # Even the right password (and in another case) is refused now.
     response = _login(client, "AN@example.vn")
     html = response.content.decode()
-    assert "quá 5 lần" in html and "15 phút" in html
+    assert response.status_code == 200 and LOCKED in html and "15 phút" in html
     assert SESSION_KEY not in client.session
-    # Another address is not affected.
+    # Attempts while locked do not extend the lock; another address is not affected.
+    assert AccessAttempt.objects.get(username="an@example.vn").failures_since_start == 5
     other = ApplicantFactory()
     assert _login(Client(), other.email).status_code == 302
-    # When the lock expires the right password works again.
-    cache.delete(services._login_key("lock", "an@example.vn"))
+    # Fourteen minutes on it is still locked; when the lock expires the right password works again.
+    _age_failures(14)
+    assert LOCKED in _login(client, "an@example.vn").content.decode()
+    _age_failures(2)
     assert _login(client, "an@example.vn").status_code == 302
     assert client.session[SESSION_KEY] == str(user.pk)
+    assert not AccessAttempt.objects.exists()
+
+
+def test_lockout_is_per_login_name_not_per_address(client, settings):
+    """Five addresses behind the trusted proxy share one count for the login name; the addresses are recorded."""
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    ApplicantFactory(email="an@example.vn")
+    wrong = {"username": "an@example.vn", "password": "sai"}
+    for number in range(1, 6):
+        client.post(URL, wrong, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{number}")
+    right = {"username": "an@example.vn", "password": PASSWORD}
+    assert LOCKED in Client().post(URL, right, REMOTE_ADDR="198.51.100.7").content.decode()
+    addresses = set(AccessAttempt.objects.values_list("ip_address", flat=True))
+    assert addresses == {f"203.0.113.{number}" for number in range(1, 6)}
 
 
 def test_success_resets_the_failure_count(client):
     ApplicantFactory(email="an@example.vn")
-    for _ in range(services.LOGIN_MAX_FAILURES - 1):
+    for _ in range(4):
         _login(client, "an@example.vn", "sai")
     assert _login(client, "an@example.vn").status_code == 302
-    client.logout()
-    for _ in range(services.LOGIN_MAX_FAILURES - 1):
+    assert not AccessAttempt.objects.exists()
+    client.post("/tai-khoan/dang-xuat/")
+    for _ in range(4):
         _login(client, "an@example.vn", "sai")
     assert _login(client, "an@example.vn").status_code == 302
 
 
 def test_failures_for_unknown_addresses_are_throttled_too(client):
-    for _ in range(services.LOGIN_MAX_FAILURES):
+    for _ in range(5):
         _login(client, "khong-co@example.vn", "sai")
-    assert "quá 5 lần" in _login(client, "khong-co@example.vn", "sai").content.decode()
+    assert LOCKED in _login(client, "khong-co@example.vn", "sai").content.decode()
+
+
+def test_a_password_reset_through_the_mailed_link_ends_the_lock(client, mailoutbox):
+    user = ApplicantFactory(email="an@example.vn")
+    for _ in range(5):
+        _login(client, "an@example.vn", "sai")
+    client.post(reverse("accounts:password_reset"), {"email": "an@example.vn"})
+    link = re.search(r"http://testserver(/tai-khoan/dat-lai-mat-khau/[^\s]+/)", mailoutbox[0].body).group(1)
+    form_url = client.get(link)["Location"]
+    new_password = "Mat-khau-moi-2026"
+    done = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
+    assert done.status_code == 302
+    response = _login(client, "an@example.vn", new_password)
+    assert response.status_code == 302 and client.session[SESSION_KEY] == str(user.pk)
+
+
+def test_lockout_holds_while_redis_is_down(client, redis_down):
+    """The lockout lives in the database: a cache that does not answer changes nothing, and nothing fails."""
+    ApplicantFactory(email="an@example.vn")
+    with redis_down:
+        with pytest.raises(redis.exceptions.ConnectionError):
+            caches["default"].get("probe")  # the cache really is unreachable
+        for _ in range(4):
+            assert "không đúng" in _login(client, "an@example.vn", "sai").content.decode()
+        fifth = _login(client, "an@example.vn", "sai")
+        assert fifth.status_code == 200 and LOCKED in fifth.content.decode()
+        refused = _login(client, "an@example.vn")
+        assert refused.status_code == 200 and LOCKED in refused.content.decode()
+        assert SESSION_KEY not in client.session
 
 
 def test_inactive_account_cannot_log_in(client):

@@ -1,18 +1,20 @@
 """Staff roles, two-factor authentication on the back offices, lockout and audit logging."""
 
 import re
-import time
 from base64 import b32encode
+from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.db.models import F
+from django.http import HttpResponse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
-from skhcn.accounts import demo, security, services
+from skhcn.accounts import demo, lockout
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.models import StaffProfile
 from skhcn.accounts.staff import ROLE_GROUPS, ensure_role_groups, has_role, staff_profile
@@ -49,6 +51,11 @@ def _login(client, username, password=PASSWORD, **extra):
 
 def _actions(user) -> list[str]:
     return list(ModelLogEntry.objects.for_instance(user).order_by("pk").values_list("action", flat=True))
+
+
+def _age_failures(minutes):
+    """As if ``minutes`` had passed since the recorded failures."""
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=minutes))
 
 
 def _wrong_code(device) -> str:
@@ -148,7 +155,7 @@ def test_wrong_code_messages(client, two_factor):
     assert "Bạn còn 3 lần thử." in _text(client.post(VERIFY, {"code": "zzzz-zzzz"}))
     # A correct code clears the count.
     assert client.post(VERIFY, {"code": totp_code(device)}).status_code == 302
-    assert cache.get(security._otp_failure_key(user)) is None
+    assert not AccessAttempt.objects.exists()
 
 
 def test_django_otp_back_off_asks_to_wait(client, settings):
@@ -187,14 +194,15 @@ def test_failed_enrolment_codes_lock_too(client, two_factor):
         client.post(ENROL, {"code": _wrong_code(device)})
     response = client.post(ENROL, {"code": _wrong_code(device)})
     assert response["Location"] == "/admin/login/"
-    assert security.login_locked(user.username)
+    assert AccessAttempt.objects.get(username=user.username).failures_since_start == 5
+    refused = _login(client, user.username)
+    assert refused.status_code == 200 and "tạm thời bị khóa" in _text(refused)
 
 
 # --- Password lockout ---
 
 
-def test_password_lockout_refuses_the_right_password_until_the_lock_ends(client, monkeypatch):
-    monkeypatch.setattr(services, "LOGIN_LOCK_SECONDS", 1)
+def test_password_lockout_refuses_the_right_password_until_the_lock_ends(client):
     user = StaffFactory()
     other = StaffFactory()
     for attempt in range(4):
@@ -208,11 +216,58 @@ def test_password_lockout_refuses_the_right_password_until_the_lock_ends(client,
     # Another account is not affected.
     assert _login(client, other.username).status_code == 302
     client.post("/admin/logout/")
-    time.sleep(1.1)
+    # The lock holds for 15 minutes after the fifth failure, then the right password works.
+    _age_failures(14)
+    assert "tạm thời bị khóa" in _text(_login(client, user.username))
+    _age_failures(2)
     assert _login(client, user.username).status_code == 302
     assert _actions(user) == ["skhcn.staff.login_failed"] * 5 + ["skhcn.staff.locked", "skhcn.staff.login"]
     entry = ModelLogEntry.objects.filter(action="skhcn.staff.login_failed").first()
     assert entry.data["username"] == user.username and entry.data["ip"] == "127.0.0.1" and entry.user is None
+
+
+def test_staff_lockout_holds_while_redis_is_down(client, two_factor, redis_down):
+    """Wrong passwords and wrong two-factor codes lock from the database: a dead cache changes nothing."""
+    user = StaffFactory()
+    device, _codes = enrol_totp(user)
+    with redis_down:
+        for _ in range(4):
+            assert "tạm thời bị khóa" not in _text(_login(client, user.username, "sai-mat-khau"))
+        assert "tạm thời bị khóa" in _text(_login(client, user.username, "sai-mat-khau"))
+        refused = _login(client, user.username)
+        assert refused.status_code == 200 and "tạm thời bị khóa" in _text(refused)
+        _age_failures(16)
+        assert _login(client, user.username).status_code == 302
+        for _ in range(4):
+            client.post(VERIFY, {"code": _wrong_code(device)})
+        locked = client.post(VERIFY, {"code": _wrong_code(device)}, follow=True)
+        assert "tạm thời bị khóa đăng nhập 15 phút" in _text(locked)
+        assert not locked.wsgi_request.user.is_authenticated
+    assert _actions(user)[-2:] == ["skhcn.staff.otp_failed", "skhcn.staff.locked"]
+
+
+def test_administrator_sees_and_clears_lockouts_in_the_django_admin(client, two_factor):
+    user = StaffFactory()
+    for _ in range(5):
+        _login(client, user.username, "sai-mat-khau")
+    admin = get_user_model().objects.create_superuser("quantri", "qt@example.invalid", PASSWORD)
+    verified_staff_login(client, admin)
+    listing = client.get("/django-admin/axes/accessattempt/")
+    assert listing.status_code == 200 and user.username in _text(listing)
+    attempt = AccessAttempt.objects.get(username=user.username)
+    deleted = client.post(f"/django-admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302 and not AccessAttempt.objects.exists()
+    client.post("/admin/logout/")
+    assert _login(client, user.username).status_code == 302
+
+
+def test_other_login_paths_get_a_vietnamese_lockout_page(rf):
+    """axes' middleware answers a lockout the view did not explain with a 429 page in Vietnamese."""
+    request = rf.post("/somewhere/")
+    response = lockout.lockout_response(request, HttpResponse("original"))
+    assert response.status_code == 429 and "Tài khoản này đã bị tạm khóa đăng nhập 15 phút" in _text(response)
+    lockout.explained(request)
+    assert _text(lockout.lockout_response(request, HttpResponse("original"))) == "original"
 
 
 def test_a_successful_login_clears_earlier_failures(client):

@@ -4,10 +4,10 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.cache import cache
 from django.urls import reverse
 
 from skhcn.accounts import services
+from skhcn.core import throttle
 
 from .factories import ApplicantFactory
 
@@ -99,7 +99,7 @@ def test_resend_is_limited_to_one_a_minute(client, mailoutbox, django_capture_on
         response = client.post(url, follow=True)
     assert "Vui lòng chờ một phút" in response.content.decode()
     assert len(mailoutbox) == 1
-    cache.delete(f"accounts:verify-resend:{user.pk}")  # as if the minute had passed
+    throttle.storages.reset()  # as if the minute had passed
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
     assert len(mailoutbox) == 2
@@ -107,6 +107,25 @@ def test_resend_is_limited_to_one_a_minute(client, mailoutbox, django_capture_on
     assert client.get(_link(mailoutbox[1])).status_code == 200
     user.applicant_profile.refresh_from_db()
     assert user.applicant_profile.email_verified
+
+
+def test_resend_is_refused_while_redis_is_down(client, mailoutbox, django_capture_on_commit_callbacks, redis_down):
+    """No shared count, no mail: the throttle refuses (a clear message, never a 500) rather than send without limit."""
+    user = ApplicantFactory(unverified=True)
+    client.force_login(user)
+    url = reverse("accounts:verify_resend")
+    with redis_down:
+        for _ in range(3):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(url, follow=True)
+            assert response.status_code == 200
+            assert "Hệ thống đang bận nên chưa gửi lại được thư xác thực" in response.content.decode()
+    assert mailoutbox == []
+    # Back up: the next request sends at once.
+    throttle.storages.reset()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "Đã gửi lại thư xác thực" in client.post(url, follow=True).content.decode()
+    assert len(mailoutbox) == 1
 
 
 def test_resend_needs_post_login_and_an_unverified_address(client, mailoutbox):

@@ -131,6 +131,19 @@ def test_rate_limit_per_client_address(client, dossier, settings):
     assert other.status_code == 200 and "Đã nộp trực tuyến, chờ tiếp nhận" in other.text
 
 
+def test_rate_limit_holds_per_process_while_redis_is_down(client, dossier, settings, redis_down):
+    """Redis down: the same limit is counted in this process's memory, never unlimited, never a 500."""
+    settings.DOSSIER_TRACK_MAX_LOOKUPS = 3
+    with redis_down:
+        for _ in range(3):
+            response = client.post(TRACK, {"ma": dossier.code, "sdt": "0987654321"})
+            assert response.status_code == 200 and "Đã nộp trực tuyến, chờ tiếp nhận" in response.text
+        blocked = client.post(TRACK, {"ma": dossier.code, "sdt": "0987654321"})
+        assert blocked.status_code == 429 and Messages.TRACK_TOO_MANY in blocked.text
+        other = client.post(TRACK, {"ma": dossier.code, "sdt": "0987654321"}, REMOTE_ADDR="203.0.113.9")
+        assert other.status_code == 200
+
+
 def test_empty_page(client, db):
     response = client.get(TRACK)
     assert response.status_code == 200 and "Tra cứu hồ sơ" in response.text
