@@ -12,6 +12,7 @@ class Command(BaseCommand):
         "Sao lưu cơ sở dữ liệu và mọi tệp đã tải lên vào MỘT tệp .tar (kèm manifest.json với mã kiểm tra SHA-256). "
         "Chạy được khi hệ thống đang hoạt động."
     )
+    # A backup must run even while a system check fails (e.g. a configuration error being fixed).
     requires_system_checks = []
 
     def add_arguments(self, parser):
