@@ -162,6 +162,7 @@ def _write_backup(writer, workdir: Path, columns, aliases, allow_missing: bool, 
             break
         if attempt < SNAPSHOT_ATTEMPTS:
             log(f"{len(missing)} tệp vừa bị xoá trong lúc sao lưu; chụp lại cơ sở dữ liệu (lần {attempt + 1}).")
+            archive.remove_quietly(snapshot.path)  # superseded: no second copy of the database on disk
         previous_missing = missing
     if missing:
         message = f"Thiếu {len(missing)} tệp mà cơ sở dữ liệu đang trỏ tới: {_describe_missing(missing)}."
