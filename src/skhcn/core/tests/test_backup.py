@@ -261,9 +261,16 @@ def test_backup_command_prints_where_the_archive_went(place):
         call_command("backup", "--keep", "-1")
 
 
-def test_a_file_field_in_an_unknown_storage_is_reported(place):
+def test_a_file_field_in_an_unknown_storage_is_refused(place, monkeypatch):
     assert files.alias_of(storages["private"]) == "private"
     assert files.alias_of(FileSystemStorage(location=str(place.data / "elsewhere"))) is None
+    monkeypatch.setattr(files, "alias_of", lambda storage: None)  # as if a field kept files somewhere else
+
+    with pytest.raises(BackupError, match="không có trong STORAGES nên không sao lưu được") as caught:
+        services.create_backup()
+
+    assert caught.value.code == "config"
+    assert not place.backups.exists() or list(place.backups.iterdir()) == []
 
 
 # --- Reading archives -------------------------------------------------------------------------------------------
