@@ -308,6 +308,8 @@ class StagedDatabase:
             remove_quietly(self.path)
             self.target.parent.mkdir(parents=True, exist_ok=True)
         else:
+            # Found before anything is written: a missing client tool refuses the restore up front.
+            self.tools = pg_tool("pg_restore"), pg_tool("psql")
             self.path = workdir / "db.pgdump"
         size, sha256 = reader.extract_to(entry["member"], self.path)
         if size != entry["size"] or sha256 != entry["sha256"]:
@@ -349,14 +351,14 @@ class StagedDatabase:
         connection().close()
         with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as psql_errors:
             producer = subprocess.Popen(  # noqa: S603 - fixed arguments
-                [pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(self.path)],
+                [self.tools[0], "--no-owner", "--no-privileges", "--file=-", str(self.path)],
                 stdout=subprocess.PIPE,
                 stderr=restore_errors,
                 env=env,
             )
             consumer = subprocess.Popen(  # noqa: S603 - fixed arguments
                 [
-                    pg_tool("psql"),
+                    self.tools[1],
                     "-X",
                     "-q",
                     "--no-password",

@@ -512,3 +512,10 @@ def test_a_file_that_reads_back_wrong_after_writing_fails_the_restore(backup_fil
 
     assert caught.value.code == "checksum"
     assert _everything_in(target) == ["secret_key"]
+
+
+def test_missing_postgresql_client_tools_are_named(settings, tmp_path):
+    settings.BACKUP_PG_BIN_DIR = str(tmp_path)  # an empty folder
+    with pytest.raises(BackupError, match="Không tìm thấy chương trình pg_dump .*BACKUP_PG_BIN_DIR") as caught:
+        database.pg_tool("pg_dump")
+    assert caught.value.code == "config"
