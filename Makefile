@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-faults test-browser lint bench bench-dossiers install clean
+.PHONY: run test test-faults test-browser lint bench bench-dossiers install clean backup restore
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,18 @@ run: $(STAMP)
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) load_demo --if-empty
 	exec $(BIN)/python -m skhcn.server
+
+# One archive of the database and every uploaded file, in BACKUP_DIR (default var/backups); docs/sao-luu.md.
+backup: export SKHCN_ENV ?= local
+backup: $(STAMP)
+	$(MANAGE) backup
+
+# Into an empty data folder / database only: make restore FILE=var/backups/skhcn-YYYYmmdd-HHMMSS.tar
+restore: export SKHCN_ENV ?= local
+restore: $(STAMP)
+	@if [ -z "$(FILE)" ]; then \
+		echo "Thiếu tệp sao lưu: hãy chạy make restore FILE=đường/dẫn/skhcn-YYYYmmdd-HHMMSS.tar" >&2; exit 2; fi
+	$(MANAGE) restore "$(FILE)"
 
 # Transactional tests empty the database when they end, so they run after the others, in their own pass.
 test: $(STAMP)

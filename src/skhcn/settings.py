@@ -472,6 +472,14 @@ CLAMD_PORT = int(os.environ.get("CLAMD_PORT", 3310))
 FILE_UPLOAD_HANDLERS = ["skhcn.core.uploads.SizeLimitedUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 
+# --- Backup and restore (docs/sao-luu.md) ---
+# Where `manage.py backup` / `make backup` writes its archives.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", DATA_DIR / "backups"))
+# Keep only this many newest archives in BACKUP_DIR after each backup (0: keep them all).
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", 0))
+# Folder of pg_dump / pg_restore / psql (empty: found on PATH); their major version must be >= the server's.
+BACKUP_PG_BIN_DIR = os.environ.get("BACKUP_PG_BIN_DIR", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

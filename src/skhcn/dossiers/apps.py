@@ -5,6 +5,11 @@ class DossiersConfig(AppConfig):
     name = "skhcn.dossiers"
     label = "dossiers"
     verbose_name = "Hồ sơ"
+    # Columns holding names of files in storages["private"] (skhcn.core.uploads.store_private): the backup checks
+    # that each file a row names is in the archive (skhcn.core.backup.files).
+    stored_file_fields = {
+        "private": ("Dossier.result_stored_name", "DossierFile.stored_name", "DossierEventFile.stored_name"),
+    }
 
     def ready(self):
         from . import tasks  # noqa: F401  (registers the periodic jobs)
