@@ -240,7 +240,16 @@ def _chain_is_active(action) -> bool:
 # --- cleaning -----------------------------------------------------------------------------------------------------
 
 
+# What an action of the active kinds carries: removed with its /S, so a copy still reachable some odd way is no
+# longer an action at all (readers skip a dictionary without a type of action).
+_ACTION_PAYLOAD = ("/S", "/JS", "/F", "/Win", "/Mac", "/Unix", "/T", "/TA", "/TI", "/CMD", "/Fields")
+
+
 def _strip(d) -> None:
+    if _name(d.get("/S")) in _ACTION_KINDS:
+        for key in _ACTION_PAYLOAD:
+            if key in d:
+                del d[key]
     for key in ("/AA", "/JavaScript", "/EmbeddedFiles", "/EF", "/RF", "/XFA", "/JS"):
         if key in d:
             del d[key]

@@ -342,6 +342,7 @@ def supplement(request, pk: int):
         status = dossier.get_status_display()
         messages.error(request, WM.NOT_ALLOWED_STATE.format(action="bổ sung hồ sơ", status=status))
         return redirect(_edit_url(dossier))
+    files = request.FILES.getlist("tep")  # parses the body: the upload handler marks the request while it does
     if getattr(request, "upload_too_large", False):
         return _render_detail(request, dossier, status=400, error=upload_too_large_message(request))
     try:
@@ -351,7 +352,7 @@ def supplement(request, pk: int):
             request.user,
             expected_version=_posted_version(request),
             comment=clean_text(request.POST.get("noi_dung", ""), keep_newlines=True),
-            files=request.FILES.getlist("tep"),
+            files=files,
         )
     except workflow.WorkflowError as exc:
         dossier.refresh_from_db()

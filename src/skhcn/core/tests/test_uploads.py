@@ -695,14 +695,18 @@ def test_private_file_response_headers(stored_pdf):
 def test_private_file_response_inline(stored_pdf):
     response = private_file_response(stored_pdf, "Đơn.pdf", "application/pdf", as_attachment=False)
     assert response["Content-Disposition"].startswith('inline; filename="Don.pdf"; ')
-    assert "sandbox" not in response["Content-Security-Policy"]  # a sandbox blanks the browsers' PDF viewers
+    # Inline too: a sandbox and no sniffing (staff pages show PDFs through PDF.js, see core/static/core).
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["X-Content-Type-Options"] == "nosniff"
     response.file_to_stream.close()
     response = private_file_response(stored_pdf, "a.png", "image/png", as_attachment=False)
     assert response["Content-Disposition"].startswith("inline;")
     assert response["Content-Security-Policy"] == "sandbox"
+    assert response["X-Content-Type-Options"] == "nosniff"
     response.file_to_stream.close()
     response = private_file_response(stored_pdf, "a.html", "text/html", as_attachment=False)
     assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Security-Policy"] == "sandbox"
     response.file_to_stream.close()
 
 
@@ -710,3 +714,19 @@ def test_content_disposition_cannot_be_broken_by_the_name():
     header = content_disposition('a"b;c\r\n%.pdf')
     assert "\r" not in header and "\n" not in header
     assert header == "attachment; filename=\"a b_c _.pdf\"; filename*=UTF-8''a%20b%3Bc%20%25.pdf"
+
+
+@pytest.mark.django_db
+def test_wagtail_documents_are_served_with_no_scripts_and_no_sniffing(client, settings, tmp_path):
+    """Editors' documents (Wagtail's serve view, PDFs inline): Wagtail's own CSP blocks every script and resource."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    document = get_document_model().objects.create(title="Kế hoạch", file=ContentFile(pdf_bytes(), name="ke-hoach.pdf"))
+    response = client.get(document.url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    response.close()
