@@ -62,6 +62,10 @@ CHAIN_LIMIT = 100
 EOF_WINDOW = 1024
 
 
+# What qpdf and pikepdf raise on a damaged file (qpdf's C++ exceptions arrive as RuntimeError / ValueError).
+_READ_ERRORS = (pikepdf.PikepdfError, RuntimeError, ValueError, TypeError, KeyError, IndexError, OverflowError)
+
+
 class PdfUnreadable(Exception):
     """The PDF cannot be checked: ``code`` is "corrupt", "encrypted" or "too_complex"."""
 
@@ -104,11 +108,13 @@ def strip_active_content(fileobj, out) -> frozenset[str]:
     """
     with _open(fileobj) as pdf:
         found = _scan(pdf).found
-        budget = [NODE_BUDGET]
-        for dictionary in list(_dictionaries(pdf, budget)):
-            _strip(dictionary)
         buffer = io.BytesIO()
-        pdf.save(buffer, encryption=False, fix_metadata_version=False)
+        try:
+            for dictionary in list(_dictionaries(pdf, [NODE_BUDGET])):
+                _strip(dictionary)
+            pdf.save(buffer, encryption=False, fix_metadata_version=False)
+        except _READ_ERRORS as exc:
+            raise PdfUnreadable("corrupt") from exc
     buffer.seek(0)
     with _open(buffer) as cleaned:
         if _scan(cleaned).found:
@@ -134,14 +140,16 @@ def _open(fileobj) -> Pdf:
         pdf = Pdf.open(io.BytesIO(data))
     except pikepdf.PasswordError as exc:
         raise PdfUnreadable("encrypted") from exc
-    except (pikepdf.PdfError, ValueError, RuntimeError) as exc:
+    except _READ_ERRORS as exc:
         raise PdfUnreadable("corrupt") from exc
     try:
-        if len(pdf.pages) == 0:
-            raise PdfUnreadable("corrupt")
-    except (pikepdf.PdfError, ValueError, RuntimeError) as exc:
+        pages = len(pdf.pages)
+    except _READ_ERRORS as exc:
         pdf.close()
         raise PdfUnreadable("corrupt") from exc
+    if pages == 0:
+        pdf.close()
+        raise PdfUnreadable("corrupt")
     return pdf
 
 
@@ -150,7 +158,7 @@ def _dictionaries(pdf: Pdf, budget: list[int]) -> Iterator[Dictionary]:
     in it; references are not followed (their targets are indirect objects visited in their own turn)."""
     try:
         objects = pdf.objects
-    except (pikepdf.PdfError, RuntimeError) as exc:
+    except _READ_ERRORS as exc:
         raise PdfUnreadable("corrupt") from exc
     for top in objects:
         if not isinstance(top, _CONTAINERS):
@@ -177,7 +185,7 @@ def _scan(pdf: Pdf) -> PdfScan:
             found |= _kinds_in(dictionary)
             if "/ByteRange" in dictionary and _name(dictionary.get("/Type")) in ("/Sig", "/DocTimeStamp", None):
                 signed = True
-    except (pikepdf.PdfError, RuntimeError, ValueError) as exc:
+    except _READ_ERRORS as exc:
         raise PdfUnreadable("corrupt") from exc
     return PdfScan(found=frozenset(found), signed=signed)
 

@@ -3,6 +3,7 @@ removed (settings.UPLOAD_PDF_ACTIVE_CONTENT), damaged and hostile files refused 
 
 import hashlib
 import io
+import random
 import time
 
 import pytest
@@ -290,3 +291,27 @@ def test_too_complex_pdf_is_refused(monkeypatch):
     error = refused(clean_pdf_bytes(), "lớn.pdf")
     assert error.code == "too_complex"
     assert error.message.startswith("Tệp PDF “lớn.pdf” có cấu trúc quá phức tạp nên không kiểm tra được.")
+
+
+@pytest.mark.parametrize("policy", ["refuse", "strip"])
+def test_damaged_copies_are_accepted_or_refused_never_an_error(settings, policy):
+    """Bytes changed at random in a PDF with active content packed in object streams: each copy is accepted,
+    cleaned or refused with a Vietnamese message, and no other exception escapes."""
+    settings.UPLOAD_PDF_ACTIVE_CONTENT = policy
+    original = active_pdf_bytes("names_javascript", "launch", "embedded_files")
+    generator = random.Random(12)
+    started = time.monotonic()
+    for _ in range(150):
+        damaged = bytearray(original)
+        for _ in range(generator.randint(1, 30)):
+            damaged[generator.randrange(len(damaged))] = generator.randrange(256)
+        try:
+            checked = check_upload(upload(bytes(damaged)), PDF_ONLY)
+        except UploadRejected as error:
+            assert error.code in {"corrupt", "pdf_active", "too_complex", "encrypted", "unknown_type"}
+        else:
+            if checked.content is not None:
+                assert scan(checked.content.read()).found == frozenset()
+            else:
+                assert scan(bytes(damaged)).found == frozenset()
+    assert time.monotonic() - started < 60
