@@ -463,6 +463,12 @@ if os.environ.get("AWS_PRIVATE_BUCKET_NAME"):
 UPLOAD_MAX_FILE_BYTES = int(os.environ.get("UPLOAD_MAX_FILE_BYTES", 20 * 1024 * 1024))
 UPLOAD_MAX_DOSSIER_BYTES = int(os.environ.get("UPLOAD_MAX_DOSSIER_BYTES", 100 * 1024 * 1024))
 UPLOAD_ALLOWED_TYPES = [t for t in os.environ.get("UPLOAD_ALLOWED_TYPES", "pdf,jpeg,png,docx,xlsx,odt").split(",") if t]
+# PDFs with active content (JavaScript, automatic actions, Launch, embedded files ...): "refuse" them, or "strip" it
+# and store the cleaned copy with a note for staff (docs/tep-dinh-kem.md). Any other value refuses.
+UPLOAD_PDF_ACTIVE_CONTENT = os.environ.get("UPLOAD_PDF_ACTIVE_CONTENT", "refuse").strip().lower()
+# Per account: open (unsubmitted) drafts, and bytes of the files in all of them together.
+DOSSIER_MAX_OPEN_DRAFTS = int(os.environ.get("DOSSIER_MAX_OPEN_DRAFTS", 20))
+DOSSIER_MAX_DRAFT_BYTES = int(os.environ.get("DOSSIER_MAX_DRAFT_BYTES", 200 * 1024 * 1024))
 # ClamAV: scan every upload through clamd when one of these is set; a failing scanner refuses the file.
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 CLAMD_HOST = os.environ.get("CLAMD_HOST", "")

@@ -19,10 +19,11 @@ import hashlib
 import logging
 import re
 import struct
+import tempfile
 import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 from uuid import uuid4
 
@@ -34,7 +35,7 @@ from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 from django.http import FileResponse
 from django.utils import timezone
 
-from skhcn.core import clamav
+from skhcn.core import clamav, pdf_safety
 from skhcn.core.errors import UserFacingError
 
 logger = logging.getLogger("skhcn.uploads")
@@ -47,7 +48,7 @@ class UploadRejected(UserFacingError):  # noqa: N818 - the name is the public in
     """An upload refused; ``message`` (also ``str(exc)``) is a Vietnamese sentence for the user.
 
     ``code`` is a short machine-readable reason: empty, too_large, unknown_type, extension_mismatch, not_allowed,
-    corrupt, archive_bomb, encrypted, macro, image_too_large, infected, scan_failed, storage_failed.
+    corrupt, archive_bomb, encrypted, macro, pdf_active, image_too_large, infected, scan_failed, storage_failed.
     """
 
 
@@ -163,16 +164,30 @@ def _extension(name: str) -> str:
 @dataclass(frozen=True)
 class CheckedUpload:
     file_type: FileType
-    size: int
+    size: int  # of what is stored: the cleaned copy when there is one
     sha256: str
     original_name: str  # sanitised; carries the right extension
+    # Kinds of active content removed from a PDF (pdf_safety.KIND_LABELS); empty when the file is stored as sent.
+    removed_content: tuple[str, ...] = ()
+    # The cleaned copy to store instead of the upload (a file object at position 0), or None.
+    content: object = field(default=None, compare=False, repr=False)
+
+
+PDF_ACTIVE_REFUSE = "refuse"
+PDF_ACTIVE_STRIP = "strip"
+
+
+def removed_content_note(kinds) -> str:
+    """The note staff see next to a cleaned file: "Đã gỡ bỏ mã JavaScript khỏi tệp này khi tiếp nhận."."""
+    return f"Đã gỡ bỏ {pdf_safety.describe(kinds)} khỏi tệp này khi tiếp nhận." if kinds else ""
 
 
 def check_upload(uploaded, allowed: list[FileType], max_bytes: int | None = None) -> CheckedUpload:
     """Check an uploaded file from its bytes; raise UploadRejected with a Vietnamese message, or describe it.
 
     Order: size (zero, over ``max_bytes``), type sniffed from the content (with archive/macro/encryption checks
-    for DOCX/XLSX/ODT and a decode check for images), extension agreeing with the content, type allowed, ClamAV.
+    for DOCX/XLSX/ODT and a decode check for images), extension agreeing with the content, type allowed, active
+    content of a PDF (refused, or removed into ``content`` per settings.UPLOAD_PDF_ACTIVE_CONTENT), ClamAV.
     The file position is left at 0.
     """
     if max_bytes is None:
@@ -212,11 +227,69 @@ def check_upload(uploaded, allowed: list[FileType], max_bytes: int | None = None
             )
         if not extension:
             original = sanitize_filename(f"{original}.{sniffed.extension}")
+        cleaned = _check_pdf(uploaded, original, max_bytes) if sniffed.key == "pdf" else None
         uploaded.seek(0)
         scan_with_clamav(uploaded)
     finally:
         uploaded.seek(0)
+    if cleaned is not None:
+        content, removed = cleaned
+        size, digest, _head = _measure(content, max_bytes, original)
+        content.seek(0)
+        return CheckedUpload(sniffed, size, digest, original, removed_content=removed, content=content)
     return CheckedUpload(file_type=sniffed, size=size, sha256=digest, original_name=original)
+
+
+def _check_pdf(uploaded, original: str, max_bytes: int):
+    """None for a PDF without active content; else refuse it, or (settings "strip") return a cleaned copy and the
+    kinds removed. A PDF that cannot be read (damaged, cut short, protected by a password) is refused."""
+    try:
+        scan = pdf_safety.scan_pdf(uploaded)
+        if not scan.active:
+            return None
+        found = pdf_safety.describe(scan.found)
+        policy = getattr(settings, "UPLOAD_PDF_ACTIVE_CONTENT", PDF_ACTIVE_REFUSE)
+        if policy != PDF_ACTIVE_STRIP:
+            if policy != PDF_ACTIVE_REFUSE:
+                logger.warning("Unknown UPLOAD_PDF_ACTIVE_CONTENT %r; refusing", policy)
+            raise UploadRejected(
+                f"Tệp PDF “{original}” có {found} nên không được chấp nhận (những nội dung này có thể tự chạy "
+                f"trên máy người xem). {_PDF_REMEDY}",
+                "pdf_active",
+            )
+        if scan.signed:
+            raise UploadRejected(
+                f"Tệp PDF “{original}” đã được ký số và có {found}; gỡ bỏ những nội dung này sẽ làm mất hiệu lực "
+                f"chữ ký số nên tệp không được chấp nhận. Vui lòng ký số lại trên một tệp PDF không có các nội dung "
+                "đó rồi tải lên lại.",
+                "pdf_active",
+            )
+        content = tempfile.SpooledTemporaryFile(max_size=1024 * 1024, dir=settings.FILE_UPLOAD_TEMP_DIR)
+        removed = pdf_safety.strip_active_content(uploaded, content)
+    except pdf_safety.PdfUnreadable as exc:
+        raise UploadRejected(_PDF_UNREADABLE[exc.code].format(name=original), exc.code) from exc
+    except pdf_safety.CleaningFailed as exc:
+        logger.warning("Active content left in %r after cleaning", original)
+        raise UploadRejected(
+            f"Tệp PDF “{original}” có {found} và không gỡ bỏ được tự động nên không được chấp nhận. {_PDF_REMEDY}",
+            "pdf_active",
+        ) from exc
+    logger.info("Removed %s from the upload %r", ", ".join(sorted(removed)), original)
+    return content, tuple(kind for kind in pdf_safety.KIND_LABELS if kind in removed)
+
+
+_PDF_REMEDY = (
+    "Vui lòng xuất lại thành tệp PDF thông thường (ví dụ: mở tệp, chọn In rồi chọn “Lưu dưới dạng PDF” hoặc "
+    "“Microsoft Print to PDF”) rồi tải lên lại."
+)
+_PDF_UNREADABLE = {
+    "corrupt": "Tệp PDF “{name}” bị hỏng hoặc không đọc được (có thể tệp chưa được tải về hoặc sao chép đầy đủ).",
+    "encrypted": "Tệp PDF “{name}” đã được đặt mật khẩu. Vui lòng gỡ mật khẩu rồi tải lên lại.",
+    "too_complex": (
+        "Tệp PDF “{name}” có cấu trúc quá phức tạp nên không kiểm tra được. "
+        "Vui lòng xuất lại thành tệp PDF thông thường rồi tải lên lại."
+    ),
+}
 
 
 def _measure(uploaded, max_bytes: int, original: str) -> tuple[int, str, bytes]:
@@ -446,9 +519,11 @@ class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
 
     Limits: settings.UPLOAD_MAX_FILE_BYTES per file, settings.UPLOAD_MAX_DOSSIER_BYTES for all files of a request.
     A dropped file is skipped (its temporary file deleted, the rest of the form still parsed, so the CSRF token and
-    other fields survive) and the request is marked: ``request.upload_too_large = True`` and
-    ``request.upload_too_large_message`` (Vietnamese). Views must check ``getattr(request, "upload_too_large",
-    False)`` and refuse the whole submission: the other files of the request may still be in ``request.FILES``.
+    other fields survive) and the request is marked: ``request.upload_too_large = True``,
+    ``request.upload_too_large_limit`` ("file" or "dossier": the limit that was hit) and
+    ``request.upload_too_large_message`` (Vietnamese, naming that limit and its value). Views must check
+    ``getattr(request, "upload_too_large", False)`` and refuse the whole submission with that message: the other files
+    of the request may still be in ``request.FILES``.
 
     Signed-in Wagtail/Django admin users posting under settings.UPLOAD_LIMIT_EXEMPT_PATHS (default "/admin/",
     "/django-admin/") are not limited here: Wagtail applies its own limits to images and documents.
@@ -493,18 +568,11 @@ class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
 
     def _too_large(self, per_file: bool):
         name = sanitize_filename(self.file_name or "")
-        if per_file:
-            message = (
-                f"Tệp “{name}” vượt quá dung lượng tối đa {format_size(settings.UPLOAD_MAX_FILE_BYTES)} cho mỗi tệp."
-            )
-        else:
-            message = (
-                f"Tổng dung lượng các tệp vượt quá mức tối đa {format_size(settings.UPLOAD_MAX_DOSSIER_BYTES)} "
-                "cho một lần nộp."
-            )
+        message = file_too_large_message(name) if per_file else dossier_too_large_message()
         logger.info("Upload %r dropped: %s", self.file_name, "file too large" if per_file else "request too large")
         if self.request is not None and not getattr(self.request, "upload_too_large", False):
             self.request.upload_too_large = True
+            self.request.upload_too_large_limit = "file" if per_file else "dossier"
             self.request.upload_too_large_message = message
         self.current = 0
         raise SkipFile
@@ -522,10 +590,25 @@ def _is_exempt(request) -> bool:
     return bool(user.is_staff or user.has_perm("wagtailadmin.access_admin"))
 
 
+def file_too_large_message(name: str = "") -> str:
+    limit = format_size(settings.UPLOAD_MAX_FILE_BYTES)
+    if name:
+        return f"Tệp “{name}” vượt quá dung lượng tối đa {limit} cho mỗi tệp."
+    return f"Tệp vượt quá dung lượng tối đa {limit} cho mỗi tệp."
+
+
+def dossier_too_large_message() -> str:
+    return (
+        f"Tổng dung lượng các tệp tải lên vượt quá giới hạn {format_size(settings.UPLOAD_MAX_DOSSIER_BYTES)} "
+        "cho mỗi hồ sơ."
+    )
+
+
 def upload_too_large_message(request) -> str | None:
-    """The Vietnamese message when the upload handler dropped a file of this request, else None."""
+    """The Vietnamese message when the upload handler dropped a file of this request (naming the limit it hit),
+    else None."""
     if getattr(request, "upload_too_large", False):
-        return getattr(request, "upload_too_large_message", "Tệp tải lên vượt quá dung lượng cho phép.")
+        return getattr(request, "upload_too_large_message", None) or file_too_large_message()
     return None
 
 
@@ -545,9 +628,10 @@ def store_private(checked: CheckedUpload, uploaded, folder: str) -> str:
     now = timezone.localtime()
     name = f"{folder}/{now:%Y}/{now:%m}/{uuid4().hex}.{checked.file_type.extension}"
     storage = storages["private"]
-    uploaded.seek(0)
+    source = checked.content if checked.content is not None else uploaded
+    source.seek(0)
     # A plain File over the open handle: storage streams its chunks instead of moving the temporary file away.
-    content = File(getattr(uploaded, "file", uploaded), name=name)
+    content = File(getattr(source, "file", source), name=name)
     try:
         stored = storage.save(name, content, max_length=255)
     except Exception as exc:
@@ -559,7 +643,7 @@ def store_private(checked: CheckedUpload, uploaded, folder: str) -> str:
             logger.exception("Could not remove the partial file %s", name)
         raise UploadRejected("Không lưu được tệp, vui lòng thử lại sau.", "storage_failed") from exc
     finally:
-        uploaded.seek(0)
+        source.seek(0)
     return stored
 
 
@@ -581,9 +665,11 @@ def content_disposition(download_name: str, as_attachment: bool = True) -> str:
 def private_file_response(name: str, download_name: str, content_type: str, as_attachment: bool = True):
     """Stream a file of storages["private"]. Callers check the user's right to it first.
 
-    Only PDF, JPEG and PNG may be shown inline; anything else is sent as an attachment. Images (and attachments) get
-    ``Content-Security-Policy: sandbox``; inline PDFs do not, because a sandboxed document cannot run the browsers'
-    PDF viewers (Chrome, Safari show a blank or blocked page).
+    Only PDF, JPEG and PNG may be shown inline; anything else is sent as an attachment. Every response carries
+    ``Content-Security-Policy: sandbox`` and ``X-Content-Type-Options: nosniff``: whatever the file holds runs in an
+    opaque origin with no scripts, and is never taken for another type. The browsers' own PDF viewers refuse to run
+    in a sandbox (Chrome shows "blocked"), so pages show PDFs to staff with PDF.js (core/static/core/pdf-preview.mjs),
+    which reads the bytes with fetch.
     """
     if not as_attachment and content_type not in _INLINE_TYPES:
         as_attachment = True
@@ -592,8 +678,5 @@ def private_file_response(name: str, download_name: str, content_type: str, as_a
     response["Content-Disposition"] = content_disposition(download_name, as_attachment)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    if as_attachment or content_type != "application/pdf":
-        response["Content-Security-Policy"] = "sandbox"
-    else:
-        response["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response["Content-Security-Policy"] = "sandbox"
     return response

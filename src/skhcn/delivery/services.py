@@ -588,6 +588,7 @@ def receive_postal_dossier(
                     content_type=info.file_type.mime,
                     size=info.size,
                     sha256=info.sha256,
+                    removed_content=list(info.removed_content),
                 )
             try:
                 dossier = workflow.perform(

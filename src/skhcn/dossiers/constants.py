@@ -140,8 +140,22 @@ class Messages:
     FILE_REMOVED = "Đã xóa tệp “{name}”."
     FILE_NOT_FOUND = "Tệp không còn trong hồ sơ (có thể đã được xóa)."
     NO_FILE = "Vui lòng chọn một tệp để tải lên."
-    TOO_LARGE = "Tệp vượt quá dung lượng cho phép ({limit})."
-    DOSSIER_TOO_LARGE = "Tổng dung lượng các tệp của hồ sơ vượt quá giới hạn cho phép ({limit})."
+    # Each size message names the limit that was hit: per file, per dossier, or all open drafts of the account.
+    TOO_LARGE = "Tệp vượt quá dung lượng tối đa {limit} cho mỗi tệp."
+    DOSSIER_TOO_LARGE = (
+        "Tổng dung lượng các tệp của hồ sơ vượt quá giới hạn {limit} cho mỗi hồ sơ. "
+        "Vui lòng giảm dung lượng tệp (ví dụ quét ở độ phân giải thấp hơn) hoặc xóa bớt tệp không cần thiết."
+    )
+    DRAFTS_TOO_LARGE = (
+        "Tổng dung lượng các tệp trong các hồ sơ nháp chưa nộp của tài khoản vượt quá giới hạn {limit} cho mỗi "
+        "tài khoản. Vui lòng nộp hoặc xóa bớt hồ sơ nháp, tệp không cần thiết rồi tải lên lại."
+    )
+    TOO_MANY_DRAFTS = (
+        "Tài khoản đã có {count} hồ sơ nháp chưa nộp (tối đa {limit} hồ sơ nháp cho mỗi tài khoản). "
+        "Vui lòng nộp hoặc xóa bớt hồ sơ nháp trước khi tạo hồ sơ mới."
+    )
+    DRAFT_DELETED = "Đã xóa hồ sơ nháp."
+    DRAFT_NOT_DELETABLE = "Không xóa được hồ sơ nháp này vì đã có giao dịch liên quan."
     TOO_MANY_FILES = "Hồ sơ đã có quá nhiều tệp (tối đa {limit} tệp)."
     UNKNOWN_DOCUMENT = "Thành phần hồ sơ không hợp lệ. Vui lòng tải lại trang."
     STORAGE_FAILED = "Không lưu được tệp do sự cố hệ thống. Vui lòng thử lại sau ít phút."

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Upper
 
 from skhcn.accounts.constants import ApplicantKind
 from skhcn.core.models import AppendOnlyModel
+from skhcn.core.uploads import removed_content_note
 
 from .constants import Action, Channel, HandOffOutcome, ReceiveMethod, Status
 
@@ -94,6 +95,8 @@ class Dossier(models.Model):
     result_content_type = models.CharField(max_length=100, blank=True)
     result_size = models.PositiveBigIntegerField(null=True, blank=True)
     result_sha256 = models.CharField(max_length=64, blank=True)
+    # Kinds of active content removed from the result PDF at upload (see StoredFile.removed_content).
+    result_removed_content = models.JSONField(default=list, blank=True, editable=False)
     result_issued_at = models.DateTimeField("phát hành kết quả lúc", null=True, blank=True)
     returned_at = models.DateTimeField("trả kết quả lúc", null=True, blank=True)
     return_method = models.CharField("hình thức trả kết quả", max_length=10, choices=ReceiveMethod.choices, blank=True)
@@ -138,6 +141,10 @@ class Dossier(models.Model):
     def has_result_file(self) -> bool:
         return bool(self.result_stored_name)
 
+    @property
+    def result_removed_content_note(self) -> str:
+        return removed_content_note(self.result_removed_content)
+
 
 class StoredFile(models.Model):
     """An uploaded file kept in the private storage under ``stored_name`` (see ``skhcn.core.uploads``)."""
@@ -148,6 +155,9 @@ class StoredFile(models.Model):
     size = models.PositiveBigIntegerField("dung lượng (byte)")
     sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+    # Kinds of active content (skhcn.core.pdf_safety.KIND_LABELS) removed from a PDF at upload, when
+    # settings.UPLOAD_PDF_ACTIVE_CONTENT is "strip": the stored file differs from the one sent, and staff are told.
+    removed_content = models.JSONField("nội dung đã gỡ bỏ khi tiếp nhận", default=list, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -155,6 +165,11 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def removed_content_note(self) -> str:
+        """ "Đã gỡ bỏ mã JavaScript khỏi tệp này khi tiếp nhận." or ""."""
+        return removed_content_note(self.removed_content)
 
 
 class DossierFile(StoredFile):

@@ -8,9 +8,10 @@ import logging
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.storage import storages
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import ProtectedError, Sum
 from django.utils import timezone
 
 from skhcn.accounts.services import get_profile
@@ -101,21 +102,61 @@ def _delete_stored(name: str) -> None:
 
 
 # --- drafts ---------------------------------------------------------------------------------------------------------
+def _lock_account(user_id: int) -> None:
+    """Lock the applicant's user row until the transaction ends: the account's quotas (open drafts, bytes in them)
+    are counted and changed one request at a time, so two tabs cannot together pass a limit. Lock order: the
+    account, then the dossier."""
+    get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True).first()
+
+
+def open_drafts(user):
+    return Dossier.objects.filter(applicant=user, status=Status.DRAFT)
+
+
+def draft_bytes(user_id: int) -> int:
+    """Bytes of the files in all the account's open drafts (settings.DOSSIER_MAX_DRAFT_BYTES bounds it)."""
+    return DossierFile.objects.filter(dossier__in=open_drafts(user_id)).aggregate(total=Sum("size"))["total"] or 0
+
+
 def start_draft(user, procedure) -> Dossier:
+    """A new draft; refused past settings.DOSSIER_MAX_OPEN_DRAFTS drafts of the account."""
     if not procedure.accepts_online:
         raise DossierError(Messages.NOT_ONLINE)
+    limit = settings.DOSSIER_MAX_OPEN_DRAFTS
     with transaction.atomic():
+        _lock_account(user.pk)
+        count = open_drafts(user).count()
+        if count >= limit:
+            raise DossierError(Messages.TOO_MANY_DRAFTS.format(count=count, limit=limit))
         dossier = Dossier.objects.create(applicant=user, procedure=procedure, status=Status.DRAFT)
         _record(dossier, Action.CREATE, "", user)
     return dossier
 
 
+def delete_draft(dossier: Dossier, actor=None) -> None:
+    """Discard a draft with its files and history (a draft was never filed); the stored files go after commit."""
+    with transaction.atomic():
+        locked = _locked(dossier)
+        _require_editable(locked)
+        names = list(locked.files.values_list("stored_name", flat=True))
+        try:
+            locked.delete()
+        except ProtectedError as exc:  # a payment or shipment already points at it
+            raise DossierError(Messages.DRAFT_NOT_DELETABLE) from exc
+        for name in names:
+            transaction.on_commit(partial(_delete_stored, name))
+
+
 def _check_capacity(dossier: Dossier, adding: int) -> None:
+    """Per dossier (file count, settings.UPLOAD_MAX_DOSSIER_BYTES), then for the account's open drafts together
+    (settings.DOSSIER_MAX_DRAFT_BYTES)."""
     stats = dossier.files.aggregate(total=Sum("size"))
     if dossier.files.count() >= MAX_FILES_PER_DOSSIER:
         raise DossierError(Messages.TOO_MANY_FILES.format(limit=MAX_FILES_PER_DOSSIER))
     if (stats["total"] or 0) + adding > settings.UPLOAD_MAX_DOSSIER_BYTES:
         raise DossierError(Messages.DOSSIER_TOO_LARGE.format(limit=format_size(settings.UPLOAD_MAX_DOSSIER_BYTES)))
+    if dossier.status == Status.DRAFT and draft_bytes(dossier.applicant_id) + adding > settings.DOSSIER_MAX_DRAFT_BYTES:
+        raise DossierError(Messages.DRAFTS_TOO_LARGE.format(limit=format_size(settings.DOSSIER_MAX_DRAFT_BYTES)))
 
 
 def attach_file(dossier: Dossier, required_document, uploaded, actor=None) -> DossierFile:
@@ -137,9 +178,10 @@ def attach_file(dossier: Dossier, required_document, uploaded, actor=None) -> Do
     stored_name = store_private(checked, uploaded, f"dossiers/{dossier.pk}")  # adds yyyy/mm/<uuid>.<ext>
     try:
         with transaction.atomic():
+            _lock_account(dossier.applicant_id)
             locked = _locked(dossier)
             _require_editable(locked)
-            _check_capacity(locked, checked.size)  # again under the lock: two tabs uploading at once
+            _check_capacity(locked, checked.size)  # again under the locks: two tabs uploading at once
             record = DossierFile.objects.create(
                 dossier=locked,
                 required_document=required_document,
@@ -149,6 +191,7 @@ def attach_file(dossier: Dossier, required_document, uploaded, actor=None) -> Do
                 content_type=checked.file_type.mime,
                 size=checked.size,
                 sha256=checked.sha256,
+                removed_content=list(checked.removed_content),
             )
             _touch(locked)
     except BaseException:

@@ -16,8 +16,11 @@ urlpatterns = [
     path("phan-cong/", staff_views.bulk_assign, name="bulk_assign"),
     path("<int:pk>/", staff_views.detail, name="detail"),
     path("<int:pk>/tep/<int:file_id>/", staff_views.dossier_file, name="file"),
+    path("<int:pk>/tep/<int:file_id>/xem/", staff_views.dossier_file_viewer, name="file_viewer"),
     path("<int:pk>/tep-thao-tac/<int:file_id>/", staff_views.event_file, name="event_file"),
+    path("<int:pk>/tep-thao-tac/<int:file_id>/xem/", staff_views.event_file_viewer, name="event_file_viewer"),
     path("<int:pk>/ket-qua/", staff_views.result_file, name="result_file"),
+    path("<int:pk>/ket-qua/xem/", staff_views.result_viewer, name="result_viewer"),
     path("<int:pk>/thao-tac/<slug:action>/", staff_views.action, name="action"),
 ]
 

@@ -385,6 +385,71 @@ def result_file(request, pk):
     )
 
 
+# PDFs are shown through PDF.js on a page of ours (core/static/core/pdf-preview.mjs): the files themselves carry
+# "Content-Security-Policy: sandbox", under which the browsers' own PDF viewers refuse to run.
+def _viewer(request, dossier, *, file_url: str, name: str, content_type: str, note: str = ""):
+    if content_type != "application/pdf":
+        return redirect(file_url)
+    detail_url = reverse("dossiers_staff:detail", kwargs={"pk": dossier.pk})
+    context = {
+        "dossier": dossier,
+        "file_url": file_url,
+        "detail_url": detail_url,
+        "name": name,
+        "note": note,
+        "page_title": name,
+        "header_title": name,
+        "header_icon": "doc-full",
+        "breadcrumbs_items": _breadcrumbs((detail_url, dossier.code), ("", name)),
+    }
+    return render(request, TEMPLATES + "pdf_viewer.html", context)
+
+
+@staff_required
+def dossier_file_viewer(request, pk, file_id):
+    dossier = _dossier_or_404(request, pk)
+    item = get_object_or_404(DossierFile, pk=file_id, dossier=dossier)
+    url = reverse("dossiers_staff:file", kwargs={"pk": dossier.pk, "file_id": item.pk})
+    return _viewer(
+        request,
+        dossier,
+        file_url=url,
+        name=item.original_name,
+        content_type=item.content_type,
+        note=item.removed_content_note,
+    )
+
+
+@staff_required
+def event_file_viewer(request, pk, file_id):
+    dossier = _dossier_or_404(request, pk)
+    item = get_object_or_404(DossierEventFile, pk=file_id, event__dossier=dossier)
+    url = reverse("dossiers_staff:event_file", kwargs={"pk": dossier.pk, "file_id": item.pk})
+    return _viewer(
+        request,
+        dossier,
+        file_url=url,
+        name=item.original_name,
+        content_type=item.content_type,
+        note=item.removed_content_note,
+    )
+
+
+@staff_required
+def result_viewer(request, pk):
+    dossier = _dossier_or_404(request, pk)
+    if not dossier.result_stored_name:
+        raise Http404("Hồ sơ chưa có tệp kết quả.")
+    return _viewer(
+        request,
+        dossier,
+        file_url=reverse("dossiers_staff:result_file", kwargs={"pk": dossier.pk}),
+        name=dossier.result_original_name or "ket-qua.pdf",
+        content_type=dossier.result_content_type or "application/pdf",
+        note=dossier.result_removed_content_note,
+    )
+
+
 # --- actions ---------------------------------------------------------------------------------------------------------
 def _not_available(request, dossier, action: str) -> str:
     label = Action(action).label

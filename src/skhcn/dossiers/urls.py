@@ -9,6 +9,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/", views.edit, name="edit"),
     path("ho-so/<int:pk>/tai-len/", views.upload, name="upload"),
     path("ho-so/<int:pk>/xoa-tep/<int:file_id>/", views.remove_file, name="remove_file"),
+    path("ho-so/<int:pk>/xoa-nhap/", views.delete_draft, name="delete_draft"),
     path("ho-so/<int:pk>/xem-lai/", views.review, name="review"),
     path("ho-so/<int:pk>/bien-nhan.pdf", views.receipt, name="receipt"),
     path("ho-so/<int:pk>/tep/<int:file_id>/", views.download, name="file"),

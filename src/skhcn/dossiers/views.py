@@ -20,6 +20,7 @@ from skhcn.core.uploads import (
     allowed_types,
     describe_allowed,
     format_size,
+    upload_too_large_message,
 )
 from skhcn.procedures.models import Procedure
 
@@ -76,17 +77,24 @@ def start(request, code: str):
     if request.method == "POST" and procedure.accepts_online:
         if request.POST.get("tiep_tuc") and draft is not None:
             return redirect(_edit_url(draft))
-        dossier = services.start_draft(request.user, procedure)
-        messages.success(request, Messages.DRAFT_CREATED)
-        return redirect(_edit_url(dossier))
+        try:
+            dossier = services.start_draft(request.user, procedure)
+        except services.DossierError as exc:
+            error = exc.message
+        else:
+            messages.success(request, Messages.DRAFT_CREATED)
+            return redirect(_edit_url(dossier))
+    else:
+        error = ""
     context = {
         "procedure": procedure,
         "draft": draft,
         "refusal": "" if procedure.accepts_online else Messages.NOT_ONLINE,
+        "error": error,
         "documents": procedure.documents.all(),
         "profile": get_profile(request.user),
     }
-    return _private(render(request, "dossiers/start.html", context))
+    return _private(render(request, "dossiers/start.html", context, status=400 if error else 200))
 
 
 # --- draft form ----------------------------------------------------------------------------------------------------
@@ -103,12 +111,15 @@ def _documents(dossier) -> tuple[list[dict], list]:
 def _upload_context(dossier) -> dict:
     types = allowed_types(dossier.procedure.allowed_file_types)
     total = sum(f.size for f in dossier.files.all())
+    drafts_total = services.draft_bytes(dossier.applicant_id)
     return {
         "allowed_label": describe_allowed(types),
         "accept": accept_attribute(types),
         "max_file": format_size(settings.UPLOAD_MAX_FILE_BYTES),
         "max_dossier": format_size(settings.UPLOAD_MAX_DOSSIER_BYTES),
         "used": format_size(total) if total else "0 MB",
+        "max_drafts": format_size(settings.DOSSIER_MAX_DRAFT_BYTES),
+        "drafts_used": format_size(drafts_total) if drafts_total else "0 MB",
     }
 
 
@@ -229,7 +240,7 @@ def upload(request, pk: int):
     error = ""
     if getattr(request, "upload_too_large", False):
         # The handler dropped the file while it arrived: refuse the whole request, store nothing.
-        error = Messages.TOO_LARGE.format(limit=format_size(settings.UPLOAD_MAX_FILE_BYTES))
+        error = upload_too_large_message(request)
     elif "tep" not in request.FILES:
         error = Messages.NO_FILE
     else:
@@ -260,6 +271,22 @@ def remove_file(request, pk: int, file_id: int):
     else:
         messages.success(request, Messages.FILE_REMOVED.format(name=record.original_name))
     return redirect(_edit_url(dossier))
+
+
+@require_http_methods(["GET", "POST"])
+@applicant_view("dossiers:edit")
+def delete_draft(request, pk: int):
+    """Discard one of the user's drafts (with its files); a filed dossier cannot be deleted."""
+    if request.method != "POST":
+        return redirect("dossiers:edit", pk=pk)
+    dossier = _own_dossier(request, pk)
+    try:
+        services.delete_draft(dossier, actor=request.user)
+    except services.DossierError as exc:
+        messages.error(request, exc.message)
+        return redirect(_edit_url(dossier))
+    messages.success(request, Messages.DRAFT_DELETED)
+    return redirect("dossiers:mine")
 
 
 # --- review and submit ---------------------------------------------------------------------------------------------
@@ -315,9 +342,9 @@ def supplement(request, pk: int):
         status = dossier.get_status_display()
         messages.error(request, WM.NOT_ALLOWED_STATE.format(action="bổ sung hồ sơ", status=status))
         return redirect(_edit_url(dossier))
+    files = request.FILES.getlist("tep")  # parses the body: the upload handler marks the request while it does
     if getattr(request, "upload_too_large", False):
-        error = Messages.TOO_LARGE.format(limit=format_size(settings.UPLOAD_MAX_FILE_BYTES))
-        return _render_detail(request, dossier, status=400, error=error)
+        return _render_detail(request, dossier, status=400, error=upload_too_large_message(request))
     try:
         workflow.perform(
             dossier.pk,
@@ -325,7 +352,7 @@ def supplement(request, pk: int):
             request.user,
             expected_version=_posted_version(request),
             comment=clean_text(request.POST.get("noi_dung", ""), keep_newlines=True),
-            files=request.FILES.getlist("tep"),
+            files=files,
         )
     except workflow.WorkflowError as exc:
         dossier.refresh_from_db()

@@ -577,6 +577,7 @@ def _apply(dossier, transition, actor, comment, stored, inputs: _Inputs, now) ->
         dossier.result_content_type = checked.file_type.mime
         dossier.result_size = checked.size
         dossier.result_sha256 = checked.sha256
+        dossier.result_removed_content = list(checked.removed_content)
         dossier.result_issued_at = dossier.finished_at = now
         details["result_number"] = dossier.result_number
         stored = []  # the result lives on the dossier, not as an event attachment
@@ -642,6 +643,7 @@ def _apply(dossier, transition, actor, comment, stored, inputs: _Inputs, now) ->
             content_type=checked.file_type.mime,
             size=checked.size,
             sha256=checked.sha256,
+            removed_content=list(checked.removed_content),
         )
 
     if action == Action.REQUEST_SUPPLEMENT:

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -35,9 +36,13 @@ def check_file(fieldfile, keys: tuple[str, ...], max_bytes: int, field_name: str
     if uploaded is None:
         return
     try:
-        check_upload(uploaded, [FILE_TYPES[key] for key in keys], max_bytes)
+        checked = check_upload(uploaded, [FILE_TYPES[key] for key in keys], max_bytes)
     except UploadRejected as error:
         raise ValidationError({field_name: error.message}) from None
+    if checked.content is not None:
+        # settings.UPLOAD_PDF_ACTIVE_CONTENT = "strip": the cleaned copy is what the field saves.
+        logger.warning("Stored a cleaned copy of %r: %s removed", checked.original_name, checked.removed_content)
+        fieldfile.file = File(checked.content, name=uploaded.name)
 
 
 VIDEO_EXTENSIONS = {"mp4": "MP4", "m4v": "MP4", "webm": "WebM"}

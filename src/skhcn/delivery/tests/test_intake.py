@@ -145,3 +145,22 @@ def test_admin_may_receive_and_codes_follow(world, clock):
     first = receive(world)
     second = receive(world, actor=world.admin)
     assert first.code != second.code and second.status == Status.RECEIVED
+
+
+def test_postal_scan_with_active_content_is_refused_or_cleaned(world, clock, private_root, settings):
+    from skhcn.core.tests.pdf_samples import active_pdf_bytes
+
+    def scan():
+        return SimpleUploadedFile("ban-quet.pdf", active_pdf_bytes("embedded_files"), "application/pdf")
+
+    with pytest.raises(DeliveryError) as caught:
+        receive(world, files=[pdf_upload("don.pdf"), scan()])
+    assert caught.value.message.startswith("Tệp PDF “ban-quet.pdf” có tệp đính kèm nhúng nên không được chấp nhận")
+    nothing_saved(private_root)
+
+    settings.UPLOAD_PDF_ACTIVE_CONTENT = "strip"
+    dossier = receive(world, files=[pdf_upload("don.pdf"), scan()])
+    cleaned = dossier.files.get(original_name="ban-quet.pdf")
+    assert cleaned.removed_content == ["embedded_file"]
+    assert cleaned.removed_content_note == "Đã gỡ bỏ tệp đính kèm nhúng khỏi tệp này khi tiếp nhận."
+    assert dossier.files.get(original_name="don.pdf").removed_content == []

@@ -3,6 +3,7 @@
 import io
 
 import factory
+import pikepdf
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from skhcn.accounts.tests.factories import ApplicantFactory
@@ -10,14 +11,24 @@ from skhcn.dossiers.constants import ReceiveMethod, Status
 from skhcn.dossiers.models import Dossier
 from skhcn.procedures.tests.factories import ProcedureFactory
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def pdf_bytes(padding: int = 0) -> bytes:
+    """A real one-page A4 PDF (uploads are parsed); ``padding`` blank bytes in its page content make it bigger."""
+    pdf = pikepdf.Pdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    if padding:
+        pdf.pages[0].Contents = pdf.make_stream(b" " * padding)
+    buffer = io.BytesIO()
+    pdf.save(buffer, static_id=True, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return buffer.getvalue()
+
+
+MINIMAL_PDF = pdf_bytes()
 
 
 def pdf_upload(name: str = "don-de-nghi.pdf", extra: bytes = b"") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, MINIMAL_PDF + extra, content_type="application/pdf")
+    """``extra``: as many more bytes in the file (kept a valid PDF)."""
+    return SimpleUploadedFile(name, pdf_bytes(len(extra)) if extra else MINIMAL_PDF, content_type="application/pdf")
 
 
 def png_bytes() -> bytes:

@@ -203,7 +203,7 @@ def test_oversized_upload_is_stopped_by_the_handler(logged_in, draft, documents,
     big = SimpleUploadedFile("lon.pdf", MINIMAL_PDF + b"x" * 5000)
     response = logged_in.post(upload_url(draft), {"document": documents[0].pk, "tep": big})
     assert response.status_code == 400
-    assert "Tệp vượt quá dung lượng cho phép (1 KB)." in response.text
+    assert "Tệp “lon.pdf” vượt quá dung lượng tối đa 1 KB cho mỗi tệp." in response.text
     assert not DossierFile.objects.exists() and private_files(private_root) == []
 
 
@@ -404,7 +404,8 @@ def test_anonymous_mine_and_file(client, draft, documents):
 
 
 # --- my dossiers ------------------------------------------------------------------------------------------------------
-def test_mine_lists_newest_first_and_paginates(logged_in, applicant, procedure, documents):
+def test_mine_lists_newest_first_and_paginates(logged_in, applicant, procedure, documents, settings):
+    settings.DOSSIER_MAX_OPEN_DRAFTS = 30
     older = submitted(services.start_draft(applicant, procedure), documents)
     newer = services.start_draft(applicant, procedure)
     page = logged_in.get(reverse("dossiers:mine"))

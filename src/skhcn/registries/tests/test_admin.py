@@ -220,6 +220,37 @@ def test_admin_refuses_bad_values_and_saves_nothing(admin_client, media, overrid
     assert not ScienceTask.objects.exists()
 
 
+def report_with_active_content():
+    from skhcn.core.tests.pdf_samples import active_pdf_bytes
+
+    return task_form(
+        **{
+            "reports-TOTAL_FORMS": "1",
+            "reports-0-title": "Báo cáo có mã",
+            "reports-0-file": SimpleUploadedFile("bao-cao.pdf", active_pdf_bytes("link_javascript")),
+            "reports-0-ORDER": "1",
+        }
+    )
+
+
+def test_admin_refuses_a_report_with_javascript_and_saves_nothing(admin_client, media):
+    response = admin_client.post(reverse("registry_tasks:add"), report_with_active_content())
+    assert response.status_code == 200
+    assert "Tệp PDF “bao-cao.pdf” có mã JavaScript nên không được chấp nhận" in response.content.decode()
+    assert not ScienceTask.objects.exists()
+
+
+def test_admin_report_with_javascript_is_cleaned_in_strip_mode(admin_client, media, settings):
+    from skhcn.core import pdf_safety
+
+    settings.UPLOAD_PDF_ACTIVE_CONTENT = "strip"
+    response = admin_client.post(reverse("registry_tasks:add"), report_with_active_content())
+    assert response.status_code == 302
+    stored = ScienceTask.objects.get(code="DT.2024-99").reports.get().file
+    with stored.open("rb") as handle:
+        assert pdf_safety.scan_pdf(handle).found == frozenset()
+
+
 def test_admin_refuses_a_disguised_report_and_saves_nothing(admin_client, media):
     data = task_form(
         **{
