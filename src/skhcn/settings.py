@@ -388,7 +388,7 @@ AXES_DISABLE_ACCESS_LOG = not env_bool("AXES_ACCESS_LOG", False)
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
 AXES_VERBOSE = False
 # axes.W006 warns when addresses are not part of the lockout: per login name is the policy above.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS.append("axes.W006")
 
 # --- Throttles (skhcn.core.throttle, on the `limits` library) ---
 # Shared between processes through Redis when set; "memory://" keeps counts per process.
