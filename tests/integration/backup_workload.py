@@ -29,13 +29,12 @@ from skhcn.accounts.models import ApplicantProfile  # noqa: E402
 from skhcn.dossiers import services  # noqa: E402
 from skhcn.dossiers.constants import ReceiveMethod  # noqa: E402
 from skhcn.procedures.models import Procedure, ProcedureField, RequiredDocument  # noqa: E402
-
-PDF_HEAD = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+from skhcn.testing.http_client import pdf_file  # noqa: E402
 
 
 def pdf(size: int) -> bytes:
-    """A PDF of about ``size`` bytes with unique content (random comment bytes)."""
-    return PDF_HEAD + b"%" + os.urandom(size).hex().encode()[:size] + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    """A real PDF of ``size`` bytes with unique content (the upload checks parse PDFs)."""
+    return pdf_file(size)
 
 
 def setup(threads: int):

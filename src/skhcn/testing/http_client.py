@@ -2,10 +2,11 @@
 
 One keep-alive connection, a cookie jar, the CSRF token read from the last page's forms; GETs are retried once on a
 connection the server closed, POSTs never (no double submission). Also: a PDF of a given size that the upload
-checks accept, and the descendants of a process (granian's workers).
+checks accept (a real one-page PDF), and the descendants of a process (granian's workers).
 """
 
 import http.client
+import io
 import os
 import re
 import time
@@ -14,6 +15,8 @@ import uuid
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
+
+import pikepdf
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DOCUMENT_INPUT = re.compile(r'name="document" value="(\d+)"')
@@ -148,19 +151,26 @@ def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
 
 
 def pdf_file(size: int) -> bytes:
-    """``size`` bytes: random content in a PDF envelope (header, one stream object, trailer) that check_upload takes."""
-    head = (
-        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
-        b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    )
-    tail = b"\nendstream\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    stream_len = size - len(head) - len(tail) - 40
-    obj = f"3 0 obj<</Length {stream_len}>>stream\n".encode()
-    stream_len = size - len(head) - len(obj) - len(tail)
-    obj = f"3 0 obj<</Length {stream_len}>>stream\n".encode()
-    data = head + obj + os.urandom(stream_len) + tail
-    assert len(data) == size, (len(data), size)
-    return data
+    """A real one-page A4 PDF of exactly ``size`` bytes with unique content (random hex in a comment of the page's
+    content stream): the upload checks parse PDFs, so random bytes in a PDF envelope would be refused."""
+    noise = os.urandom(size // 2 + 8).hex().encode()
+    length = 0  # bytes of the content stream: "%" + hex + newline
+    for _ in range(8):  # the /Length digits and the xref offsets move with it: converge on the size
+        data = _one_page_pdf(b"%" + noise[: length - 2] + b"\n" if length >= 2 else b"")
+        if len(data) == size:
+            return data
+        length = max(2, length + size - len(data))
+    raise ValueError(f"cannot make a PDF of exactly {size} bytes")
+
+
+def _one_page_pdf(content: bytes) -> bytes:
+    pdf = pikepdf.Pdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    if content:
+        pdf.pages[0].Contents = pdf.make_stream(content)
+    buffer = io.BytesIO()
+    pdf.save(buffer, static_id=True, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return buffer.getvalue()
 
 
 def children_of(pid: int) -> list[int]:
