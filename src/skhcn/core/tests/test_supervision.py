@@ -311,6 +311,7 @@ def test_sigterm_stops_the_worker_while_it_waits_to_retry(monkeypatch):
         raise OperationalError("connection refused")
 
     monkeypatch.setattr(Worker, "run", always_down)
+    monkeypatch.setattr("skhcn.core.worker.requeue_interrupted", lambda: 0)
     monkeypatch.setattr("django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection", lambda self: None)
     worker = ResilientWorker(
         queue_names=["default"],
