@@ -133,3 +133,41 @@ def test_error_pages_carry_the_header_and_no_inline_code(db):
         assert response.status_code == status
         assert directives(response)["script-src"] == ["'self'"]
         assert not INLINE_STYLE.search(response.content.decode())
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/", "/tim-kiem/"])
+def test_the_reused_header_is_what_django_csp_would_build(rf, path, settings):
+    """The middleware builds the header once per kind of page; it must equal django-csp's own, and follow the
+    settings when they change."""
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    from skhcn.core.csp import ContentSecurityPolicyMiddleware
+
+    class GeneralPath(ContentSecurityPolicyMiddleware):
+        def process_response(self, request, response):
+            return CSPMiddleware.process_response(self, request, response)
+
+    ours = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    reference = GeneralPath(lambda request: HttpResponse())
+    assert ours(rf.get(path))[HEADER] == reference(rf.get(path))[HEADER]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'", "https://example.vn"]}}
+    assert "https://example.vn" in ours(rf.get(path))[HEADER]
+    assert ours(rf.get(path))[HEADER] == reference(rf.get(path))[HEADER]
+
+
+def test_a_view_with_its_own_policy_still_gets_it(rf):
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+
+    from skhcn.core.csp import ContentSecurityPolicyMiddleware
+
+    @csp_update({"img-src": ["https://anh.example.vn"]})
+    def view(request):
+        return HttpResponse()
+
+    middleware = ContentSecurityPolicyMiddleware(view)
+    assert "https://anh.example.vn" in middleware(rf.get("/"))[HEADER]
+    assert (
+        "https://anh.example.vn" not in ContentSecurityPolicyMiddleware(lambda r: HttpResponse())(rf.get("/"))[HEADER]
+    )
