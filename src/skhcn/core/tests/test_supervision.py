@@ -277,6 +277,19 @@ def test_tasks_left_running_by_a_dead_worker_of_this_machine_go_back_to_the_queu
     assert DBTaskResult.objects.get(pk=elsewhere.pk).status == TaskResultStatus.RUNNING
 
 
+def resilient_worker() -> ResilientWorker:
+    return ResilientWorker(
+        queue_names=["default"],
+        interval=0,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test:1",
+        excluded_queue_names=[],
+    )
+
+
 def test_the_worker_survives_a_lost_database_and_carries_on(monkeypatch, caplog):
     attempts = []
 
@@ -289,16 +302,7 @@ def test_the_worker_survives_a_lost_database_and_carries_on(monkeypatch, caplog)
     monkeypatch.setattr(Worker, "run", flaky_run)
     monkeypatch.setattr("skhcn.core.worker.requeue_interrupted", lambda: 0)
     monkeypatch.setattr("django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection", lambda self: None)
-    worker = ResilientWorker(
-        queue_names=["default"],
-        interval=0,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test:1",
-        excluded_queue_names=[],
-    )
+    worker = resilient_worker()
     with caplog.at_level(logging.WARNING, logger="skhcn.core.worker"):
         worker.run()
     assert len(attempts) == 3
@@ -313,16 +317,7 @@ def test_sigterm_stops_the_worker_while_it_waits_to_retry(monkeypatch):
     monkeypatch.setattr(Worker, "run", always_down)
     monkeypatch.setattr("skhcn.core.worker.requeue_interrupted", lambda: 0)
     monkeypatch.setattr("django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection", lambda self: None)
-    worker = ResilientWorker(
-        queue_names=["default"],
-        interval=0,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test:2",
-        excluded_queue_names=[],
-    )
+    worker = resilient_worker()
     threading.Timer(0.3, lambda: setattr(worker, "running", False)).start()
     began = time.monotonic()
     worker.run()
