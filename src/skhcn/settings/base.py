@@ -431,6 +431,13 @@ UPLOAD_ALLOWED_TYPES = [t for t in os.environ.get("UPLOAD_ALLOWED_TYPES", "pdf,j
 # PDFs with active content (JavaScript, automatic actions, Launch, embedded files ...): "refuse" them, or "strip" it
 # and store the cleaned copy with a note for staff (docs/tep-dinh-kem.md). Any other value refuses.
 UPLOAD_PDF_ACTIVE_CONTENT = os.environ.get("UPLOAD_PDF_ACTIVE_CONTENT", "refuse").strip().lower()
+# Office files (.docx, .xlsx, .odt) are ZIP archives: refused past this many bytes unpacked, this ratio of unpacked
+# to packed size, or this many entries (a "zip bomb").
+UPLOAD_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("UPLOAD_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024))
+UPLOAD_MAX_COMPRESSION_RATIO = int(os.environ.get("UPLOAD_MAX_COMPRESSION_RATIO", 100))
+UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("UPLOAD_MAX_ZIP_ENTRIES", 5000))
+# Signed-in staff posting under these paths are not held to the upload limits (Wagtail has its own).
+UPLOAD_LIMIT_EXEMPT_PATHS = ("/admin/", "/django-admin/")
 # Per account: open (unsubmitted) drafts, and bytes of the files in all of them together.
 DOSSIER_MAX_OPEN_DRAFTS = int(os.environ.get("DOSSIER_MAX_OPEN_DRAFTS", 20))
 DOSSIER_MAX_DRAFT_BYTES = int(os.environ.get("DOSSIER_MAX_DRAFT_BYTES", 200 * 1024 * 1024))
@@ -438,6 +445,7 @@ DOSSIER_MAX_DRAFT_BYTES = int(os.environ.get("DOSSIER_MAX_DRAFT_BYTES", 200 * 10
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
 CLAMD_PORT = int(os.environ.get("CLAMD_PORT", 3310))
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", 30))  # seconds for one scan
 # Uploads go to temporary files on disk, never wholly into memory; files past the limits above are dropped while
 # arriving (admin users on /admin/ excepted: Wagtail has its own limits). See skhcn.core.uploads.
 FILE_UPLOAD_HANDLERS = ["skhcn.core.uploads.SizeLimitedUploadHandler"]
@@ -459,6 +467,8 @@ LOGGING = {
 }
 
 # --- Staff workflow (README "Quy trình xử lý hồ sơ (cán bộ)") ---
+# Each process reloads the working calendar (days off, make-up working days) at most this many seconds after a change.
+DEADLINES_CALENDAR_TTL_SECONDS = float(os.environ.get("DEADLINES_CALENDAR_TTL_SECONDS", 60))
 # "Sắp đến hạn": at most this many working days left before the due day.
 DEADLINE_DUE_SOON_WORKING_DAYS = int(os.environ.get("DEADLINE_DUE_SOON_WORKING_DAYS", 1))
 # Daily reminders to staff from this hour (Asia/Ho_Chi_Minh), once a day.
@@ -475,6 +485,8 @@ PAYMENT_SANDBOX_ALLOWED = env_bool("PAYMENT_SANDBOX_ALLOWED", DEBUG)
 PAYMENT_GATEWAYS = env_list("PAYMENT_GATEWAYS", "sandbox" if PAYMENT_SANDBOX_ALLOWED else "")
 VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "")
 VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
+# Signs the sandbox's simulated gateway replies; empty: a secret generated in the data folder on first use.
+PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET", "")
 VNPAY_PAY_URL = os.environ.get("VNPAY_PAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
 # The payer's form submission is redirected to VNPay's payment page. Only an operator's PAYMENT_GATEWAYS names "vnpay"
 # (the environments' defaults differ only by "sandbox"), so this holds for every environment.
