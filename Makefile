@@ -6,15 +6,33 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-faults test-browser lint bench bench-dossiers install clean backup restore
+.PHONY: run test test-faults test-browser lint lock bench bench-dossiers install install-production clean backup restore
 
-$(STAMP): pyproject.toml
+# Exactly the versions of the lock file, checked against its hashes (requirements/dev.txt: the application and the
+# test tools; requirements/base.txt: the application only), then this checkout itself without dependencies.
+$(STAMP): requirements/dev.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# A server (docs/van-hanh.md): the application's packages only, no test tools.
+install-production:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/base.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+
+# After changing the dependencies in pyproject.toml: the lock files again, from the package index only (no local
+# configuration). Pins already in the lock files stay unless pyproject.toml asks for another version; to move a
+# dependency of a dependency: make lock LOCK_ARGS="--upgrade-package NAME".
+LOCK := $(BIN)/uv pip compile --no-config --quiet --generate-hashes --python $(BIN)/python --custom-compile-command "make lock"
+lock: $(STAMP)
+	$(LOCK) $(LOCK_ARGS) pyproject.toml -o requirements/base.txt
+	$(LOCK) $(LOCK_ARGS) pyproject.toml --extra test -o requirements/dev.txt
 
 # A local machine: SKHCN_ENV=local enables the offline payment sandbox (never with SKHCN_ENV=production; README).
 run: export SKHCN_ENV ?= local
@@ -50,9 +68,13 @@ test-browser: $(STAMP)
 	$(MANAGE) collectstatic --noinput -v 0
 	$(BIN)/python -m pytest -q -m browser -p no:xdist
 
+# deptry: every import is declared in pyproject.toml (first pass), and the application's own code imports no
+# test-only package (second pass; tests are excluded there).
 lint: $(STAMP)
 	$(BIN)/ruff check src bench tests conftest.py
 	$(BIN)/ruff format --check src bench tests conftest.py
+	$(BIN)/deptry . --ignore DEP004
+	$(BIN)/deptry src --extend-exclude '.*/tests/.*' --ignore DEP001,DEP002,DEP003
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -1,18 +1,7 @@
-import os
-import re
-
 import pytest
 
-# Parallel test workers must not share a Redis database: the cache's clear() flushes the whole database.
-if os.environ.get("REDIS_URL") and (worker := os.environ.get("PYTEST_XDIST_WORKER", "")).startswith("gw"):
-    number = int(worker[2:]) + 1
-    os.environ["REDIS_URL"] = re.sub(r"(/\d+)?$", f"/{number}", os.environ["REDIS_URL"].rstrip("/"), count=1)
-    from django.conf import settings as django_settings
-
-    if django_settings.configured:  # pytest-django may have loaded the settings before this file
-        django_settings.REDIS_URL = os.environ["REDIS_URL"]
-        django_settings.CACHES["default"]["LOCATION"] = os.environ["REDIS_URL"]
-        django_settings.THROTTLE_STORAGE_URL = os.environ["REDIS_URL"]
+# The settings are those of SKHCN_ENV=test (pyproject.toml sets it; skhcn.settings.test gives each parallel worker its
+# own Redis database). The fixtures below change them for the test functions only.
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,14 @@
-"""Which environment the settings describe, and what production refuses (docs/trien-khai.md).
+"""Which environment the settings describe, what production refuses, and how the settings read the environment
+(docs/trien-khai.md, docs/dev/settings-and-packaging.md).
 
-Used by ``settings`` while it is being imported: no Django settings access here, only plain values. Every refusal is
-an ``ImproperlyConfigured`` whose Vietnamese message names the variable to set, so a server, a worker and every
-``manage.py`` command stop before doing anything.
+Used by ``skhcn.settings`` while it is being imported: no Django settings access here, only plain values. Every
+refusal is an ``ImproperlyConfigured`` whose Vietnamese message names the variable to set, so a server, a worker and
+every ``manage.py`` command stop before doing anything.
 """
+
+import os
+import secrets
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -16,6 +21,16 @@ ENVIRONMENTS = (LOCAL, TEST, PRODUCTION)
 SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
 NEW_SECRET_KEY_COMMAND = "python3 -c 'import secrets; print(secrets.token_urlsafe(64))'"  # noqa: S105 - how to make one, not a key
+# The file in the data folder that holds the key generated on a developer's machine (local and test only).
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a key
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 def environment(value: str | None, debug: bool) -> str:
@@ -70,3 +85,19 @@ def refuse_production_problems(problems: list[str]) -> None:
         raise ImproperlyConfigured(
             "SKHCN_ENV=production nhưng cấu hình chưa an toàn, hệ thống không khởi động:\n- " + "\n- ".join(problems)
         )
+
+
+def make_folders(*folders: Path) -> None:
+    """Create the data folders on a developer's machine (production's are made at installation)."""
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def data_folder_secret_key(data_dir: Path) -> str:
+    """The key kept in ``data_dir``, generated on first use: a developer's machine needs no SECRET_KEY. Production
+    never calls this: its application servers must share one key, given in the environment."""
+    key_file = data_dir / SECRET_KEY_FILE
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

@@ -243,4 +243,4 @@ def check_code(user, code: str) -> CodeCheck:
 
 
 def two_factor_required() -> bool:
-    return bool(getattr(settings, "STAFF_2FA_REQUIRED", True))
+    return settings.STAFF_2FA_REQUIRED

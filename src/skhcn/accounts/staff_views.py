@@ -181,7 +181,7 @@ def enrol(request):
             "form": form,
             "qr_svg": security.qr_svg(device),
             "secret": security.secret_groups(device),
-            "issuer": getattr(settings, "OTP_TOTP_ISSUER", ""),
+            "issuer": settings.OTP_TOTP_ISSUER,
             "account": user.get_username(),
             "next": services.safe_next(request),
         },

@@ -51,7 +51,7 @@ def instream(fileobj) -> None:
 
     Returns when clamd answers OK; raises VirusFound or ScanError otherwise.
     """
-    timeout = float(getattr(settings, "CLAMD_TIMEOUT", 30))
+    timeout = settings.CLAMD_TIMEOUT
     try:
         with _connect(timeout) as sock:
             sock.sendall(b"zINSTREAM\0")

@@ -248,7 +248,7 @@ def _check_pdf(uploaded, original: str, max_bytes: int):
         if not scan.active:
             return None
         found = pdf_safety.describe(scan.found)
-        policy = getattr(settings, "UPLOAD_PDF_ACTIVE_CONTENT", PDF_ACTIVE_REFUSE)
+        policy = settings.UPLOAD_PDF_ACTIVE_CONTENT
         if policy != PDF_ACTIVE_STRIP:
             if policy != PDF_ACTIVE_REFUSE:
                 logger.warning("Unknown UPLOAD_PDF_ACTIVE_CONTENT %r; refusing", policy)
@@ -373,9 +373,9 @@ _ODF_LABELS = {
 
 def _zip_limits() -> tuple[int, int, int]:
     return (
-        int(getattr(settings, "UPLOAD_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)),
-        int(getattr(settings, "UPLOAD_MAX_COMPRESSION_RATIO", 100)),
-        int(getattr(settings, "UPLOAD_MAX_ZIP_ENTRIES", 5000)),
+        settings.UPLOAD_MAX_UNCOMPRESSED_BYTES,
+        settings.UPLOAD_MAX_COMPRESSION_RATIO,
+        settings.UPLOAD_MAX_ZIP_ENTRIES,
     )
 
 
@@ -581,7 +581,7 @@ class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
 def _is_exempt(request) -> bool:
     if request is None:
         return False
-    prefixes = tuple(getattr(settings, "UPLOAD_LIMIT_EXEMPT_PATHS", ("/admin/", "/django-admin/")))
+    prefixes = tuple(settings.UPLOAD_LIMIT_EXEMPT_PATHS)
     if not prefixes or not request.path_info.startswith(prefixes):
         return False
     user = getattr(request, "user", None)

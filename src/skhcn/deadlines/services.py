@@ -24,7 +24,7 @@ _state: dict = {"calendar": None, "loaded_at": 0.0}
 
 
 def _ttl() -> float:
-    return float(getattr(settings, "DEADLINES_CALENDAR_TTL_SECONDS", 60))
+    return settings.DEADLINES_CALENDAR_TTL_SECONDS
 
 
 def load_calendar() -> WorkCalendar:

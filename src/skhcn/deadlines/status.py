@@ -53,7 +53,6 @@ LABELS = {
 }
 OPEN_STATUSES = (EARLY, DUE_SOON, ON_TIME, OVERDUE)
 FINISHED_STATUSES = (BEFORE, ON, AFTER)
-DEFAULT_DUE_SOON_WORKING_DAYS = 1
 
 
 def finished_outcome(finished_at: datetime, due_at: datetime) -> str:
@@ -84,7 +83,7 @@ def deadline_status(
     if due_soon_working_days is None:
         from django.conf import settings
 
-        due_soon_working_days = int(getattr(settings, "DEADLINE_DUE_SOON_WORKING_DAYS", DEFAULT_DUE_SOON_WORKING_DAYS))
+        due_soon_working_days = settings.DEADLINE_DUE_SOON_WORKING_DAYS
     if cal is None:
         from .services import current_calendar
 

@@ -33,7 +33,7 @@ def _is_test(shipment) -> bool:
 
 def _sender_lines() -> list[str]:
     lines = [f"{ONE_STOP_UNIT} – {settings.AGENCY_NAME}"]
-    if address := getattr(settings, "AGENCY_ADDRESS", ""):
+    if address := settings.AGENCY_ADDRESS:
         lines.append(address)
     return lines
 
@@ -112,7 +112,7 @@ def slip_pdf(shipment) -> bytes:
     moment = shipment.handed_over_at or timezone.now()
     pdf.national_header(
         [settings.AGENCY_NAME, ONE_STOP_UNIT.upper()],
-        right_note=place_and_date(getattr(settings, "AGENCY_PLACE", ""), moment),
+        right_note=place_and_date(settings.AGENCY_PLACE, moment),
     )
     if _is_test(shipment):
         pdf.paragraph(f"({TEST_BANNER})", "B", align="C")

@@ -121,9 +121,6 @@ MAX_FILES_PER_DOSSIER = 60
 NOTE_MAX_LENGTH = 2000
 POSTAL_ADDRESS_MAX_LENGTH = 500
 MINE_PAGE_SIZE = 20
-# Tracking lookups allowed per client address and window (settings may override).
-TRACK_MAX_LOOKUPS = 20
-TRACK_WINDOW_SECONDS = 600
 
 
 class Messages:
@@ -181,15 +178,7 @@ class Messages:
 
 
 # --- staff workflow --------------------------------------------------------------------------------------------------
-# Result numbers: "<serial>/<yyyy>/<suffix>", serial per calendar year (settings.DOSSIER_RESULT_NUMBER_SUFFIX).
-RESULT_NUMBER_SUFFIX = "KQ-SKHCN"
-# How far back a date entered by staff (postmark, fee payment) may go, in calendar days.
-MAX_BACKDATE_DAYS = 60
-# An apology's new date may be at most this many calendar days after the current due date.
-APOLOGY_MAX_EXTENSION_DAYS = 90
-# Daily reminders to staff (settings.DOSSIER_REMINDER_HOUR / DEADLINE_DUE_SOON_WORKING_DAYS override).
-REMINDER_HOUR = 7
-DUE_SOON_WORKING_DAYS = 1
+# Result number suffix, backdating and apology limits, reminder hour: settings DOSSIER_* (skhcn.settings.base).
 COMMENT_MAX_LENGTH = 4000
 MAX_FILES_PER_ACTION = 10
 

@@ -158,7 +158,7 @@ def _start(dossier: Dossier, form: Form, *, unit: str, moment, number: str = "",
     lines = [settings.AGENCY_NAME, unit] if unit else [settings.AGENCY_NAME]
     pdf.national_header(
         lines,
-        right_note=place_and_date(getattr(settings, "AGENCY_PLACE", ""), moment),
+        right_note=place_and_date(settings.AGENCY_PLACE, moment),
         left_note=f"Số: {number}" if number else "",
     )
     pdf.document_title(form.title.upper(), f"Mã hồ sơ: {dossier.code}")

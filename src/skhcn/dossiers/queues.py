@@ -31,7 +31,6 @@ from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import user_roles
 from skhcn.core.text import fold
 from skhcn.deadlines.calendar import TZ, add_working_days
-from skhcn.deadlines.status import DEFAULT_DUE_SOON_WORKING_DAYS
 from skhcn.procedures.models import Procedure
 
 from .access import visible_dossiers, work_queue
@@ -122,7 +121,7 @@ def due_soon_before(now: datetime | None = None) -> datetime:
     from skhcn.deadlines.services import current_calendar
 
     now = now or timezone.now()
-    days = int(getattr(settings, "DEADLINE_DUE_SOON_WORKING_DAYS", DEFAULT_DUE_SOON_WORKING_DAYS))
+    days = settings.DEADLINE_DUE_SOON_WORKING_DAYS
     today = now.astimezone(TZ).date()
     return _local_midnight(add_working_days(current_calendar(), today, days + 1))
 

@@ -29,7 +29,7 @@ def reminder_groups(user, now=None) -> dict[str, list]:
 
     now = now or timezone.now()
     cal = current_calendar()
-    days = int(getattr(settings, "DEADLINE_DUE_SOON_WORKING_DAYS", deadline.DEFAULT_DUE_SOON_WORKING_DAYS))
+    days = settings.DEADLINE_DUE_SOON_WORKING_DAYS
     groups: dict[str, list] = {"overdue": [], "due_soon": []}
     # A paused dossier (supplement requested) has no running deadline: nothing to remind.
     queue = work_queue(user).exclude(due_at=None).exclude(status=Status.SUPPLEMENT_REQUESTED)
@@ -99,10 +99,8 @@ def maybe_enqueue_due_reminders(now=None) -> bool:
     queue today's reminders, once per day however many schedulers run. True when this call queued them."""
     from django.utils import timezone
 
-    from .constants import REMINDER_HOUR
-
     local = timezone.localtime(now or timezone.now())
-    if local.hour < int(getattr(settings, "DOSSIER_REMINDER_HOUR", REMINDER_HOUR)):
+    if local.hour < settings.DOSSIER_REMINDER_HOUR:
         return False
     from .models import DailyJobRun
 

@@ -6,7 +6,6 @@ from django.conf import settings
 
 from skhcn.core.throttle import Fallback, Throttle
 
-from . import constants
 from .constants import Status
 from .models import Dossier
 
@@ -86,8 +85,8 @@ def public_payments(dossier: Dossier) -> list[dict]:
 
 def _limits() -> tuple[int, int]:
     return (
-        int(getattr(settings, "DOSSIER_TRACK_MAX_LOOKUPS", constants.TRACK_MAX_LOOKUPS)),
-        int(getattr(settings, "DOSSIER_TRACK_WINDOW_SECONDS", constants.TRACK_WINDOW_SECONDS)),
+        settings.DOSSIER_TRACK_MAX_LOOKUPS,
+        settings.DOSSIER_TRACK_WINDOW_SECONDS,
     )
 
 

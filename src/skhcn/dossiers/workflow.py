@@ -144,7 +144,7 @@ def perform(
     * ``assignee`` (assign): a User or its pk, an active specialist of the dossier's division;
     * ``date`` (a ``datetime.date``): receive — postmark of a postal dossier (optional); record_fee_paid — day paid
       (required, not in the future, not before receipt); apologize — the new appointment date (required; after the
-      current due date, a working day, at most ``APOLOGY_MAX_EXTENSION_DAYS`` later; once per dossier; only before
+      current due date, a working day, at most DOSSIER_APOLOGY_MAX_EXTENSION_DAYS later; once per dossier; only before
       the due day);
     * ``method`` (return_result): a ``ReceiveMethod``; "online" makes the result downloadable by the applicant.
     """
@@ -294,7 +294,7 @@ def check_past_date(day: date, now: datetime) -> None:
     """The rule for a day staff enter about the past (postmark, fee paid): not in the future, not more than
     ``DOSSIER_MAX_BACKDATE_DAYS`` back; ``WorkflowError`` otherwise."""
     today = _local_today(now)
-    backdate = int(getattr(settings, "DOSSIER_MAX_BACKDATE_DAYS", constants.MAX_BACKDATE_DAYS))
+    backdate = settings.DOSSIER_MAX_BACKDATE_DAYS
     if day > today:
         raise WorkflowError(M.DATE_IN_FUTURE, "date")
     if day < today - timedelta(days=backdate):
@@ -323,7 +323,7 @@ def _check_date(dossier, transition, value, now) -> date | None:
         current = _local_today(dossier.due_at)
         if day <= current:
             raise WorkflowError(M.APOLOGY_DATE_NOT_AFTER.format(date=f"{current:%d/%m/%Y}"), "date")
-        limit = int(getattr(settings, "DOSSIER_APOLOGY_MAX_EXTENSION_DAYS", constants.APOLOGY_MAX_EXTENSION_DAYS))
+        limit = settings.DOSSIER_APOLOGY_MAX_EXTENSION_DAYS
         if day > current + timedelta(days=limit):
             raise WorkflowError(M.APOLOGY_DATE_TOO_FAR.format(days=limit), "date")
         if not _calendar().is_working_day(day):
@@ -361,7 +361,7 @@ def _store_files(dossier, transition, files) -> list[tuple]:
     from skhcn.core.uploads import UploadRejected, allowed_types, check_upload, store_private
 
     if transition.action == Action.ISSUE_RESULT:
-        types, folder = allowed_types(getattr(settings, "DOSSIER_RESULT_FILE_TYPES", "pdf")), "results"
+        types, folder = allowed_types(settings.DOSSIER_RESULT_FILE_TYPES), "results"
     else:
         types, folder = allowed_types(dossier.procedure.allowed_file_types), "events"
     stored: list[tuple] = []
@@ -506,7 +506,7 @@ def allocate_result_number(now: datetime) -> str:
     ResultSerial.objects.get_or_create(year=year)
     serial = ResultSerial.objects.select_for_update().get(year=year)
     ResultSerial.objects.filter(pk=serial.pk).update(last_value=F("last_value") + 1)
-    suffix = getattr(settings, "DOSSIER_RESULT_NUMBER_SUFFIX", constants.RESULT_NUMBER_SUFFIX)
+    suffix = settings.DOSSIER_RESULT_NUMBER_SUFFIX
     return f"{serial.last_value + 1}/{year}/{suffix}"
 
 

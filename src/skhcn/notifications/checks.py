@@ -6,7 +6,7 @@ from . import sms
 
 @register()
 def sms_provider_check(app_configs=None, **kwargs):
-    name = getattr(settings, "SMS_PROVIDER", "")
+    name = settings.SMS_PROVIDER
     if name and name not in sms.PROVIDERS:
         return [
             Error(

@@ -111,7 +111,7 @@ def notify_applicant(dossier, event: str, values: dict | None = None, *, attachm
     user = dossier.applicant if dossier.applicant.is_active else None
     preference = preference_for(user)
     if user is None:
-        preference.sms = bool(getattr(settings, "SMS_WITHOUT_ACCOUNT", True))
+        preference.sms = settings.SMS_WITHOUT_ACCOUNT
     return _notify(
         event,
         user=user,

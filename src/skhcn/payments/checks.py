@@ -9,7 +9,7 @@ from .gateways import REGISTRY, SANDBOX_FORBIDDEN, sandbox_allowed
 @register()
 def payment_gateways_check(app_configs=None, **kwargs):
     errors = []
-    names = list(getattr(settings, "PAYMENT_GATEWAYS", []))
+    names = list(settings.PAYMENT_GATEWAYS)
     for name in names:
         if name not in REGISTRY:
             errors.append(

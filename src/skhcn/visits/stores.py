@@ -343,7 +343,7 @@ class RedisStore:
     def __init__(self, url: str, prefix: str):
         import redis
 
-        timeout = getattr(settings, "REDIS_TIMEOUT", 0.5)
+        timeout = settings.REDIS_TIMEOUT
         self.redis = redis.Redis.from_url(
             url, decode_responses=True, socket_connect_timeout=timeout, socket_timeout=max(timeout, 2.0)
         )

@@ -1,10 +1,12 @@
 import re
-import time
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from skhcn.accounts import services
 from skhcn.core import throttle
@@ -34,12 +36,10 @@ def test_register_then_follow_the_link(client, mailoutbox, django_capture_on_com
     assert get_user_model().objects.get().applicant_profile.email_verified_at == first
 
 
-def test_expired_link_offers_a_new_one(client, monkeypatch):
+def test_expired_link_offers_a_new_one(client):
     user = ApplicantFactory(unverified=True)
-    three_days_ago = int(time.time()) - 3 * 24 * 3600 - 60
-    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(three_days_ago))
-    token = services.make_verification_token(user)
-    monkeypatch.undo()
+    with time_machine.travel(timezone.now() - timedelta(days=3, minutes=1)):
+        token = services.make_verification_token(user)
     client.force_login(user)
     response = client.get(reverse("accounts:verify", args=[token]))
     assert response.status_code == 400
@@ -51,12 +51,10 @@ def test_expired_link_offers_a_new_one(client, monkeypatch):
     assert not user.applicant_profile.email_verified
 
 
-def test_link_just_within_three_days_still_works(client, monkeypatch):
+def test_link_just_within_three_days_still_works(client):
     user = ApplicantFactory(unverified=True)
-    almost = int(time.time()) - 3 * 24 * 3600 + 60
-    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(almost))
-    token = services.make_verification_token(user)
-    monkeypatch.undo()
+    with time_machine.travel(timezone.now() - timedelta(days=3) + timedelta(minutes=1)):
+        token = services.make_verification_token(user)
     assert client.get(reverse("accounts:verify", args=[token])).status_code == 200
 
 

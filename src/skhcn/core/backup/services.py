@@ -32,6 +32,8 @@ from django.core.files.storage import storages
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from skhcn.environment import SECRET_KEY_FILE
+
 from . import archive, database, files
 from .archive import ArchiveReader, ArchiveWriter
 from .errors import BackupError
@@ -40,7 +42,6 @@ logger = logging.getLogger("skhcn.backup")
 
 SNAPSHOT_ATTEMPTS = 3
 ARCHIVE_PATTERN = re.compile(r"^skhcn-\d{8}-\d{6}(-\d+)?\.tar$")
-SECRET_KEY_FILE = "secret_key"  # noqa: S105 - the file settings.py generates
 _MAX_LISTED = 10
 
 

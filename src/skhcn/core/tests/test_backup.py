@@ -432,7 +432,7 @@ def empty_target(settings, tmp_path, monkeypatch):
     def switch():
         target = tmp_path / "restored"
         _storages(settings, target)
-        (target / "secret_key").write_text("khoa-moi-sinh")  # what settings.py generates on a new machine
+        (target / "secret_key").write_text("khoa-moi-sinh")  # what the local settings generate on a new machine
         monkeypatch.setattr(database, "sqlite_path", lambda: target / "db.sqlite3")
         return target
 

@@ -19,7 +19,7 @@ def register(cls: type[Carrier]) -> type[Carrier]:
 
 
 def enabled_keys() -> list[str]:
-    keys = getattr(settings, "DELIVERY_CARRIERS", None) or list(DEFAULT)
+    keys = settings.DELIVERY_CARRIERS or list(DEFAULT)
     return [key for key in keys if key in REGISTRY]
 
 

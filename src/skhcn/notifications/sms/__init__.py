@@ -19,7 +19,7 @@ def register(provider: type[SmsProvider]) -> type[SmsProvider]:
 
 def provider() -> SmsProvider | None:
     """The configured provider, or None when SMS is switched off."""
-    name = getattr(settings, "SMS_PROVIDER", "")
+    name = settings.SMS_PROVIDER
     if not name:
         return None
     if name not in PROVIDERS:
@@ -28,12 +28,12 @@ def provider() -> SmsProvider | None:
 
 
 def is_sandbox() -> bool:
-    found = PROVIDERS.get(getattr(settings, "SMS_PROVIDER", ""))
+    found = PROVIDERS.get(settings.SMS_PROVIDER)
     return bool(found and found.sandbox)
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "SMS_PROVIDER", ""))
+    return bool(settings.SMS_PROVIDER)
 
 
 def mobile_number(phone: str) -> str:

@@ -44,17 +44,17 @@ SANDBOX_FORBIDDEN = (
 
 def sandbox_allowed() -> bool:
     """The sandbox may run: never with SKHCN_ENV=production; otherwise only with DEBUG or PAYMENT_SANDBOX_ALLOWED."""
-    if getattr(settings, "SKHCN_ENV", "") == "production":
+    if settings.SKHCN_ENV == "production":
         return False
-    return bool(settings.DEBUG or getattr(settings, "PAYMENT_SANDBOX_ALLOWED", False))
+    return bool(settings.DEBUG or settings.PAYMENT_SANDBOX_ALLOWED)
 
 
 def enabled_names() -> list[str]:
-    return [name for name in getattr(settings, "PAYMENT_GATEWAYS", []) if name in REGISTRY]
+    return [name for name in settings.PAYMENT_GATEWAYS if name in REGISTRY]
 
 
 def refuse_forbidden_sandbox() -> None:
-    if "sandbox" in getattr(settings, "PAYMENT_GATEWAYS", []) and not sandbox_allowed():
+    if "sandbox" in settings.PAYMENT_GATEWAYS and not sandbox_allowed():
         raise ImproperlyConfigured(SANDBOX_FORBIDDEN)
 
 

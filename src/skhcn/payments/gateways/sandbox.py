@@ -37,7 +37,7 @@ CHOICES = {
 
 
 def sandbox_secret() -> str:
-    if configured := getattr(settings, "PAYMENT_SANDBOX_SECRET", ""):
+    if configured := settings.PAYMENT_SANDBOX_SECRET:
         return configured
     path = Path(settings.DATA_DIR) / "payment_sandbox_secret"
     if not path.exists():

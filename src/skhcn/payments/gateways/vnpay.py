@@ -182,7 +182,7 @@ def pay_params(payment, *, tmn_code: str, return_url: str, ip: str, now: datetim
         "vnp_IpAddr": ip or "127.0.0.1",
         "vnp_Locale": locale,
         "vnp_OrderInfo": order_info(payment),
-        "vnp_OrderType": getattr(settings, "VNPAY_ORDER_TYPE", "other") or "other",
+        "vnp_OrderType": settings.VNPAY_ORDER_TYPE or "other",
         "vnp_ReturnUrl": return_url,
         "vnp_TxnRef": payment.txn_ref,
     }
@@ -507,12 +507,12 @@ class VNPayGateway(Gateway):
 
     @property
     def api_timeout(self) -> float:
-        return float(getattr(settings, "VNPAY_API_TIMEOUT", 20))
+        return settings.VNPAY_API_TIMEOUT
 
     @property
     def server_ip(self) -> str:
         """vnp_IpAddr of API calls: the address of the server calling it."""
-        return getattr(settings, "VNPAY_API_IP", "") or "127.0.0.1"
+        return settings.VNPAY_API_IP or "127.0.0.1"
 
     def call_api(self, body: dict) -> dict:
         """Send one merchant-API request; the JSON object answered (``GatewayError`` otherwise)."""

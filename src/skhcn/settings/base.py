@@ -1,58 +1,31 @@
-"""Settings for skhcn, read from the environment (12-factor).
+"""What every environment shares, read from the environment (12-factor). Importing it has no side effect: it
+creates no folder and writes no file (``local`` and ``test`` do that; ``production`` never does).
 
-``SKHCN_ENV`` names the environment: ``local`` (``make run``; data under ``SKHCN_DATA_DIR``, default ``./var``, a
-secret key generated there on first start), ``test`` or ``production``; anything else refuses to start
-(``skhcn.environment``). Production needs ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``BASE_URL``, usually
-``DATABASE_URL`` and ``REDIS_URL``, optionally the ``AWS_*`` variables for S3-compatible media storage
-(``deploy/production.env.example``).
+Each setting is defined once, here or, where an environment needs another default, in ``local``, ``production`` or
+``test``; the code reads ``settings.NAME`` and repeats no default. Production needs ``SECRET_KEY``,
+``ALLOWED_HOSTS`` and ``BASE_URL``, usually ``DATABASE_URL`` and ``REDIS_URL``, optionally the ``AWS_*`` variables
+for S3-compatible media storage (``deploy/production.env.example``).
 """
 
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from skhcn.environment import environment, production_problems, refuse_production_problems
+from skhcn.environment import env_bool, env_list
 
-BASE_DIR = Path(__file__).resolve().parent
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/skhcn
 PROJECT_DIR = BASE_DIR.parent.parent
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
 DEBUG = env_bool("DEBUG")
-# "local" (`make run`), "test" or "production"; a typo or, without DEBUG, no value at all refuses to start.
-SKHCN_ENV = environment(os.environ.get("SKHCN_ENV"), DEBUG)
-PRODUCTION = SKHCN_ENV == "production"
 
 DATA_DIR = Path(os.environ.get("SKHCN_DATA_DIR", PROJECT_DIR / "var")).resolve()
-if not PRODUCTION:  # production writes nothing while loading its settings: its folders are made at installation
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-
-
-def _secret_key() -> str:
-    if key := os.environ.get("SECRET_KEY"):
-        return key
-    if PRODUCTION:
-        return ""  # refused below: app servers must share one key, and none is generated in production
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(64))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+# Empty here: `local` and `test` fall back to a key generated in DATA_DIR; `production` refuses to start without one.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# `production` has no default: it refuses to start without the portal's own names.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Only these proxies' X-Forwarded-For is believed (comma-separated IPs).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
@@ -177,7 +150,6 @@ else:
                     " PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456; PRAGMA cache_size=-32000;"
                 ),
             },
-            "TEST": {"NAME": os.environ.get("SKHCN_TEST_SQLITE_NAME") or None},
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -254,8 +226,6 @@ USE_THOUSAND_SEPARATOR = False
 # --- Static and media files ---
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
-if not PRODUCTION:
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder before collectstatic
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
@@ -286,21 +256,15 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# --- Security (production: docs/trien-khai.md) ---
-if PRODUCTION:
-    refuse_production_problems(
-        production_problems(
-            debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS, base_url=os.environ.get("BASE_URL", "")
-        )
-    )
+# --- Security (production: docs/trien-khai.md; `production` turns HTTPS on by default and checks these) ---
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the rating script reads it to send X-CSRFToken
-SESSION_COOKIE_SECURE = PRODUCTION or env_bool("SECURE_COOKIES", False)  # always on in production
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)  # always on in production
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# HTTPS only: HSTS for a year and a redirect from http:// by default in production (a proxy may do the redirect).
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+# A developer's machine has no HTTPS: no redirect and no HSTS unless asked for.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 # Preloading is a decision for the owner of the registrable domain (the province), not for this portal.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]  # W021: "HSTS preload is off"
@@ -344,6 +308,7 @@ CSP_ADMIN_ADDITIONS = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe
 
 # --- Wagtail ---
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Sở Khoa học và Công nghệ")
+# The portal's address in e-mails, texts and the QR codes on receipts (production requires https://).
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
@@ -441,7 +406,7 @@ AGENCY_NAME = os.environ.get("AGENCY_NAME", "Sở Khoa học và Công nghệ")
 AGENCY_PLACE = os.environ.get("AGENCY_PLACE", "Cao Bằng")
 # Postal items (README "Bưu chính"): sender address on labels; carrier plugins offered (skhcn.delivery.carriers).
 AGENCY_ADDRESS = os.environ.get("AGENCY_ADDRESS", "")
-DELIVERY_CARRIERS = env_list("DELIVERY_CARRIERS", "manual,sandbox" if SKHCN_ENV == "local" else "manual")
+DELIVERY_CARRIERS = env_list("DELIVERY_CARRIERS", "manual")  # `local` adds the sandbox carrier
 # Dossier files are private: a separate storage, never under MEDIA_URL.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", DATA_DIR / "private"))
 STORAGES["private"] = {
@@ -466,6 +431,13 @@ UPLOAD_ALLOWED_TYPES = [t for t in os.environ.get("UPLOAD_ALLOWED_TYPES", "pdf,j
 # PDFs with active content (JavaScript, automatic actions, Launch, embedded files ...): "refuse" them, or "strip" it
 # and store the cleaned copy with a note for staff (docs/tep-dinh-kem.md). Any other value refuses.
 UPLOAD_PDF_ACTIVE_CONTENT = os.environ.get("UPLOAD_PDF_ACTIVE_CONTENT", "refuse").strip().lower()
+# Office files (.docx, .xlsx, .odt) are ZIP archives: refused past this many bytes unpacked, this ratio of unpacked
+# to packed size, or this many entries (a "zip bomb").
+UPLOAD_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("UPLOAD_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024))
+UPLOAD_MAX_COMPRESSION_RATIO = int(os.environ.get("UPLOAD_MAX_COMPRESSION_RATIO", 100))
+UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("UPLOAD_MAX_ZIP_ENTRIES", 5000))
+# Signed-in staff posting under these paths are not held to the upload limits (Wagtail has its own).
+UPLOAD_LIMIT_EXEMPT_PATHS = ("/admin/", "/django-admin/")
 # Per account: open (unsubmitted) drafts, and bytes of the files in all of them together.
 DOSSIER_MAX_OPEN_DRAFTS = int(os.environ.get("DOSSIER_MAX_OPEN_DRAFTS", 20))
 DOSSIER_MAX_DRAFT_BYTES = int(os.environ.get("DOSSIER_MAX_DRAFT_BYTES", 200 * 1024 * 1024))
@@ -473,6 +445,7 @@ DOSSIER_MAX_DRAFT_BYTES = int(os.environ.get("DOSSIER_MAX_DRAFT_BYTES", 200 * 10
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
 CLAMD_PORT = int(os.environ.get("CLAMD_PORT", 3310))
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", 30))  # seconds for one scan
 # Uploads go to temporary files on disk, never wholly into memory; files past the limits above are dropped while
 # arriving (admin users on /admin/ excepted: Wagtail has its own limits). See skhcn.core.uploads.
 FILE_UPLOAD_HANDLERS = ["skhcn.core.uploads.SizeLimitedUploadHandler"]
@@ -494,6 +467,8 @@ LOGGING = {
 }
 
 # --- Staff workflow (README "Quy trình xử lý hồ sơ (cán bộ)") ---
+# Each process reloads the working calendar (days off, make-up working days) at most this many seconds after a change.
+DEADLINES_CALENDAR_TTL_SECONDS = float(os.environ.get("DEADLINES_CALENDAR_TTL_SECONDS", 60))
 # "Sắp đến hạn": at most this many working days left before the due day.
 DEADLINE_DUE_SOON_WORKING_DAYS = int(os.environ.get("DEADLINE_DUE_SOON_WORKING_DAYS", 1))
 # Daily reminders to staff from this hour (Asia/Ho_Chi_Minh), once a day.
@@ -505,15 +480,17 @@ DOSSIER_APOLOGY_MAX_EXTENSION_DAYS = int(os.environ.get("DOSSIER_APOLOGY_MAX_EXT
 DOSSIER_MAX_BACKDATE_DAYS = int(os.environ.get("DOSSIER_MAX_BACKDATE_DAYS", 60))
 
 # --- Online payment (README "Thanh toán trực tuyến (VNPay, môi trường thử nghiệm)") ---
-# The payment sandbox never runs with SKHCN_ENV=production.
-PAYMENT_SANDBOX_ALLOWED = env_bool("PAYMENT_SANDBOX_ALLOWED", DEBUG or SKHCN_ENV == "local")
-PAYMENT_GATEWAYS = env_list(
-    "PAYMENT_GATEWAYS", "sandbox" if PAYMENT_SANDBOX_ALLOWED and SKHCN_ENV != "production" else ""
-)
+# The payment sandbox never runs with SKHCN_ENV=production; `local` allows it and offers it by default.
+PAYMENT_SANDBOX_ALLOWED = env_bool("PAYMENT_SANDBOX_ALLOWED", DEBUG)
+PAYMENT_GATEWAYS = env_list("PAYMENT_GATEWAYS", "sandbox" if PAYMENT_SANDBOX_ALLOWED else "")
 VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "")
 VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
+# Signs the sandbox's simulated gateway replies; empty: a secret generated in the data folder on first use.
+PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET", "")
 VNPAY_PAY_URL = os.environ.get("VNPAY_PAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
-if "vnpay" in PAYMENT_GATEWAYS:  # the payer's form submission is redirected to VNPay's payment page
+# The payer's form submission is redirected to VNPay's payment page. Only an operator's PAYMENT_GATEWAYS names "vnpay"
+# (the environments' defaults differ only by "sandbox"), so this holds for every environment.
+if "vnpay" in PAYMENT_GATEWAYS:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(VNPAY_PAY_URL.split("/")[:3]))
 VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction")
 VNPAY_ORDER_TYPE = os.environ.get("VNPAY_ORDER_TYPE", "other")
@@ -521,9 +498,9 @@ VNPAY_API_TIMEOUT = float(os.environ.get("VNPAY_API_TIMEOUT", 20))  # seconds, q
 VNPAY_API_IP = os.environ.get("VNPAY_API_IP", "127.0.0.1")  # vnp_IpAddr of this server in API calls
 
 # --- Notifications (README "Thông báo") ---
-# The SMS plugin (skhcn.notifications.sms); empty = no SMS. The sandbox records texts without sending them; a system
-# check refuses it with SKHCN_ENV=production.
-SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "sandbox" if (DEBUG or SKHCN_ENV == "local") else "").strip()
+# The SMS plugin (skhcn.notifications.sms); empty = no SMS. The sandbox records texts without sending them (the
+# default with DEBUG and in `local`); a system check refuses it with SKHCN_ENV=production.
+SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "sandbox" if DEBUG else "").strip()
 # Dossiers filed on paper have no account to choose channels in: tell them by SMS when a phone number is known.
 SMS_WITHOUT_ACCOUNT = env_bool("SMS_WITHOUT_ACCOUNT", True)
 # A message left "sending" this long (its worker died after claiming it) is sent again: delivery is at least once.
