@@ -76,6 +76,10 @@ lint: $(STAMP)
 	$(BIN)/deptry . --ignore DEP004
 	$(BIN)/deptry src --extend-exclude '.*/tests/.*' --ignore DEP001,DEP002,DEP003
 
+# The layers and the no-cycle rule of pyproject.toml [tool.importlinter] (docs/dev/architecture.md).
+lint-layers: $(STAMP)
+	PYTHONPATH=src $(BIN)/lint-imports
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
