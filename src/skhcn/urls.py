@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.http import Http404
+from django.urls import include, path, re_path, register_converter
 from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -15,12 +16,36 @@ handler400 = "skhcn.core.views.bad_request"
 handler404 = "skhcn.core.views.page_not_found"
 handler500 = "skhcn.core.views.server_error"
 
+
+class NotANumber:
+    """A path segment that is not a whole number (Wagtail's choosers expect an id)."""
+
+    regex = r"[^/]*[^0-9/][^/]*"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(NotANumber, "not_a_number")
+
+
+def _not_found(request, **kwargs):
+    raise Http404
+
+
 admin.site.site_header = "Quản trị hệ thống skhcn"
 admin.site.site_title = "Quản trị skhcn"
 
 urlpatterns = [
     # Wagtail's login with lockout and audit logging; must come before Wagtail's own admin URLs.
     path("admin/login/", StaffLoginView.as_view(), name="wagtailadmin_login"),
+    # Wagtail's chooser looks an id up without checking it is a number: a crafted address answered 500, now 404.
+    path("admin/documents/chooser/chosen/<not_a_number:pk>/", _not_found),
+    path("admin/images/chooser/chosen/<not_a_number:pk>/", _not_found),
+    path("admin/snippets/choose/<slug:app>/<slug:model>/chosen/<not_a_number:pk>/", _not_found),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

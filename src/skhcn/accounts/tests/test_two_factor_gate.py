@@ -5,74 +5,20 @@ below builds a path for EVERY URL pattern (path parameters filled with plausible
 POST both answer with a redirect to the code page. A URL added later is covered without touching this file.
 """
 
-import re
-import string
-from functools import cache
-
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.urls import URLResolver, get_resolver, resolve, reverse
-from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
-from django.urls.resolvers import RoutePattern
-from hypothesis import Phase, find
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
+from django.urls import resolve, reverse
 
 from skhcn.accounts.constants import StaffRole
 
 from .factories import PASSWORD, ApplicantFactory, StaffFactory, enrol_totp, totp_code
+from .urlwalk import all_paths
 
 pytestmark = pytest.mark.django_db
 
 VERIFY = "/admin/xac-thuc-hai-buoc/xac-minh/"
 ENROL = "/admin/xac-thuc-hai-buoc/thiet-lap/"
 LOGOUTS = {"/admin/logout/", "/tai-khoan/dang-xuat/"}
-
-SAMPLES = {
-    IntConverter: "1",
-    StringConverter: "abc",
-    SlugConverter: "abc-1",
-    PathConverter: "abc/def",
-    UUIDConverter: "12345678-1234-5678-1234-567812345678",
-}
-ROUTE_PARAMETER = re.compile(r"<(?:[^>:]+:)?(?P<name>[^>]+)>")
-
-
-URL_CHARACTERS = string.ascii_lowercase + string.digits + "/-._"
-FIRST_EXAMPLE = hypothesis_settings(database=None, derandomize=True, phases=[Phase.generate])
-
-
-def _shortest_match(regex: str) -> str:
-    """A string of URL characters the regex matches in full (hypothesis' first example: small and repeatable)."""
-    return find(st.from_regex(regex, fullmatch=True, alphabet=URL_CHARACTERS), lambda _: True, settings=FIRST_EXAMPLE)
-
-
-def _sample(pattern) -> str:
-    if isinstance(pattern, RoutePattern):
-
-        def value(match):
-            converter = pattern.converters[match.group("name")]
-            return SAMPLES.get(type(converter)) or _shortest_match(converter.regex)
-
-        return ROUTE_PARAMETER.sub(value, str(pattern))
-    return _shortest_match(pattern.regex.pattern.lstrip("^").removesuffix("$") or "")
-
-
-@cache
-def all_paths() -> tuple[str, ...]:
-    """One concrete path per URL pattern of the project (URLconf walked recursively)."""
-    paths = set()
-
-    def walk(patterns, prefix):
-        for entry in patterns:
-            path = prefix + _sample(entry.pattern)
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, path)
-            else:
-                paths.add(path)
-
-    walk(get_resolver().url_patterns, "/")
-    return tuple(sorted(paths))
 
 
 def allowed_before_verification() -> set[str]:
