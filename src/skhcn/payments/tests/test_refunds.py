@@ -166,7 +166,9 @@ def test_the_same_fee_paid_twice_is_flagged_for_refund(client, paid, world):
     paid.refresh_from_db()
     assert not paid.refund_needed
     assert DossierEvent.objects.filter(dossier=dossier, action=Action.RECORD_FEE_PAID).count() == 1
-    assert PaymentEvent.objects.filter(payment=second, kind="notification", result="00 paid double_payment").exists()
+    assert PaymentEvent.objects.filter(
+        payment=second, kind="notification", result="accepted paid double_payment"
+    ).exists()
 
     client.force_login(world.one_stop)
     page = client.get(f"/admin/ho-so/{dossier.pk}/").content.decode()

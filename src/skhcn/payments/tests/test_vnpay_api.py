@@ -113,7 +113,9 @@ def test_reconciliation_finds_a_vnpay_payment_paid_whose_notification_never_came
     assert payment.status == PaymentStatus.PAID and payment.gateway_transaction_no == "14422574"
     assert payment.paid_at == datetime(2026, 3, 2, 9, 15, tzinfo=TZ)
     assert payment.dossier.status == Status.RECEIVED
-    assert PaymentEvent.objects.filter(payment=payment, kind="query", verified=True, result__startswith="00").exists()
+    assert PaymentEvent.objects.filter(
+        payment=payment, kind="query", verified=True, result__startswith="accepted paid"
+    ).exists()
     # Nothing pending any more: the next run asks nothing.
     assert services.reconcile_pending()["checked"] == 0 and len(fake_vnpay.requests) == 1
 
@@ -150,7 +152,7 @@ def test_a_signed_answer_with_another_amount_is_refused_by_the_notification_rule
     fake_vnpay.answer = lambda body: query_answer(body, amount=5000)
     assert services.reconcile_pending()["applied"] == 0
     assert _reload(vnpay_payment).status == PaymentStatus.PENDING
-    assert PaymentEvent.objects.filter(payment=vnpay_payment, kind="query", result="04").exists()
+    assert PaymentEvent.objects.filter(payment=vnpay_payment, kind="query", result="amount_mismatch").exists()
 
 
 @pytest.mark.parametrize(
