@@ -878,10 +878,3 @@ def public_payments(dossier) -> list[dict]:
 
 def receipt_available(payment) -> bool:
     return payment.status in (PaymentStatus.PAID, PaymentStatus.REFUNDED) and payment.paid_at is not None
-
-
-def gateway_label(name: str) -> str:
-    try:
-        return get_gateway(name).label
-    except Exception:  # a label must never break a page
-        return name

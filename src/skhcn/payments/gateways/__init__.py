@@ -35,6 +35,7 @@ __all__ = [
     "SandboxGateway",
     "VNPayGateway",
     "enabled_names",
+    "gateway_label",
     "get_gateway",
 ]
 
@@ -52,3 +53,10 @@ def get_gateway(name: str) -> Gateway:
     """The enabled gateway ``name``; ``LookupError`` (``plugins.UnknownPlugin``) when it is unknown or not enabled,
     ``ImproperlyConfigured`` for the sandbox in production."""
     return plugins.get(KIND, name).implementation()
+
+
+def gateway_label(name: str) -> str:
+    try:
+        return get_gateway(name).label
+    except Exception:  # a label must never break a page
+        return name
