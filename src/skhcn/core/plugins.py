@@ -23,6 +23,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 PRODUCTION = "production"
+CHECK_ID = "plugins.E001"
 
 
 class Kind(StrEnum):
@@ -97,7 +98,7 @@ def register(kind: Kind, implementation, *, key: str = "", label: str = "", sand
     )
     _registry[kind][key] = plugin
     if plugin.sandbox and not sandbox_allowed() and key in enabled_keys(kind):
-        raise ImproperlyConfigured(refusal(plugin))
+        raise ImproperlyConfigured(f"{CHECK_ID}: {refusal(plugin)}")
     return implementation
 
 
@@ -144,7 +145,7 @@ def get(kind: Kind, key: str) -> Plugin:
 def allowed(plugin: Plugin) -> Plugin:
     """``plugin`` itself, or ``ImproperlyConfigured`` when it is a sandbox where sandboxes are refused."""
     if plugin.sandbox and not sandbox_allowed():
-        raise ImproperlyConfigured(refusal(plugin))
+        raise ImproperlyConfigured(f"{CHECK_ID}: {refusal(plugin)}")
     return plugin
 
 
@@ -192,4 +193,4 @@ def forbidden_sandboxes() -> list[Plugin]:
 @checks.register()
 def no_sandbox_in_production(app_configs=None, **kwargs):
     """plugins.E001: a simulated payment, SMS, postal item or identity would look real."""
-    return [checks.Error(refusal(plugin), hint=hint(plugin), id="plugins.E001") for plugin in forbidden_sandboxes()]
+    return [checks.Error(refusal(plugin), hint=hint(plugin), id=CHECK_ID) for plugin in forbidden_sandboxes()]
