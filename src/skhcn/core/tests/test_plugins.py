@@ -7,6 +7,7 @@ import os
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+import skhcn.settings as module
 from skhcn.accounts import identity
 from skhcn.core import plugins
 from skhcn.delivery import carriers
@@ -149,8 +150,6 @@ def test_sandbox_of_every_kind_is_allowed_outside_production(settings, kind, val
 
 
 def test_no_sandbox_is_on_by_default_in_production(monkeypatch):
-    import skhcn.settings as module
-
     names = ("SKHCN_ENV", "DEBUG", "PAYMENT_SANDBOX_ALLOWED", *plugins.KIND_SETTINGS.values())
     for name in names:
         monkeypatch.delenv(name, raising=False)

@@ -3,9 +3,12 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+import skhcn.settings as module
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.tests.factories import ApplicantFactory, StaffFactory
 from skhcn.core import plugins
+from skhcn.dossiers.constants import Action
+from skhcn.dossiers.tests.workflow_support import act
 from skhcn.payments import services
 from skhcn.payments.checks import payment_gateways_check
 from skhcn.payments.gateways import SandboxGateway, get_gateway
@@ -52,8 +55,6 @@ def test_settings_defaults(monkeypatch):
     """Production-like environments get no sandbox by default; `make run` (SKHCN_ENV=local) gets it."""
     import importlib
     import os
-
-    import skhcn.settings as module
 
     def load(**env):
         for key in ("SKHCN_ENV", "PAYMENT_SANDBOX_ALLOWED", "PAYMENT_GATEWAYS", "DEBUG"):
@@ -111,8 +112,6 @@ def test_administrator_may_request_and_amount_must_be_positive(world, awaiting):
 
 
 def test_fee_cannot_be_requested_for_an_ended_dossier(world, awaiting):
-    from skhcn.dossiers.constants import Action
-    from skhcn.dossiers.tests.workflow_support import act
 
     act(awaiting, Action.WITHDRAW, world.applicant, world=world, comment="Rút.")
     awaiting.refresh_from_db()

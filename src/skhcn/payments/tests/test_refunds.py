@@ -9,6 +9,7 @@ from skhcn.dossiers.models import DossierEvent
 from skhcn.dossiers.tests.workflow_support import act, dossier_at
 from skhcn.payments import services
 from skhcn.payments.models import Payment, PaymentEvent, PaymentStatus, SandboxTransaction
+from skhcn.payments.receipt import render_receipt
 
 from .helpers import gateway_params, send_ipn
 
@@ -43,8 +44,6 @@ def receipt_text(payment) -> str:
     import io
 
     from pypdf import PdfReader
-
-    from skhcn.payments.receipt import render_receipt
 
     payment.refresh_from_db()
     return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_receipt(payment))).pages).split())

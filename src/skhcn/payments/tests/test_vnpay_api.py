@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers.constants import Status
+from skhcn.dossiers.tests.workflow_support import dossier_at
 from skhcn.payments import services
 from skhcn.payments.gateways import GatewayError, get_gateway, vnpay
 from skhcn.payments.models import Payment, PaymentEvent, PaymentStatus
@@ -290,7 +291,6 @@ def test_staff_query_button_shows_network_errors(client, fake_vnpay, vnpay_payme
 
 
 def test_reconciliation_stops_asking_an_unreachable_gateway(fake_vnpay, vnpay_payment, world):
-    from skhcn.dossiers.tests.workflow_support import dossier_at
 
     other = services.request_fee(dossier_at(Status.RECEIVED, world), world.one_stop, amount=100000)
     Payment.objects.filter(pk=other.pk).update(gateway="vnpay", started_at=timezone.now() - timedelta(minutes=30))
