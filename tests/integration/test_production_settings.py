@@ -163,11 +163,11 @@ def test_production_writes_nothing_while_loading(production_env, tmp_path):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"PAYMENT_GATEWAYS": "sandbox"}, "Bỏ 'sandbox' khỏi PAYMENT_GATEWAYS"),
+        ({"PAYMENT_GATEWAYS": "sandbox"}, "Bỏ 'sandbox' khỏi biến môi trường PAYMENT_GATEWAYS"),
         ({"SMS_PROVIDER": "sandbox"}, "Bỏ 'sandbox' khỏi biến môi trường SMS_PROVIDER"),
         ({"DELIVERY_CARRIERS": "manual,sandbox"}, "Bỏ 'sandbox' khỏi biến môi trường DELIVERY_CARRIERS"),
         (
-            {"IDENTITY_PROVIDERS": "local,skhcn.plugins.tests.sandbox_identity.SandboxIdentityProvider"},
+            {"IDENTITY_PROVIDERS": "local,skhcn.core.tests.sandbox_identity.SandboxIdentityProvider"},
             "khỏi biến môi trường IDENTITY_PROVIDERS",
         ),
     ],
@@ -187,7 +187,7 @@ def test_the_same_plugins_pass_outside_production(base_env):
         "PAYMENT_GATEWAYS": "sandbox",
         "SMS_PROVIDER": "sandbox",
         "DELIVERY_CARRIERS": "manual,sandbox",
-        "IDENTITY_PROVIDERS": "local,skhcn.plugins.tests.sandbox_identity.SandboxIdentityProvider",
+        "IDENTITY_PROVIDERS": "local,skhcn.core.tests.sandbox_identity.SandboxIdentityProvider",
     }
     result = run([*MANAGE, "check"], env)
     assert result.returncode == 0, result.stderr

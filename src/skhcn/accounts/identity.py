@@ -6,6 +6,9 @@ while it is misconfigured or down. Only ``local`` (e-mail and password, the form
 project. A national-ID (VNeID) or provincial SSO plugin registers itself with :func:`register` from its app's
 ``ready()`` (or is named by dotted path in ``IDENTITY_PROVIDERS``); its callback view then finds or creates the user
 and its ``ApplicantProfile`` (``identity_provider`` = its key) and calls ``django.contrib.auth.login``.
+
+Providers live in the one plugin registry (``skhcn.core.plugins``, kind ``identity``), as instances: a provider
+flagged ``sandbox`` is refused with ``SKHCN_ENV=production`` like every sandbox plugin (``plugins.E001``).
 """
 
 from django.conf import settings
@@ -14,6 +17,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.module_loading import import_string
+
+from skhcn.core import plugins
+
+KIND = plugins.Kind.IDENTITY
 
 
 class IdentityProvider:
@@ -50,35 +57,33 @@ class LocalProvider(IdentityProvider):
         return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
-_registry: dict[str, IdentityProvider] = {}
-
-
-def register(provider):
-    """Register a provider class (usable as a class decorator) or instance under its ``key``."""
+def register(provider, *, key: str = ""):
+    """Register a provider class (usable as a class decorator) or instance under ``key`` (default: its ``key``)."""
     instance = provider() if isinstance(provider, type) else provider
     if not instance.key:
         raise ValueError(f"{instance!r} has no key")
-    _registry[instance.key] = instance
+    plugins.register(KIND, instance, key=key or instance.key)
     return provider
 
 
 def unregister(key: str) -> None:
-    _registry.pop(key, None)
+    plugins.unregister(KIND, key)
 
 
 def get_provider(key: str) -> IdentityProvider:
-    """The registered provider for ``key``; a dotted path (``package.module.Class``) is imported and instantiated."""
-    if key in _registry:
-        return _registry[key]
-    if "." in key:
-        try:
-            provider = import_string(key)
-        except ImportError as error:
-            raise ImproperlyConfigured(f"Identity provider {key!r} cannot be imported: {error}") from error
-        instance = provider() if isinstance(provider, type) else provider
-        _registry[key] = instance
-        return instance
-    raise ImproperlyConfigured(f"Unknown identity provider {key!r} in IDENTITY_PROVIDERS")
+    """The registered provider for ``key``; a dotted path (``package.module.Class``) is imported, instantiated and
+    registered under that path. ``ImproperlyConfigured`` for an unknown key and a sandbox in production."""
+    try:
+        return plugins.allowed(plugins.lookup(KIND, key)).implementation
+    except plugins.UnknownPlugin as unknown:
+        if "." not in key:
+            raise ImproperlyConfigured(f"Unknown identity provider {key!r} in IDENTITY_PROVIDERS ({unknown})") from None
+    try:
+        provider = import_string(key)
+    except ImportError as error:
+        raise ImproperlyConfigured(f"Identity provider {key!r} cannot be imported: {error}") from error
+    register(provider, key=key)
+    return plugins.allowed(plugins.lookup(KIND, key)).implementation
 
 
 def configured_providers() -> list[IdentityProvider]:

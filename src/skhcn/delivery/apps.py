@@ -7,4 +7,4 @@ class DeliveryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import tasks  # noqa: F401  (registers the periodic jobs)
+        from . import carriers, tasks  # noqa: F401  (registers the carrier plugins and the periodic jobs)

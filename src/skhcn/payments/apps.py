@@ -7,7 +7,3 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from . import checks, tasks  # noqa: F401  (registers the system checks and periodic jobs)
-        from .gateways import refuse_forbidden_sandbox
-
-        # A production process must not even start with the sandbox enabled (the system check says it too).
-        refuse_forbidden_sandbox()

@@ -1,9 +1,9 @@
-"""System checks: a sandbox enabled where it must not be, unknown gateways, VNPay without its credentials."""
+"""System checks: unknown gateways, VNPay without its credentials (a sandbox in production: ``plugins.E001``)."""
 
 from django.conf import settings
 from django.core.checks import Error, register
 
-from .gateways import REGISTRY, SANDBOX_FORBIDDEN, sandbox_allowed
+from .gateways import REGISTRY
 
 
 @register()
@@ -19,8 +19,6 @@ def payment_gateways_check(app_configs=None, **kwargs):
                     id="payments.E002",
                 )
             )
-    if "sandbox" in names and not sandbox_allowed():
-        errors.append(Error(SANDBOX_FORBIDDEN, id="payments.E001"))
     if "vnpay" in names and not (settings.VNPAY_TMN_CODE and settings.VNPAY_HASH_SECRET and settings.VNPAY_PAY_URL):
         errors.append(
             Error(

@@ -7,6 +7,8 @@ from django.conf import settings
 from skhcn.core.pdf import AdministrativePDF, local, place_and_date
 from skhcn.core.text import format_vnd
 
+from .gateways import gateway_label
+
 NOTICE = (
     "Biên lai này là xác nhận thanh toán do hệ thống dịch vụ công của {agency} tự động lập theo thông báo đã được "
     "xác thực của cổng thanh toán. Đây không phải hóa đơn điện tử hay biên lai điện tử có mã của cơ quan thuế."
@@ -18,8 +20,6 @@ def receipt_filename(payment) -> str:
 
 
 def render_receipt(payment) -> bytes:
-    from .services import gateway_label
-
     dossier = payment.dossier
     paid = local(payment.paid_at)
     pdf = AdministrativePDF(title=f"Biên lai thu phí, lệ phí {payment.txn_ref}", author=settings.AGENCY_NAME)

@@ -2,15 +2,19 @@
 only it, or reconciliation asking the gateway — changes the payment, and a confirmed payment records the fee as paid
 in the dossier workflow (``record_fee_paid`` by ``workflow.SystemActor``).
 
-Every state change is one transaction with the payment row locked (SELECT ... FOR UPDATE); a replayed or duplicated
-notification finds the payment no longer pending and changes nothing (reply 02). Everything a gateway says with a
-valid signature is logged in ``PaymentEvent``; a request without one is refused before it gets here and only logged as
-a warning (``refusals``: anyone can send those, so they write nothing to the database).
+Every status change goes through ``change_status`` — one transaction with the payment row locked (SELECT ... FOR
+UPDATE), checked against the table in ``transitions``, logged in ``PaymentEvent``. A replayed or duplicated
+notification finds the payment no longer pending and changes nothing (``NotificationResult.ALREADY_CONFIRMED``).
+Everything a gateway says with a valid signature is logged in ``PaymentEvent``; a request without one is refused
+before it changes anything and only logged as a warning (``refusals``: anyone can send those, so they write nothing to
+the database). This module speaks in domain terms only: each gateway plugin maps its protocol's codes to ``Outcome``
+and ``NotificationResult`` back to its replies.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
@@ -20,17 +24,20 @@ from django.utils import timezone
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import has_role
 from skhcn.core.text import format_vnd
+from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers.access import visible_dossiers
 from skhcn.dossiers.constants import Action, Status
+from skhcn.dossiers.models import Dossier
 from skhcn.dossiers.workflow import SystemActor, WorkflowError, perform
 from skhcn.notifications.constants import Event as NotificationEvent
 from skhcn.notifications.services import base_url as notifications_base_url
 from skhcn.notifications.services import guarded, notify_applicant
 
-from .gateways import GatewayError, GatewayNotSent, GatewayUnavailable, enabled_names, get_gateway
-from .gateways.base import UNCHANGED, Outcome, ReturnResult
+from .gateways import GatewayError, GatewayNotSent, GatewayUnavailable, NotificationResult, enabled_names, get_gateway
+from .gateways.base import UNCHANGED, Outcome, RefundKind, ReturnResult
 from .models import Payment, PaymentEvent, PaymentStatus
 from .receipt_numbers import txn_ref_for
+from .transitions import check_transition
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +89,49 @@ def _log(payment, kind, *, gateway="", txn_ref="", verified=False, result="", da
         data=data or {},
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
+
+
+# --- THE entry point of every status change ----------------------------------------------------------------------
+def change_status(
+    payment,
+    target: str,
+    *,
+    kind: str,
+    result: str = "",
+    data: dict | None = None,
+    actor=None,
+    changes: dict | None = None,
+    effects: Callable[[Payment], str] | None = None,
+    after_commit: Callable[[], None] | None = None,
+    locked: bool = False,
+) -> Payment:
+    """Move ``payment`` to status ``target``: the one function that changes a payment's status.
+
+    In one transaction (a savepoint inside the caller's): the row is locked (SELECT ... FOR UPDATE) and read again,
+    the transition checked against ``transitions`` (``TransitionError`` otherwise, nothing changed), ``changes``
+    (other fields) applied with the status and saved, ``effects(locked)`` run with the row still locked (e.g. record
+    the fee in the dossier; what it returns is added to the log line), and a ``PaymentEvent`` of ``kind`` appended
+    with ``result`` (and that effect) and ``data``. Side effects outside the database happen only once committed:
+    the applicant's messages recorded by ``effects`` are sent after commit by ``skhcn.notifications``, and
+    ``after_commit`` runs then. Returns the locked, updated payment.
+
+    ``locked=True``: the caller read ``payment`` with its row locked (``select_for_update``) in the transaction still
+    open around this call, and decided on what it read: the row is not read (nor locked) again.
+    """
+    if locked and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("change_status(locked=True) outside the transaction that locked the row")
+    with transaction.atomic():
+        row = payment if locked else Payment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
+        check_transition(row.status, target)
+        for field, value in (changes or {}).items():
+            setattr(row, field, value)
+        row.status = target
+        row.save()
+        effect = effects(row) if effects else ""
+        _log(row, kind, verified=True, result=" ".join(f"{result} {effect or ''}".split()), data=data, actor=actor)
+        if after_commit is not None:
+            transaction.on_commit(after_commit)
+    return row
 
 
 # --- staff: request a fee ---------------------------------------------------------------------------------------------
@@ -215,10 +265,16 @@ def record_return(gateway_name: str, outcome: Outcome) -> ReturnResult:
 
 
 # --- gateway: notification (the only state change from outside) ----------------------------------------------------
-def apply_notification(gateway_name: str, outcome: Outcome, *, kind: str = PaymentEvent.Kind.NOTIFICATION) -> str:
-    """Apply a gateway's notification (or a reconciliation query's answer); returns the IPN reply code:
-    00 applied, 01 unknown order, 02 already confirmed (nothing changed), 04 wrong amount, 97 bad signature,
-    99 unexpected error."""
+def apply_notification(
+    gateway_name: str, outcome: Outcome, *, kind: str = PaymentEvent.Kind.NOTIFICATION
+) -> NotificationResult:
+    """Apply a gateway's notification (or a reconciliation query's answer); what came of it, in domain terms (the
+    gateway plugin turns it into its protocol's reply). A malformed or unverified outcome is refused without touching
+    the database; any unexpected error is logged and answered ``ERROR``, nothing changed."""
+    if outcome.malformed:
+        return NotificationResult.REFUSED
+    if not outcome.verified:  # the gateway logged the refusal; never recorded: anyone can send one
+        return NotificationResult.BAD_SIGNATURE
     try:
         return _apply(gateway_name, outcome, kind)
     except Exception:
@@ -230,63 +286,95 @@ def apply_notification(gateway_name: str, outcome: Outcome, *, kind: str = Payme
                 gateway=gateway_name,
                 txn_ref=outcome.txn_ref,
                 verified=outcome.verified,
-                result="99",
+                result=NotificationResult.ERROR,
                 data=outcome.raw,
             )
         except Exception:
             logger.exception("Could not log the failed payment notification")
-        return "99"
+        return NotificationResult.ERROR
 
 
-def _apply(gateway_name: str, outcome: Outcome, kind: str) -> str:
-    if not outcome.verified:  # the gateway refuses (and logs) these before; never recorded: anyone can send one
-        return "97"
+def _apply(gateway_name: str, outcome: Outcome, kind: str) -> NotificationResult:
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(txn_ref=outcome.txn_ref, gateway=gateway_name).first()
         if payment is None:
+            result = NotificationResult.UNKNOWN_ORDER
             _log(
-                None, kind, gateway=gateway_name, txn_ref=outcome.txn_ref, verified=True, result="01", data=outcome.raw
+                None,
+                kind,
+                gateway=gateway_name,
+                txn_ref=outcome.txn_ref,
+                verified=True,
+                result=result,
+                data=outcome.raw,
             )
-            return "01"
+            return result
         if outcome.amount != payment.amount:
-            _log(payment, kind, verified=True, result="04", data=outcome.raw)
-            return "04"
+            _log(payment, kind, verified=True, result=NotificationResult.AMOUNT_MISMATCH, data=outcome.raw)
+            return NotificationResult.AMOUNT_MISMATCH
         # Money confirmed for a payment an earlier notification had recorded as failed or cancelled: the money is
         # real, so it is recorded (and flagged when the fee was paid otherwise meanwhile).
         late = outcome.success and payment.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED)
         if payment.status != PaymentStatus.PENDING and not late:
-            _log(payment, kind, verified=True, result="02", data=outcome.raw)
-            return "02"
-        if not outcome.success and (outcome.undecided or outcome.transaction_status == "01"):
-            # Not finished (or not final) at the gateway yet — only a query says so: stays pending.
+            _log(payment, kind, verified=True, result=NotificationResult.ALREADY_CONFIRMED, data=outcome.raw)
+            return NotificationResult.ALREADY_CONFIRMED
+        if not outcome.success and outcome.undecided:
+            # Not finished (or not final) at the gateway yet: stays pending.
             _log(payment, kind, verified=True, result=f"still_pending {outcome.transaction_status}", data=outcome.raw)
-            return "00"
-        previous = payment.get_status_display()
-        payment.last_notification = outcome.raw
-        payment.response_code = outcome.response_code
-        payment.gateway_transaction_no = outcome.transaction_no
-        payment.bank_code = outcome.bank_code
-        payment.bank_tran_no = outcome.bank_tran_no
-        payment.card_type = outcome.card_type
-        effect = ""
-        if outcome.success:
-            payment.status = PaymentStatus.PAID
-            payment.paid_at = outcome.pay_date or timezone.now()
-            if late:
-                payment.note = _append(
-                    payment.note, f"Cổng thanh toán xác nhận đã nhận tiền sau khi khoản này được ghi “{previous}”."
-                )
+            return NotificationResult.ACCEPTED
+        changes = {
+            "last_notification": outcome.raw,
+            "response_code": outcome.response_code,
+            "gateway_transaction_no": outcome.transaction_no,
+            "bank_code": outcome.bank_code,
+            "bank_tran_no": outcome.bank_tran_no,
+            "card_type": outcome.card_type,
+        }
+        accepted = NotificationResult.ACCEPTED
+        if not outcome.success:
+            target = PaymentStatus.CANCELLED if outcome.cancelled else PaymentStatus.FAILED
+            change_status(
+                payment,
+                target,
+                kind=kind,
+                result=f"{accepted} {target}",
+                data=outcome.raw,
+                changes=changes,
+                locked=True,
+            )
+            return accepted
+        changes["paid_at"] = outcome.pay_date or timezone.now()
+        warn = None
+        if late:
+            previous = payment.get_status_display()
+            changes["note"] = _append(
+                payment.note, f"Cổng thanh toán xác nhận đã nhận tiền sau khi khoản này được ghi “{previous}”."
+            )
+
+            def warn():
                 logger.warning("Payment %s: success confirmed after %s", payment.pk, previous)
-            payment.save()
-            effect = _record_fee(payment)
-            payment.dossier.refresh_from_db()  # record_fee_paid may have started the clock: the message gives the date
-            _tell_applicant(payment, payment.dossier, NotificationEvent.FEE_PAID)
-        else:
-            payment.status = PaymentStatus.CANCELLED if outcome.cancelled else PaymentStatus.FAILED
-            payment.save()
-        result = f"00 {payment.status} {'late ' if late else ''}{effect}"
-        _log(payment, kind, verified=True, result=" ".join(result.split()), data=outcome.raw)
-    return "00"
+
+        change_status(
+            payment,
+            PaymentStatus.PAID,
+            kind=kind,
+            result=f"{accepted} {PaymentStatus.PAID} {'late' if late else ''}",
+            data=outcome.raw,
+            changes=changes,
+            effects=_fee_paid,
+            after_commit=warn,
+            locked=True,
+        )
+    return accepted
+
+
+def _fee_paid(payment) -> str:
+    """The effects of a confirmed payment (inside ``change_status``, the row locked): the fee recorded in the dossier,
+    the applicant told (sent after commit)."""
+    effect = _record_fee(payment)
+    payment.dossier.refresh_from_db()  # record_fee_paid may have started the clock: the message gives the date
+    _tell_applicant(payment, payment.dossier, NotificationEvent.FEE_PAID)
+    return effect
 
 
 def _append(note: str, line: str) -> str:
@@ -308,10 +396,7 @@ def paid_twin(payment):
 
 def _record_fee(payment) -> str:
     """The fee is paid: start the dossier's clock when it waits for the fee; flag a refund when the dossier ended or
-    the same fee was already paid (double payment). Runs inside ``_apply``'s transaction, the payment row locked."""
-    from skhcn.deadlines.calendar import TZ
-    from skhcn.dossiers.models import Dossier
-
+    the same fee was already paid (double payment). Runs inside ``change_status``, the payment row locked."""
     # The dossier row serialises payments of one dossier, so two payments of the same fee cannot both miss the
     # other (lock order: payment, then dossier; nothing locks them the other way round).
     dossier = Dossier.objects.select_for_update().get(pk=payment.dossier_id)
@@ -415,7 +500,7 @@ def _reconcile_one(payment, counts: dict, unavailable: set) -> None:
     if not result.found or result.outcome is None:
         _log(payment, PaymentEvent.Kind.QUERY, verified=True, result="not_found", data={"message": result.message})
         return
-    if apply_notification(payment.gateway, result.outcome, kind=PaymentEvent.Kind.QUERY) == "00":
+    if apply_notification(payment.gateway, result.outcome, kind=PaymentEvent.Kind.QUERY) == NotificationResult.ACCEPTED:
         counts["applied"] += 1
 
 
@@ -461,11 +546,11 @@ def query_now(payment, actor) -> str:
             actor=actor,
         )
         return result.message or "Cổng thanh toán chưa có giao dịch này."
-    code = apply_notification(payment.gateway, result.outcome, kind=PaymentEvent.Kind.QUERY)
+    applied = apply_notification(payment.gateway, result.outcome, kind=PaymentEvent.Kind.QUERY)
     payment.refresh_from_db()
-    if code == "04":
+    if applied == NotificationResult.AMOUNT_MISMATCH:
         raise PaymentError("Cổng thanh toán báo số tiền khác với khoản phí: không ghi nhận, vui lòng kiểm tra.")
-    if code not in ("00", "02"):
+    if applied not in (NotificationResult.ACCEPTED, NotificationResult.ALREADY_CONFIRMED):
         raise PaymentError("Không áp dụng được kết quả tra soát (lỗi hệ thống), vui lòng thử lại sau.")
     if payment.is_pending:
         return "Cổng thanh toán báo giao dịch chưa hoàn tất; khoản phí vẫn chờ thanh toán."
@@ -481,9 +566,6 @@ def query_now(payment, actor) -> str:
 #    unknown (timeout, network error, broken or unverifiable answer) the marker stays: no new refund of the payment
 #    until a query (``query_now``) or an officer (``confirm_refund``) settles it.
 REFUND_UNKNOWN = "Chưa rõ kết quả hoàn tiền tại cổng thanh toán; vui lòng tra soát trước khi hoàn lại."
-REFUND_TYPES = {"02", "03"}  # vnp_TransactionType of a querydr answer: full / partial refund
-REFUND_DONE = {"00", "05", "06"}  # vnp_TransactionStatus: refunded / VNPay processing it / sent to the bank
-REFUND_REFUSED = "09"
 
 
 def _refund_detail(message: str) -> str:
@@ -629,37 +711,44 @@ def _settle_refund(pk, since, *, refunded: bool, result: str, data: dict, actor=
             return None
         amount, reason = locked.refund_in_flight_amount, locked.refund_in_flight_reason
         now = timezone.now()
+        changes = {"refund_in_flight_amount": 0, "refund_in_flight_since": None, "refund_in_flight_reason": ""}
+        full = False
+        text = locked.note
         if refunded:
-            locked.refunded_amount += amount
-            full = locked.refunded_amount >= locked.amount
+            changes["refunded_amount"] = locked.refunded_amount + amount
+            full = changes["refunded_amount"] >= locked.amount
             if full:
-                locked.status = PaymentStatus.REFUNDED
-                locked.refunded_at = now
-            locked.refund_needed = False
-            locked.note = _append(locked.note, f"Hoàn tiền {vnd(amount)} ({local_text(now)}): {reason}")
+                changes["refunded_at"] = now
+            changes["refund_needed"] = False
+            text = _append(text, f"Hoàn tiền {vnd(amount)} ({local_text(now)}): {reason}")
             if result == "refunded":
                 result = "refunded" if full else "refunded_partly"
         if note:
-            locked.note = _append(locked.note, note)
-        locked.refund_in_flight_amount = 0
-        locked.refund_in_flight_since = None
-        locked.refund_in_flight_reason = ""
+            text = _append(text, note)
+        changes["note"] = text
+        logged = {"amount": amount, "reason": reason, **data}
+        if full:  # the one refund outcome that changes the status
+            return change_status(
+                locked,
+                PaymentStatus.REFUNDED,
+                kind=PaymentEvent.Kind.REFUND,
+                result=result,
+                data=logged,
+                actor=actor,
+                changes=changes,
+                locked=True,
+            )
+        for field, value in changes.items():
+            setattr(locked, field, value)
         locked.save()
-        _log(
-            locked,
-            PaymentEvent.Kind.REFUND,
-            verified=True,
-            result=result,
-            data={"amount": amount, "reason": reason, **data},
-            actor=actor,
-        )
+        _log(locked, PaymentEvent.Kind.REFUND, verified=True, result=result, data=logged, actor=actor)
     return locked
 
 
 def _query_refund(payment, actor) -> str:
-    """Ask the gateway what became of a refund whose outcome is unknown. VNPay's querydr reports a refund as
-    vnp_TransactionType 02 (full) / 03 (partial) with its status (00, 05, 06: done or under way at VNPay; 09: refused).
-    Settled automatically only when the answer is unambiguous — the payment's first refund, of the type that was sent;
+    """Ask the gateway what became of a refund whose outcome is unknown. The gateway plugin reports a refund as its
+    kind (``Outcome.refund``: full / partial) and whether it was carried out (``Outcome.refund_done``). Settled
+    automatically only when the answer is unambiguous — the payment's first refund, of the kind that was sent;
     otherwise staff read the answer and confirm (``confirm_refund``)."""
     gateway = _gateway_of(payment)
     since = payment.refund_in_flight_since
@@ -675,11 +764,12 @@ def _query_refund(payment, actor) -> str:
         raise PaymentError(f"Lỗi không xác định khi tra soát với cổng thanh toán. {still}") from None
     outcome = result.outcome if result.found else None
     raw = outcome.raw if outcome else {}
-    kind, status = str(raw.get("vnp_TransactionType", "")), outcome.transaction_status if outcome else ""
-    expected = "02" if payment.refund_in_flight_amount == payment.amount else "03"
+    # The gateway's own words for the transaction's kind and status, shown to staff and logged as they are.
+    kind, status = (outcome.transaction_type, outcome.transaction_status) if outcome else ("", "")
+    expected = RefundKind.FULL if payment.refund_in_flight_amount == payment.amount else RefundKind.PARTIAL
     verdict = None
-    if outcome and outcome.txn_ref == payment.txn_ref and payment.refunded_amount == 0 and kind == expected:
-        verdict = True if status in REFUND_DONE else (False if status == REFUND_REFUSED else None)
+    if outcome and outcome.txn_ref == payment.txn_ref and payment.refunded_amount == 0 and outcome.refund == expected:
+        verdict = outcome.refund_done
     _log(
         payment,
         PaymentEvent.Kind.QUERY,
@@ -788,10 +878,3 @@ def public_payments(dossier) -> list[dict]:
 
 def receipt_available(payment) -> bool:
     return payment.status in (PaymentStatus.PAID, PaymentStatus.REFUNDED) and payment.paid_at is not None
-
-
-def gateway_label(name: str) -> str:
-    try:
-        return get_gateway(name).label
-    except Exception:  # a label must never break a page
-        return name

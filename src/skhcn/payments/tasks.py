@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 
 from django.core.cache import cache
-from django.urls import reverse
 from django_tasks import task
 
 from skhcn.core.jobs import periodic
+
+from . import services
+from .gateways import NotificationResult, SandboxGateway, get_gateway
 
 logger = logging.getLogger(__name__)
 RECONCILE_EVERY_SECONDS = 300
@@ -16,16 +18,14 @@ RECONCILE_EVERY_SECONDS = 300
 
 @task()
 def deliver_sandbox_ipn(params: dict) -> dict:
-    """The sandbox "bank" notifies the merchant: the same request the IPN endpoint gets, dispatched in-process (no
-    network, so it works offline and on any port)."""
-    import json
-
-    from django.test import RequestFactory
-
-    from .views import ipn
-
-    request = RequestFactory().get(reverse("payments:ipn", kwargs={"gateway": "sandbox"}), params)
-    return json.loads(ipn(request, gateway="sandbox").content)
+    """The sandbox "bank" notifies the merchant: what the IPN endpoint does with the same parameters, done in-process
+    (no network, so it works offline and on any port); the reply the endpoint would give."""
+    try:
+        gateway = get_gateway(SandboxGateway.name)
+    except LookupError:  # switched off meanwhile: the endpoint would refuse it
+        return SandboxGateway().notification_reply(NotificationResult.REFUSED)[0]
+    result = services.apply_notification(gateway.name, gateway.outcome_of(params))
+    return gateway.notification_reply(result)[0]
 
 
 def send_sandbox_ipn(params: dict) -> None:
@@ -35,8 +35,6 @@ def send_sandbox_ipn(params: dict) -> None:
 
 @task()
 def reconcile_pending() -> dict:
-    from . import services
-
     counts = services.reconcile_pending()
     if counts["applied"] or counts["errors"]:
         logger.info("Payment reconciliation: %s", counts)

@@ -17,18 +17,12 @@ from django.views.decorators.csrf import csrf_exempt
 
 from skhcn.dossiers.views import _private, applicant_view
 
-from . import services
-from .gateways import get_gateway, vnpay
+from . import services, tasks
+from .gateways import NotificationResult, get_gateway, vnpay
 from .gateways import sandbox as sandbox_gateway
 from .models import Payment, SandboxTransaction
 from .receipt import receipt_filename, render_receipt
 from .refusals import MalformedRequest, log_refused, vnp_params
-
-FAILURE_TEXT = {
-    "24": "Ông/Bà đã hủy giao dịch tại cổng thanh toán.",
-    "51": "Tài khoản không đủ số dư để thực hiện giao dịch.",
-    "11": "Đã hết thời gian chờ thanh toán.",
-}
 
 
 def _gateway_or_404(name: str):
@@ -66,7 +60,8 @@ def pay(request, pk: int):
 
 @applicant_view()
 def payment_return(request, gateway: str):
-    result = _gateway_or_404(gateway).handle_return(request)
+    plugin = _gateway_or_404(gateway)
+    result = services.record_return(plugin.name, plugin.read_return(request))
     payment = result.payment
     if payment is not None and payment.dossier.applicant_id != request.user.pk:
         raise Http404
@@ -78,7 +73,7 @@ def payment_return(request, gateway: str):
         "valid": result.valid,
         "payment": payment,
         "reported_success": result.valid and outcome.success,
-        "failure_text": FAILURE_TEXT.get(outcome.response_code, "Giao dịch không thành công."),
+        "failure_text": plugin.failure_text(outcome),
         "dossier_url": dossier_url(payment) if payment is not None else reverse("dossiers:mine"),
         "receipt_available": payment is not None and services.receipt_available(payment),
     }
@@ -114,13 +109,15 @@ def ipn(request, gateway: str):
     405 for a method other than GET / POST and 404 for a gateway that is not enabled, both with reply 99."""
     endpoint = f"IPN {gateway}"
     if request.method not in GET_OR_POST:
-        return _not_allowed(request, endpoint, GET_OR_POST, JsonResponse(vnpay.reply("99"), status=405))
+        refused = vnpay.reply_for(NotificationResult.REFUSED)
+        return _not_allowed(request, endpoint, GET_OR_POST, JsonResponse(refused, status=405))
     try:
         plugin = get_gateway(gateway)
     except LookupError:
         log_refused(request, endpoint, "gateway not enabled")
-        return JsonResponse(vnpay.reply("99"), status=404)
-    reply, status = plugin.handle_notification(request)
+        return JsonResponse(vnpay.reply_for(NotificationResult.REFUSED), status=404)
+    result = services.apply_notification(plugin.name, plugin.read_notification(request))
+    reply, status = plugin.notification_reply(result)
     return JsonResponse(reply, status=status)
 
 
@@ -180,8 +177,6 @@ def sandbox_pay(request):
     # A second click on the same transaction re-sends the first outcome (the notification is idempotent).
     result = sandbox_gateway.result_params(record, order_info=params.get("vnp_OrderInfo", ""))
     query = vnpay.signed_query(result, gateway.secret)
-    from . import tasks
-
     result["vnp_SecureHash"] = vnpay.sign(result, gateway.secret)
     tasks.send_sandbox_ipn(result)
     return redirect(f"{return_url}{'&' if '?' in return_url else '?'}{query}")

@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "skhcn.payments",
     "skhcn.notifications",
     "skhcn.registries",
-    "skhcn.plugins",
     "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

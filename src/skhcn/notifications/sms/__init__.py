@@ -1,20 +1,28 @@
-"""SMS plugins, chosen by ``SMS_PROVIDER`` (empty = no SMS). See base.py for the contract; README "Thông báo" tells
-how to add a provider."""
+"""SMS plugins, registered with the one plugin registry (``skhcn.core.plugins``, kind ``sms``) and chosen by
+``SMS_PROVIDER`` (empty = no SMS). See base.py for the contract; docs/dev/plugins.md tells how to add a provider.
+The sandbox is refused with ``SKHCN_ENV=production`` like every sandbox plugin (``plugins.E001``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from skhcn.accounts.validators import normalize_phone
+from skhcn.core import plugins
+
 from .base import SmsError, SmsProvider
 from .sandbox import SandboxSms
 
-PROVIDERS: dict[str, type[SmsProvider]] = {SandboxSms.name: SandboxSms}
+KIND = plugins.Kind.SMS
+# name -> provider class, every registered provider.
+PROVIDERS = plugins.Implementations(KIND)
 
 
 def register(provider: type[SmsProvider]) -> type[SmsProvider]:
-    PROVIDERS[provider.name] = provider
-    return provider
+    return plugins.register(KIND, provider)
+
+
+register(SandboxSms)
 
 
 def provider() -> SmsProvider | None:
@@ -22,14 +30,14 @@ def provider() -> SmsProvider | None:
     name = settings.SMS_PROVIDER
     if not name:
         return None
-    if name not in PROVIDERS:
-        raise SmsError(f"Chưa cài đặt nhà cung cấp SMS “{name}”.", permanent=True)
-    return PROVIDERS[name]()
+    try:
+        return plugins.get(KIND, name).implementation()
+    except plugins.UnknownPlugin:
+        raise SmsError(f"Chưa cài đặt nhà cung cấp SMS “{name}”.", permanent=True) from None
 
 
 def is_sandbox() -> bool:
-    found = PROVIDERS.get(settings.SMS_PROVIDER)
-    return bool(found and found.sandbox)
+    return any(plugin.sandbox for plugin in plugins.enabled(KIND))
 
 
 def enabled() -> bool:
@@ -38,8 +46,6 @@ def enabled() -> bool:
 
 def mobile_number(phone: str) -> str:
     """``0912345678`` for any accepted spelling; ``SmsError(permanent)`` for a number that is not a mobile."""
-    from skhcn.accounts.validators import normalize_phone
-
     try:
         return normalize_phone(phone)
     except ValidationError:

@@ -1,3 +1,4 @@
+from ..models import SandboxSms as Record
 from .base import SmsProvider
 
 
@@ -10,6 +11,4 @@ class SandboxSms(SmsProvider):
     sandbox = True
 
     def send(self, phone: str, text: str) -> str:
-        from ..models import SandboxSms as Record
-
         return f"sandbox-{Record.objects.create(phone=phone, text=text).pk}"

@@ -1,10 +1,14 @@
 """The ONE contract every payment gateway plugin implements.
 
 * ``start_payment(payment, request)`` -> the URL the payer's browser is sent to;
-* ``handle_return(request)`` -> ``ReturnResult``: what the browser's return says, for display only; it never changes
-  a payment (a return can be forged, replayed or never come);
-* ``handle_notification(request)`` -> ``(reply_dict, http_status)``: the server-to-server notification (IPN), the
-  ONLY place that changes a payment's state, idempotent (``services.apply_notification``);
+* ``read_return(request)`` -> ``Outcome``: what the browser's return says, for display only; it never changes a
+  payment (a return can be forged, replayed or never come: ``services.record_return`` only logs it);
+* ``failure_text(outcome)`` -> why a returned transaction failed, in Vietnamese, for the return page;
+* ``read_notification(request)`` -> ``Outcome``: the server-to-server notification (IPN), the ONLY thing from outside
+  that changes a payment's state, idempotently (``services.apply_notification``, which answers a
+  ``NotificationResult``);
+* ``notification_reply(result)`` -> ``(reply_dict, http_status)``: the protocol's answer for that domain result (the
+  reply codes stay inside the gateway plugin);
 * ``query_transaction(payment)`` -> ``QueryResult``: ask the gateway what became of a transaction (reconciliation);
 * ``refund(payment, amount, reason, created_by="")`` -> ``RefundResult``.
 
@@ -19,6 +23,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 # What a gateway error tells staff after a query (nothing changed); a refund's caller replaces it (see above).
 UNCHANGED = "Khoản thanh toán chưa thay đổi gì; vui lòng thử lại sau."
@@ -45,6 +50,27 @@ class GatewayNotSupported(GatewayError):
     """The gateway does not offer this operation here."""
 
 
+class NotificationResult(StrEnum):
+    """What a gateway's notification (or a query's answer) came to, in the domain's terms; each gateway plugin maps it
+    to its protocol's reply (``Gateway.notification_reply``). The value is what the payment log records."""
+
+    ACCEPTED = "accepted"  # applied: the payment changed, or the gateway says it is still pending
+    ALREADY_CONFIRMED = "already_confirmed"  # the payment was settled before: nothing changed
+    UNKNOWN_ORDER = "unknown_order"  # no payment of this gateway with this reference
+    AMOUNT_MISMATCH = "amount_mismatch"  # the amount is not the payment's: nothing changed
+    BAD_SIGNATURE = "bad_signature"  # not signed by the gateway: refused, never recorded
+    REFUSED = "refused"  # unreadable as the protocol's (or the gateway is not enabled): refused, never recorded
+    ERROR = "error"  # an unexpected error while applying it: nothing changed
+
+
+class RefundKind(StrEnum):
+    """What a queried transaction is, when the gateway reports a refund rather than the payment."""
+
+    NONE = ""
+    FULL = "full"
+    PARTIAL = "partial"
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A transaction's outcome as a gateway reports it (notification, return or query), already parsed.
@@ -52,8 +78,13 @@ class Outcome:
     ``verified``: the signature (or the query's authenticity) checked out; nothing else may be trusted otherwise.
     ``signature_problem``: why it did not (for the log), e.g. "missing" or "does not match".
     ``amount``: in VND (the protocol's ×100 undone), None when missing or not a whole number of đồng.
-    ``undecided``: the gateway says the transaction is neither paid nor failed for good (a query answering "not
-    finished", "reversed", "suspected fraud"...): the payment stays pending for staff or a later query.
+    ``undecided``: the gateway says the transaction is neither paid nor failed for good (not finished, "reversed",
+    "suspected fraud"...): the payment stays pending for staff or a later query.
+    ``cancelled``: the payer cancelled it (a failure recorded as "cancelled").
+    ``malformed``: the request could not be read as the protocol's (refused before its signature was checked).
+    ``refund`` / ``refund_done``: a query's answer about a refund — which kind, and whether it was carried out (True:
+    done or under way at the gateway, False: refused, None: not known yet). ``transaction_type``: the gateway's own
+    word for the kind, shown to staff as is.
     """
 
     verified: bool
@@ -70,10 +101,11 @@ class Outcome:
     pay_date: datetime | None = None
     raw: dict = field(default_factory=dict)
     undecided: bool = False
-
-    @property
-    def cancelled(self) -> bool:
-        return self.response_code == "24"
+    cancelled: bool = False
+    malformed: bool = False
+    transaction_type: str = ""
+    refund: RefundKind = RefundKind.NONE
+    refund_done: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -111,10 +143,16 @@ class Gateway(ABC):
     def start_payment(self, payment, request) -> str: ...
 
     @abstractmethod
-    def handle_return(self, request) -> ReturnResult: ...
+    def read_return(self, request) -> Outcome: ...
+
+    def failure_text(self, outcome: Outcome) -> str:
+        return "Giao dịch không thành công."
 
     @abstractmethod
-    def handle_notification(self, request) -> tuple[dict, int]: ...
+    def read_notification(self, request) -> Outcome: ...
+
+    @abstractmethod
+    def notification_reply(self, result: NotificationResult) -> tuple[dict, int]: ...
 
     @abstractmethod
     def query_transaction(self, payment) -> QueryResult: ...

@@ -4,17 +4,21 @@ data folder (``payment_sandbox_secret``) on first use.
 
 On the page the tester chooses "Thanh toán", "Hủy" or "Không đủ số dư"; the sandbox records the outcome
 (``SandboxTransaction``), sends the signed notification server-to-server through a background task
-(``tasks.deliver_sandbox_ipn``) and redirects the browser to the signed return URL, as VNPay does.
+(``tasks.deliver_sandbox_ipn``, which applies it in-process through the payment services) and redirects the browser to
+the signed return URL, as VNPay does.
 
 Query and refund are VNPay's own code (``VNPayGateway.query_transaction`` / ``refund``): the same JSON requests and
-checksums, answered by the sandbox's merchant API (``views.sandbox_api``, ``/thanh-toan/sandbox/api/transaction/``),
-which the sandbox calls in-process (no network, so it works offline and on any port).
+checksums, answered by the sandbox's merchant API (``api_answer``; served over HTTP by ``views.sandbox_api`` at
+``/thanh-toan/sandbox/api/transaction/``), which the sandbox calls in-process (no network, so it works offline and on
+any port).
 
-Refused unless ``gateways.sandbox_allowed()`` (DEBUG, or PAYMENT_SANDBOX_ALLOWED and never SKHCN_ENV=production).
+A sandbox plugin: refused with SKHCN_ENV=production (``skhcn.core.plugins``, ``plugins.E001``).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import secrets
 from pathlib import Path
 
@@ -25,7 +29,8 @@ from django.utils import timezone
 
 from ..models import SandboxTransaction
 from . import vnpay
-from .base import GatewayUnavailable
+
+logger = logging.getLogger(__name__)
 
 TMN_CODE = "SKHCNSBX"
 # Button -> (vnp_ResponseCode, vnp_TransactionStatus): 00 success, 24 cancelled by the payer, 51 insufficient funds.
@@ -66,21 +71,13 @@ class SandboxGateway(vnpay.VNPayGateway):
         return reverse("payments:sandbox_api")
 
     def call_api(self, body: dict) -> dict:
-        """The sandbox's merchant API, dispatched in-process (what an HTTP POST of ``body`` to it would answer)."""
-        import json
-
-        from django.test import RequestFactory
-
-        from ..views import sandbox_api
-
+        """The sandbox's merchant API answered in-process: what an HTTP POST of ``body`` to it would get (the same
+        JSON round trip, without the network)."""
         what = vnpay.WHAT.get(body.get("vnp_Command"), "gọi API")
-        request = RequestFactory().post(self.api_url(), data=json.dumps(body), content_type="application/json")
-        response = sandbox_api(request)
-        if response.status_code != 200:
-            raise GatewayUnavailable(
-                f"Cổng thanh toán trả lỗi HTTP {response.status_code} khi {what}. {vnpay.UNCHANGED}"
-            )
-        return vnpay.parse_api_response(response.content, what)
+        answer, field = api_answer(json.loads(json.dumps(body)))
+        if field:
+            logger.warning("Sandbox API refused a request: answer %s (%s)", answer["vnp_ResponseCode"], field)
+        return vnpay.parse_api_response(json.dumps(answer).encode(), what)
 
 
 def result_params(record: SandboxTransaction, *, order_info: str) -> dict:

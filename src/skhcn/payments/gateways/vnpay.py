@@ -1,5 +1,9 @@
-"""VNPay 2.1.0: pay URL, signature, return and IPN (/work/shared/domain/one-stop.md), and the merchant web API
-(``vnp_Command=querydr`` and ``refund``, JSON POSTed to ``settings.VNPAY_API_URL``).
+"""VNPay 2.1.0: pay URL, signature, return and IPN (VNPay's public "Payment Gateway Techspec 2.1.0"), and the merchant
+web API (``vnp_Command=querydr`` and ``refund``, JSON POSTed to ``settings.VNPAY_API_URL``).
+
+VNPay's codes stay in this module: the payment services speak in domain terms (``Outcome`` in,
+``NotificationResult`` out) and this plugin translates both ways (``parse_outcome``, ``query_outcome``,
+``reply_for``).
 
 Redirect signature: the non-empty ``vnp_*`` parameters except ``vnp_SecureHash`` / ``vnp_SecureHashType``, sorted by
 key, ``key=quote_plus(value)`` joined with ``&``, HMAC-SHA512 with the hash secret, lowercase hex.
@@ -60,10 +64,11 @@ from .base import (
     GatewayError,
     GatewayNotSent,
     GatewayUnavailable,
+    NotificationResult,
     Outcome,
     QueryResult,
+    RefundKind,
     RefundResult,
-    ReturnResult,
 )
 
 logger = logging.getLogger(__name__)
@@ -95,6 +100,25 @@ REPLIES = {
     "04": "Invalid amount",
     "97": "Fail checksum",
     "99": "Unknown error",
+}
+# The IPN reply for each domain result.
+REPLY_CODES = {
+    NotificationResult.ACCEPTED: "00",
+    NotificationResult.UNKNOWN_ORDER: "01",
+    NotificationResult.ALREADY_CONFIRMED: "02",
+    NotificationResult.AMOUNT_MISMATCH: "04",
+    NotificationResult.BAD_SIGNATURE: "97",
+    NotificationResult.REFUSED: "99",
+    NotificationResult.ERROR: "99",
+}
+SUCCESS = "00"
+CANCELLED = "24"  # vnp_ResponseCode: the payer cancelled
+NOT_FINISHED = "01"  # vnp_TransactionStatus: not finished yet
+# Why a returned transaction failed (vnp_ResponseCode), for the return page.
+FAILURE_TEXT = {
+    CANCELLED: "Ông/Bà đã hủy giao dịch tại cổng thanh toán.",
+    "51": "Tài khoản không đủ số dư để thực hiện giao dịch.",
+    "11": "Đã hết thời gian chờ thanh toán.",
 }
 
 
@@ -193,12 +217,16 @@ def parse_outcome(params, secret: str) -> Outcome:
     raw = {k: str(v) for k, v in params.items() if k.startswith("vnp_")}
     response, status = raw.get("vnp_ResponseCode", ""), raw.get("vnp_TransactionStatus", "")
     problem = signature_problem(raw, secret)
+    success = response == SUCCESS and status == SUCCESS
     return Outcome(
         verified=not problem,
         signature_problem=problem,
         txn_ref=raw.get("vnp_TxnRef", "")[:100],
         amount=vnd_amount(raw.get("vnp_Amount")),
-        success=response == "00" and status == "00",
+        success=success,
+        # Not finished (or not final) at the gateway yet: the payment stays pending.
+        undecided=not success and status == NOT_FINISHED,
+        cancelled=response == CANCELLED,
         response_code=response[:10],
         transaction_status=status[:10],
         transaction_no=raw.get("vnp_TransactionNo", "")[:100],
@@ -212,6 +240,10 @@ def parse_outcome(params, secret: str) -> Outcome:
 
 def reply(code: str) -> dict:
     return {"RspCode": code, "Message": REPLIES[code]}
+
+
+def reply_for(result: NotificationResult) -> dict:
+    return reply(REPLY_CODES[result])
 
 
 # --- merchant web API: querydr / refund ------------------------------------------------------------------------------
@@ -264,6 +296,11 @@ PAYMENT, FULL_REFUND, PARTIAL_REFUND = "01", "02", "03"
 # vnp_TransactionStatus values a query may answer that settle a pending payment: 00 paid, 02 failed. Anything else
 # (01 not finished, 04 reversed, 05/06 refund in progress, 07 suspected fraud, 09 refund refused...) is undecided.
 PAID_STATUS, FAILED_STATUS = "00", "02"
+# vnp_TransactionStatus of a refund a query reports: 00 refunded, 05 VNPay processing it, 06 sent to the bank; 09
+# refused.
+REFUND_DONE = frozenset({"00", "05", "06"})
+REFUND_REFUSED = "09"
+REFUND_KINDS = {FULL_REFUND: RefundKind.FULL, PARTIAL_REFUND: RefundKind.PARTIAL}
 NOT_FOUND = "91"
 API_ERRORS = {
     "02": "mã đơn vị (TmnCode) không hợp lệ",
@@ -432,6 +469,9 @@ def query_outcome(data: dict) -> Outcome:
         pay_date=parse_date(as_text(data.get("vnp_PayDate"))),
         raw={k: v for k, v in data.items() if isinstance(k, str) and k.startswith("vnp_")},
         undecided=not paid and not (status == FAILED_STATUS and kind == PAYMENT),
+        transaction_type=kind,
+        refund=REFUND_KINDS.get(kind, RefundKind.NONE),
+        refund_done=True if status in REFUND_DONE else (False if status == REFUND_REFUSED else None),
     )
 
 
@@ -463,36 +503,35 @@ class VNPayGateway(Gateway):
         )
         return f"{self.pay_url(request)}?{signed_query(params, self.secret)}"
 
-    def handle_return(self, request) -> ReturnResult:
-        from .. import services
+    def read_return(self, request) -> Outcome:
+        return self._read(request, f"return {self.name}", "GET")
 
-        endpoint = f"return {self.name}"
+    def failure_text(self, outcome: Outcome) -> str:
+        return FAILURE_TEXT.get(outcome.response_code, super().failure_text(outcome))
+
+    def read_notification(self, request) -> Outcome:
+        """Parameters that cannot be read as the protocol's (checked first) give a malformed outcome, a missing,
+        malformed or wrong signature an unverified one: both refused without touching the database (reply 99 / 97)."""
+        return self._read(request, f"IPN {self.name}")
+
+    def outcome_of(self, params: dict) -> Outcome:
+        """Parameters this gateway signed (the sandbox's own notification, delivered in-process), parsed."""
+        return parse_outcome(params, self.secret)
+
+    def notification_reply(self, result: NotificationResult) -> tuple[dict, int]:
+        """VNPay expects HTTP 200 whatever the reply code."""
+        return reply_for(result), 200
+
+    def _read(self, request, endpoint: str, method: str | None = None) -> Outcome:
         try:
-            params = vnp_params(request, "GET")
+            params = vnp_params(request, method)
         except MalformedRequest as refused:
             log_refused(request, endpoint, refused.reason, refused.field, refused.value)
-            return ReturnResult(outcome=Outcome(verified=False), payment=None, amount_matches=False)
+            return Outcome(verified=False, malformed=True)
         outcome = parse_outcome(params, self.secret)
         if not outcome.verified:
             self._log_bad_signature(request, endpoint, outcome, params)
-        return services.record_return(self.name, outcome)
-
-    def handle_notification(self, request) -> tuple[dict, int]:
-        """The IPN reply: 99 for parameters that cannot be read as the protocol's (checked first), 97 for a missing,
-        malformed or wrong signature — both refused without touching the database — else what applying it says."""
-        from .. import services
-
-        endpoint = f"IPN {self.name}"
-        try:
-            params = vnp_params(request)
-        except MalformedRequest as refused:
-            log_refused(request, endpoint, refused.reason, refused.field, refused.value)
-            return reply("99"), 200
-        outcome = parse_outcome(params, self.secret)
-        if not outcome.verified:
-            self._log_bad_signature(request, endpoint, outcome, params)
-            return reply("97"), 200
-        return reply(services.apply_notification(self.name, outcome)), 200
+        return outcome
 
     @staticmethod
     def _log_bad_signature(request, endpoint: str, outcome: Outcome, params: dict) -> None:

@@ -6,7 +6,7 @@ from skhcn.accounts.staff import has_role
 from skhcn.core.text import format_vnd
 
 from .. import services
-from ..gateways import enabled_names
+from ..gateways import enabled_names, gateway_label
 from ..models import Payment
 
 register = template.Library()
@@ -39,5 +39,5 @@ def citizen_payments(dossier) -> dict:
             }
             for p in payments
         ],
-        "gateways": [(name, services.gateway_label(name)) for name in enabled_names()],
+        "gateways": [(name, gateway_label(name)) for name in enabled_names()],
     }

@@ -2,6 +2,7 @@ import pytest
 
 from skhcn.dossiers.constants import Status
 from skhcn.dossiers.tests.workflow_support import clock, dossier_at, world  # noqa: F401  (fixtures)
+from skhcn.payments import services
 
 SANDBOX_SECRET = "sandbox-test-secret"
 
@@ -24,6 +25,5 @@ def awaiting(world):  # noqa: F811
 
 @pytest.fixture
 def payment(awaiting, world):  # noqa: F811
-    from skhcn.payments import services
 
     return services.request_fee(awaiting, world.one_stop)

@@ -3,11 +3,15 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+import skhcn.settings as module
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.tests.factories import ApplicantFactory, StaffFactory
+from skhcn.core import plugins
+from skhcn.dossiers.constants import Action
+from skhcn.dossiers.tests.workflow_support import act
 from skhcn.payments import services
 from skhcn.payments.checks import payment_gateways_check
-from skhcn.payments.gateways import get_gateway, refuse_forbidden_sandbox
+from skhcn.payments.gateways import SandboxGateway, get_gateway
 from skhcn.payments.models import Payment
 
 from .helpers import gateway_params
@@ -21,20 +25,21 @@ def test_sandbox_enabled_in_production_fails_the_system_check(settings):
     settings.SKHCN_ENV = "production"
     settings.PAYMENT_SANDBOX_ALLOWED = True  # even when explicitly allowed
     settings.DEBUG = True
-    assert "payments.E001" in _ids(payment_gateways_check())
-    with pytest.raises(ImproperlyConfigured):
-        refuse_forbidden_sandbox()
+    assert "plugins.E001" in _ids(plugins.no_sandbox_in_production())
+    with pytest.raises(ImproperlyConfigured):  # what stops a production process at start-up
+        plugins.register(plugins.Kind.PAYMENT, SandboxGateway)
     with pytest.raises(ImproperlyConfigured):
         get_gateway("sandbox")
 
 
-def test_sandbox_needs_debug_or_explicit_permission(settings):
+def test_sandbox_allowed_outside_production_whatever_debug_says(settings):
+    """One sandbox policy for every plugin kind: only SKHCN_ENV=production refuses it (PAYMENT_SANDBOX_ALLOWED now
+    only chooses whether PAYMENT_GATEWAYS offers it by default)."""
     settings.SKHCN_ENV = "test"
     settings.DEBUG = False
     settings.PAYMENT_SANDBOX_ALLOWED = False
-    assert "payments.E001" in _ids(payment_gateways_check())
-    settings.PAYMENT_SANDBOX_ALLOWED = True
-    assert payment_gateways_check() == []
+    assert payment_gateways_check() == [] and plugins.no_sandbox_in_production() == []
+    assert get_gateway("sandbox").sandbox
 
 
 def test_local_default_passes_and_unknown_or_unconfigured_gateways_fail(settings):
@@ -50,8 +55,6 @@ def test_settings_defaults(monkeypatch):
     """Production-like environments get no sandbox by default; `make run` (SKHCN_ENV=local) gets it."""
     import importlib
     import os
-
-    import skhcn.settings as module
 
     def load(**env):
         for key in ("SKHCN_ENV", "PAYMENT_SANDBOX_ALLOWED", "PAYMENT_GATEWAYS", "DEBUG"):
@@ -109,8 +112,6 @@ def test_administrator_may_request_and_amount_must_be_positive(world, awaiting):
 
 
 def test_fee_cannot_be_requested_for_an_ended_dossier(world, awaiting):
-    from skhcn.dossiers.constants import Action
-    from skhcn.dossiers.tests.workflow_support import act
 
     act(awaiting, Action.WITHDRAW, world.applicant, world=world, comment="Rút.")
     awaiting.refresh_from_db()

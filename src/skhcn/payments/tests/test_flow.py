@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from skhcn.dossiers.constants import Status
+from skhcn.dossiers.constants import Action, Status
+from skhcn.dossiers.tests.workflow_support import act
 from skhcn.payments import services, tasks
 from skhcn.payments.models import Payment, PaymentEvent, PaymentStatus, SandboxTransaction
 
@@ -202,8 +203,6 @@ def test_second_click_resends_the_first_outcome(client, payment):
 
 
 def test_refund_of_a_payment_for_a_withdrawn_dossier(client, world, payment):
-    from skhcn.dossiers.constants import Action
-    from skhcn.dossiers.tests.workflow_support import act
 
     params = start_sandbox_payment(client, payment)
     act(payment.dossier, Action.WITHDRAW, world.applicant, world=world, comment="Rút hồ sơ.")

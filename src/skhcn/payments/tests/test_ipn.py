@@ -2,6 +2,7 @@
 
 from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.models import DossierEvent
+from skhcn.dossiers.tests.workflow_support import act, dossier_at
 from skhcn.payments import services
 from skhcn.payments.models import Payment, PaymentEvent, PaymentStatus
 
@@ -101,7 +102,6 @@ def test_failed_notification_marks_failed_and_dossier_still_waits(client, paymen
 
 
 def test_notification_for_a_withdrawn_dossier_flags_a_refund(client, payment, world):
-    from skhcn.dossiers.tests.workflow_support import act
 
     payment.gateway = "sandbox"
     payment.save()
@@ -114,7 +114,6 @@ def test_notification_for_a_withdrawn_dossier_flags_a_refund(client, payment, wo
 
 
 def test_paid_for_a_dossier_whose_clock_already_runs_changes_no_state(client, world):
-    from skhcn.dossiers.tests.workflow_support import dossier_at
 
     dossier = dossier_at(Status.RECEIVED, world)
     payment = services.request_fee(dossier, world.one_stop, amount=200000)

@@ -9,10 +9,13 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from skhcn.dossiers.constants import Status
+from skhcn.dossiers.models import Dossier
+from skhcn.dossiers.tests.workflow_support import dossier_at
 from skhcn.payments import services
 from skhcn.payments.gateways import GatewayError, GatewayUnavailable, get_gateway
 from skhcn.payments.gateways import sandbox as sandbox_gateway
 from skhcn.payments.gateways.base import UNCHANGED
+from skhcn.payments.gateways.vnpay import VNPayGateway
 from skhcn.payments.models import Payment, PaymentEvent, PaymentStatus, SandboxTransaction
 
 from .fake_vnpay import query_answer, refund_answer
@@ -71,9 +74,6 @@ def test_staff_pages_do_not_fail_on_a_broken_answer(client, fake_vnpay, paid_vnp
 def test_one_failing_payment_does_not_stop_reconciliation(fake_vnpay, vnpay_payment, world, monkeypatch):  # noqa: F811
     """The oldest pending payment is asked first on every run: an unexpected error there must not block the rest."""
     from datetime import timedelta
-
-    from skhcn.dossiers.tests.workflow_support import dossier_at
-    from skhcn.payments.gateways.vnpay import VNPayGateway
 
     other = services.request_fee(dossier_at(Status.RECEIVED, world), world.one_stop, amount=100000)
     Payment.objects.filter(pk=other.pk).update(gateway="vnpay", started_at=timezone.now() - timedelta(minutes=16))
@@ -349,7 +349,6 @@ def test_payment_locks_name_only_the_payment_row(paid, payment, world, monkeypat
 @pytest.mark.django_db(transaction=True)
 def test_no_row_is_locked_while_the_gateway_is_asked_to_refund(fake_vnpay, paid_vnpay_payment, world):  # noqa: F811
     """While VNPay handles the refund request, another connection can lock the payment and the dossier at once."""
-    from skhcn.dossiers.models import Dossier
 
     seen = []
 

@@ -9,6 +9,7 @@ from skhcn.dossiers.models import DossierEvent
 from skhcn.dossiers.tests.workflow_support import act, dossier_at
 from skhcn.payments import services
 from skhcn.payments.models import Payment, PaymentEvent, PaymentStatus, SandboxTransaction
+from skhcn.payments.receipt import render_receipt
 
 from .helpers import gateway_params, send_ipn
 
@@ -43,8 +44,6 @@ def receipt_text(payment) -> str:
     import io
 
     from pypdf import PdfReader
-
-    from skhcn.payments.receipt import render_receipt
 
     payment.refresh_from_db()
     return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_receipt(payment))).pages).split())
@@ -166,7 +165,9 @@ def test_the_same_fee_paid_twice_is_flagged_for_refund(client, paid, world):
     paid.refresh_from_db()
     assert not paid.refund_needed
     assert DossierEvent.objects.filter(dossier=dossier, action=Action.RECORD_FEE_PAID).count() == 1
-    assert PaymentEvent.objects.filter(payment=second, kind="notification", result="00 paid double_payment").exists()
+    assert PaymentEvent.objects.filter(
+        payment=second, kind="notification", result="accepted paid double_payment"
+    ).exists()
 
     client.force_login(world.one_stop)
     page = client.get(f"/admin/ho-so/{dossier.pk}/").content.decode()

@@ -9,6 +9,8 @@ from django.utils import timezone
 from skhcn.delivery import services as delivery
 from skhcn.delivery.tests.conftest import issued_dossier
 from skhcn.delivery.tests.test_shipments import GOOD, ship
+from skhcn.dossiers.constants import Action
+from skhcn.dossiers.tests.workflow_support import act
 from skhcn.payments import services
 from skhcn.payments.models import PaymentStatus
 
@@ -107,8 +109,6 @@ def test_returned_shipment_shows_its_date(client, world, clock, shipped):
 
 
 def test_refund_flag_is_shown_to_the_public_as_a_coming_refund(client, payment, world):
-    from skhcn.dossiers.constants import Action
-    from skhcn.dossiers.tests.workflow_support import act
 
     payment.gateway = "sandbox"
     payment.save()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers.constants import Status
+from skhcn.dossiers.tests.workflow_support import dossier_at
 from skhcn.payments import services
 from skhcn.payments.gateways import GatewayError, get_gateway, vnpay
 from skhcn.payments.models import Payment, PaymentEvent, PaymentStatus
@@ -113,7 +114,9 @@ def test_reconciliation_finds_a_vnpay_payment_paid_whose_notification_never_came
     assert payment.status == PaymentStatus.PAID and payment.gateway_transaction_no == "14422574"
     assert payment.paid_at == datetime(2026, 3, 2, 9, 15, tzinfo=TZ)
     assert payment.dossier.status == Status.RECEIVED
-    assert PaymentEvent.objects.filter(payment=payment, kind="query", verified=True, result__startswith="00").exists()
+    assert PaymentEvent.objects.filter(
+        payment=payment, kind="query", verified=True, result__startswith="accepted paid"
+    ).exists()
     # Nothing pending any more: the next run asks nothing.
     assert services.reconcile_pending()["checked"] == 0 and len(fake_vnpay.requests) == 1
 
@@ -150,7 +153,7 @@ def test_a_signed_answer_with_another_amount_is_refused_by_the_notification_rule
     fake_vnpay.answer = lambda body: query_answer(body, amount=5000)
     assert services.reconcile_pending()["applied"] == 0
     assert _reload(vnpay_payment).status == PaymentStatus.PENDING
-    assert PaymentEvent.objects.filter(payment=vnpay_payment, kind="query", result="04").exists()
+    assert PaymentEvent.objects.filter(payment=vnpay_payment, kind="query", result="amount_mismatch").exists()
 
 
 @pytest.mark.parametrize(
@@ -288,7 +291,6 @@ def test_staff_query_button_shows_network_errors(client, fake_vnpay, vnpay_payme
 
 
 def test_reconciliation_stops_asking_an_unreachable_gateway(fake_vnpay, vnpay_payment, world):
-    from skhcn.dossiers.tests.workflow_support import dossier_at
 
     other = services.request_fee(dossier_at(Status.RECEIVED, world), world.one_stop, amount=100000)
     Payment.objects.filter(pk=other.pk).update(gateway="vnpay", started_at=timezone.now() - timedelta(minutes=30))
