@@ -89,6 +89,15 @@ class MonthlyArticleViews(models.Model):
         return f"{self.month:%m/%Y} {self.article_id}"
 
 
+def article_model():
+    """The page model whose views are counted: the target of ``MonthlyArticleViews.article`` (the portal's article).
+
+    Visits is a counter below the portal and imports none of its modules; it needs of that model its ids and its
+    denormalised ``view_count`` column.
+    """
+    return MonthlyArticleViews._meta.get_field("article").related_model
+
+
 class VisitorPresence(models.Model):
     """Who was seen recently (embedded mode; Redis keeps this itself). Keys are keyed hashes, never addresses."""
 
