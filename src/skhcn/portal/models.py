@@ -17,6 +17,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
+from skhcn.core import search_sources
 from skhcn.core.pages import page_url
 from skhcn.core.text import vietnamese_slug
 from skhcn.visits.services import remember_article_views
@@ -410,3 +411,8 @@ def sidebar_blocks() -> list:
         if block.kind == SidebarKind.CATEGORY and block.category and block.category.live:
             block.articles = list(category_articles(block.category)[: block.item_count])
     return blocks
+
+
+search_sources.register_pages(
+    search_sources.PageIndex(key="articles", label="Bài viết", model=ArticlePage, section_model=CategoryPage)
+)

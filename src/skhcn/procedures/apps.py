@@ -5,3 +5,6 @@ class ProceduresConfig(AppConfig):
     name = "skhcn.procedures"
     label = "procedures"
     verbose_name = "Thủ tục hành chính"
+
+    def ready(self):
+        from . import search  # noqa: F401  (the site search's group of procedures)
