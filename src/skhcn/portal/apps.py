@@ -8,3 +8,4 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import fragments, signals, tasks  # noqa: F401  (live fragments; signal handlers; periodic jobs)
+        from .demo import loader  # noqa: F401  (demo data)

@@ -7,4 +7,4 @@ class ProceduresConfig(AppConfig):
     verbose_name = "Thủ tục hành chính"
 
     def ready(self):
-        from . import search  # noqa: F401  (the site search's group of procedures)
+        from . import demo, search  # noqa: F401  (demo data; the site search's group of procedures)
