@@ -13,6 +13,7 @@ from skhcn.core.paging import filter_query_string, page_with_notices
 
 from . import services
 from .forms import Messages, RegistryFilterForm
+from .models import Publication
 from .registry import REGISTRIES, SUPPORT
 
 PAGE_SIZE = 20
@@ -69,8 +70,6 @@ def registry_list(request, key):
 
 def _add_pdf_snippets(records, query: str) -> None:
     """For the publications found through the text of their PDF: an excerpt around the word."""
-    from .models import Publication
-
     ids = [record.pk for record in records]
     texts = {
         pk: (text, folded)
