@@ -8,6 +8,7 @@ filtered lists are rendered for each request.
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from wagtail.models import Page
 
 from skhcn.core.paging import filter_query_string, page_with_notices
 
@@ -109,8 +110,6 @@ def registry_detail(request, key, code):
 
 
 def _live_articles(record) -> list:
-    from wagtail.models import Page
-
     page_ids = [link.page_id for link in record.article_links.all()]
     pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=page_ids).specific()}
     return [pages[page_id] for page_id in page_ids if page_id in pages]

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -31,8 +32,6 @@ class VisitSettings(BaseGenericSetting):
         verbose_name = "Cấu hình thống kê truy cập"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         errors = {}
         if not 1 <= self.online_window_minutes <= 120:
             errors["online_window_minutes"] = "Hãy nhập từ 1 đến 120 phút."

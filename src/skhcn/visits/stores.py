@@ -16,6 +16,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
+import redis
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F
@@ -338,8 +339,6 @@ class RedisStore:
     """
 
     def __init__(self, url: str, prefix: str):
-        import redis
-
         timeout = settings.REDIS_TIMEOUT
         self.redis = redis.Redis.from_url(
             url, decode_responses=True, socket_connect_timeout=timeout, socket_timeout=max(timeout, 2.0)
