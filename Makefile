@@ -76,9 +76,11 @@ lint: $(STAMP)
 	$(BIN)/deptry . --ignore DEP004
 	$(BIN)/deptry src --extend-exclude '.*/tests/.*' --ignore DEP001,DEP002,DEP003
 
-# The layers and the no-cycle rule of pyproject.toml [tool.importlinter] (docs/dev/architecture.md).
+# The layers and the no-cycle rule of pyproject.toml [tool.importlinter], then no function-level import of a skhcn
+# module (tests/lint_local_imports.py); docs/dev/architecture.md.
 lint-layers: $(STAMP)
 	PYTHONPATH=src $(BIN)/lint-imports
+	$(BIN)/python tests/lint_local_imports.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

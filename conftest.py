@@ -34,9 +34,11 @@ def _plain_static_storage(settings, _private_files_root):
 
 def _clear_keyed_caches():
     """Per-process maps keyed by the content generation: test databases roll back to the same generation value."""
+    from skhcn.core import pages
     from skhcn.portal import middleware, queries
     from skhcn.visits.identity import identities
 
+    pages._cache.clear()
     queries._root_cache.clear()
     middleware._cache.clear()
     identities.reset()

@@ -45,8 +45,8 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from skhcn.core.pages import page_url
     from skhcn.portal.demo.loader import load_demo
-    from skhcn.portal.queries import page_url
     from skhcn.visits.buffer import buffer
 
     seed = load_demo()["seed"]

@@ -100,8 +100,8 @@ def violations(page, console, url) -> list[str]:
 
 
 def test_public_and_citizen_pages_load_without_csp_violations(live_server, browser, site):
+    from skhcn.core.pages import page_url
     from skhcn.portal.models import ArticlePage, CategoryPage
-    from skhcn.portal.queries import page_url
 
     article = ArticlePage.objects.live().first()
     category = CategoryPage.objects.live().first()
@@ -138,8 +138,8 @@ def test_public_and_citizen_pages_load_without_csp_violations(live_server, brows
 
 
 def test_staff_pages_load_without_csp_violations(live_server, browser, site):
+    from skhcn.core.pages import page_url
     from skhcn.portal.models import ArticlePage
-    from skhcn.portal.queries import page_url
 
     article = ArticlePage.objects.live().first()
     page, console = logged_in_page(browser, live_server)

@@ -19,7 +19,7 @@ def demo(tmp_path, monkeypatch):
 
 
 def test_read_rate_and_search_the_seed_article(live_server, browser_page, demo):
-    from skhcn.portal.queries import page_url
+    from skhcn.core.pages import page_url
 
     page = browser_page
     seed = demo["seed"]

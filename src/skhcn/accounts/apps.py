@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class AccountsConfig(AppConfig):
@@ -7,9 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Tài khoản"
 
     def ready(self):
-        from django.core import checks
-
-        from . import staff
+        from . import demo, staff  # noqa: F401  (demo data; the staff signal handlers below)
         from .identity import check_identity_providers
 
         checks.register(check_identity_providers)

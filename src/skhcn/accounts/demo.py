@@ -10,7 +10,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+from skhcn.core.demo import demo_loader
 
 from .constants import ApplicantKind, StaffRole
 from .models import ApplicantProfile, Division, StaffProfile
@@ -18,6 +20,7 @@ from .staff import ROLE_GROUPS
 
 LOGINS_FILE = settings.DATA_DIR / "demo_logins.txt"
 EDITOR_GROUP = "Biên tập viên chuyên mục Khoa học & công nghệ"
+EDITOR_CATEGORY_SLUG = "khoa-hoc-cong-nghe"
 MODERATORS = "Moderators"  # created by Wagtail; its members approve the "Moderators approval" workflow
 CITIZEN_EMAIL = "congdan@example.vn"
 CITIZEN_PROFILE = {
@@ -45,11 +48,12 @@ def _permission(codename: str) -> Permission:
 
 
 def _editor_group():
-    from skhcn.portal.models import CategoryPage
-
     group, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
     group.permissions.add(_permission("wagtailadmin.access_admin"))
-    category = CategoryPage.objects.filter(slug="khoa-hoc-cong-nghe").first()
+    # The portal's demo category (accounts sits below the portal: the page type is named, not imported).
+    category = Page.objects.filter(
+        slug=EDITOR_CATEGORY_SLUG, content_type__app_label="portal", content_type__model="categorypage"
+    ).first()
     if category:
         for codename in ("wagtailcore.add_page", "wagtailcore.change_page"):
             GroupPagePermission.objects.get_or_create(group=group, page=category, permission=_permission(codename))
@@ -64,6 +68,13 @@ def _editor_group():
             group=group, collection=root_collection, permission=_permission(codename)
         )
     return group
+
+
+@demo_loader("accounts", order=90)
+def load_accounts_demo(stdout, if_empty: bool) -> None:
+    """Last: the editor's page permission needs the portal's categories; the printed logins end the output."""
+    for line in ensure_demo_users():
+        stdout.write(line)
 
 
 def ensure_demo_users() -> list[str]:

@@ -156,7 +156,7 @@ def secret_groups(device: TOTPDevice) -> str:
 
 
 def qr_svg(device: TOTPDevice) -> str:
-    import segno
+    import segno  # loaded only when a staff member sets up two-step login, not by every process
 
     return segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, title="Mã QR thiết lập")
 

@@ -5,8 +5,11 @@ user holds any of the roles, through the profile or membership of the role's gro
 administrators. Saving a ``StaffProfile`` puts its user in the role's group (and out of the other role groups).
 """
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 from .constants import StaffRole
 from .models import StaffProfile
@@ -31,9 +34,6 @@ ADMINISTRATOR_PERMISSIONS = [
 
 def ensure_role_groups() -> dict[str, Group]:
     """Create the role groups (idempotent); each may enter the Wagtail admin. Returns them by role."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-
     # post_migrate reaches this app before django.contrib.auth has created its permissions on a fresh database.
     create_permissions(apps.get_app_config("auth"), verbosity=0)
     access = Permission.objects.filter(content_type__app_label=ADMIN_ACCESS[0], codename=ADMIN_ACCESS[1]).first()
@@ -121,8 +121,6 @@ def _after_migrate(sender, **kwargs):
 
 
 def connect_signals(app_config) -> None:
-    from django.db.models.signals import post_delete, post_migrate, post_save
-
     post_save.connect(_profile_saved, sender=StaffProfile, dispatch_uid="skhcn.staff.profile_saved")
     post_delete.connect(_profile_deleted, sender=StaffProfile, dispatch_uid="skhcn.staff.profile_deleted")
     post_migrate.connect(_after_migrate, sender=app_config, dispatch_uid="skhcn.staff.role_groups")

@@ -8,7 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Lõi hệ thống"
 
     def ready(self):
-        from . import signals  # noqa: F401
-        from .throttle import check_storage_url
+        from . import signals, throttle  # noqa: F401  (signal handlers; the storage check below)
 
-        checks.register(check_storage_url)
+        checks.register(throttle.check_storage_url)

@@ -7,6 +7,7 @@ is all or nothing.
 """
 
 import csv
+import datetime
 import io
 import re
 import unicodedata
@@ -80,8 +81,6 @@ def read_csv(data: bytes) -> list[list[str]]:
 
 def cell_text(value) -> str:
     """A spreadsheet cell as text: booleans as Có/Không, whole floats without ".0", dates as dd/mm/yyyy."""
-    import datetime
-
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -98,7 +97,7 @@ def cell_text(value) -> str:
 
 def read_xlsx(data: bytes, sheet_name: str | None = None) -> list[list[str]]:
     """Rows of the sheet ``sheet_name`` if the workbook has it, else of the first sheet."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # a large library, loaded only by the admin's imports and exports
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -228,7 +227,7 @@ class Sheet:
 
 def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
     """A workbook: bold, frozen header row; wrapped, top-aligned cells."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # a large library, loaded only by the admin's imports and exports
     from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()

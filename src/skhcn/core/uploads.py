@@ -341,7 +341,7 @@ def _sniff(fileobj, head: bytes, original: str) -> tuple[FileType | None, str | 
 
 
 def _check_image(fileobj, key: str, original: str) -> tuple[FileType, None]:
-    from PIL import Image
+    from PIL import Image  # Pillow, loaded only when an image is uploaded
 
     file_type = FILE_TYPES[key]
     try:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .calendar import WorkCalendar
 from .constants import CalendarExceptionKind
 
 WEEKDAY_NAMES = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
@@ -24,8 +25,6 @@ class CalendarException(models.Model):
 
     def clean(self):
         # Judge against the package alone: the date is unique, so no other exception can concern this day.
-        from .calendar import WorkCalendar
-
         if self.date is None or not self.kind:
             return
         base = WorkCalendar()

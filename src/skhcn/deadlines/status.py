@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
+from django.conf import settings
+
 from .calendar import (
     TZ,
     WorkCalendar,
@@ -33,6 +35,7 @@ from .calendar import (
     working_days_between,
 )
 from .constants import TimeUnit
+from .services import current_calendar
 
 EARLY = "early"
 ON_TIME = "on_time"
@@ -81,12 +84,8 @@ def deadline_status(
     if local_now.date() == due.date():
         return ON_TIME
     if due_soon_working_days is None:
-        from django.conf import settings
-
         due_soon_working_days = settings.DEADLINE_DUE_SOON_WORKING_DAYS
     if cal is None:
-        from .services import current_calendar
-
         cal = current_calendar()
     left = working_days_between(cal, local_now.date(), due.date())
     return DUE_SOON if left <= due_soon_working_days else EARLY

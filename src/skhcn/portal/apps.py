@@ -7,4 +7,5 @@ class PortalConfig(AppConfig):
     verbose_name = "Cổng thông tin"
 
     def ready(self):
-        from . import signals, tasks  # noqa: F401  (signal handlers; periodic jobs)
+        from . import fragments, signals, tasks  # noqa: F401  (live fragments; signal handlers; periodic jobs)
+        from .demo import loader  # noqa: F401  (demo data)

@@ -3,8 +3,9 @@ from django.http import Http404
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import strip_tags
 
-from . import queries
-from .models import CategoryPage, HomePage, PortalSettings
+from skhcn.core.pages import page_url
+
+from .models import CategoryPage, HomePage, PortalSettings, category_articles
 
 FEED_SIZE = 30
 
@@ -29,13 +30,13 @@ class ArticleFeed(Feed):
         return site_title if isinstance(obj, HomePage) else f"{obj.title} - {site_title}"
 
     def link(self, obj):
-        return queries.page_url(obj)
+        return page_url(obj)
 
     def description(self, obj):
         return "Tin mới nhất" if isinstance(obj, HomePage) else (obj.intro or f"Tin mới của chuyên mục {obj.title}")
 
     def items(self, obj):
-        return queries.category_articles(obj)[:FEED_SIZE]
+        return category_articles(obj)[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -44,7 +45,7 @@ class ArticleFeed(Feed):
         return strip_tags(item.lead)
 
     def item_link(self, item):
-        return queries.page_url(item)
+        return page_url(item)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -1,5 +1,10 @@
+import functools
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -8,13 +13,22 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.images import get_image_model
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
+
+from skhcn.core import search_sources
+from skhcn.core.pages import page_url
+from skhcn.core.text import vietnamese_slug
+from skhcn.visits.services import remember_article_views
 
 from . import queries
 from .blocks import ArticleBodyBlock
-from .constants import ARTICLES_PER_PAGE, SidebarKind
+from .constants import ARTICLES_PER_PAGE, HOME_CATEGORY_COUNT, HOME_LATEST_COUNT, SidebarKind
 from .forms import PortalPageForm
+
+LIST_FIELDS = ("id", "title", "url_path", "published_at", "cover_image")
+THUMBNAIL_SPEC = "fill-320x200"
 
 
 class CacheablePageMixin:
@@ -34,8 +48,6 @@ class CacheablePageMixin:
     def get_view_restrictions(self):
         # Wagtail asks on every request (two queries); skip them while the site has no restriction at all.
         if not queries.any_view_restrictions():
-            from wagtail.models import PageViewRestriction
-
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
 
@@ -54,7 +66,7 @@ class HomePage(CacheablePageMixin, Page):
         # Two queries whatever the depth, instead of two per level; and, unlike Wagtail's default, a page below
         # an unpublished category is not public either.
         if path_components:
-            page = queries.live_page_by_path(self, path_components)
+            page = live_page_by_path(self, path_components)
             if page is None:
                 raise Http404("Trang không tồn tại")
             return page.route(request, [])
@@ -62,7 +74,7 @@ class HomePage(CacheablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(queries.home_sections(self))
+        context.update(home_sections(self))
         return context
 
 
@@ -89,13 +101,13 @@ class CategoryPage(CacheablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(queries.category_articles(self), ARTICLES_PER_PAGE)
+        paginator = Paginator(category_articles(self), ARTICLES_PER_PAGE)
         try:
             articles = paginator.page(request.GET.get("page") or 1)
         except (EmptyPage, PageNotAnInteger) as exc:
             raise Http404("Trang không tồn tại") from exc
         context["articles"] = articles
-        context["subcategories"] = queries.child_categories(self)
+        context["subcategories"] = child_categories(self)
         context["breadcrumb"] = queries.breadcrumb(self)
         return context
 
@@ -169,8 +181,6 @@ class ArticlePage(CacheablePageMixin, Page):
         return super().save(*args, **kwargs)
 
     def full_clean(self, *args, **kwargs):
-        from skhcn.core.text import vietnamese_slug
-
         if not self.slug and self.title:
             self.slug = vietnamese_slug(self.title)
         super().full_clean(*args, **kwargs)
@@ -182,10 +192,8 @@ class ArticlePage(CacheablePageMixin, Page):
         context["tags"] = tags
         context["related"] = queries.related_articles(self, chosen_ids, [tag_id for tag_id, _name in tags])
         context["breadcrumb"] = queries.breadcrumb(self)
-        context["page_path"] = queries.page_url(self)
+        context["page_path"] = page_url(self)
         context["print_view"] = request.GET.get("in") == "1"
-        from skhcn.visits.services import remember_article_views
-
         remember_article_views(self.id, self.view_count)
         return context
 
@@ -253,8 +261,6 @@ class SidebarBlock(ClusterableModel):
         return self.title
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.kind == SidebarKind.CATEGORY and not self.category_id:
             raise ValidationError({"category": "Hãy chọn chuyên mục cho khối tin mới của chuyên mục."})
 
@@ -283,14 +289,12 @@ class SidebarItem(Orderable):
     panels = [FieldPanel("title"), FieldPanel("link_url"), FieldPanel("link_page"), FieldPanel("thumbnail")]
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if not self.link_url and not self.link_page_id:
             raise ValidationError("Hãy nhập địa chỉ liên kết hoặc chọn một trang.")
 
     @property
     def href(self):
-        return queries.page_url(self.link_page) if self.link_page_id else self.link_url
+        return page_url(self.link_page) if self.link_page_id else self.link_url
 
 
 @register_setting(icon="site")
@@ -308,3 +312,107 @@ class PortalSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "Cấu hình cổng thông tin"
+
+
+# --- Listings that query the page models (the model-free queries are in queries.py) ---
+
+
+def _below(page):
+    return Q(path__startswith=page.path) & Q(depth__gt=page.depth)
+
+
+def live_page_by_path(home, components: list[str]):
+    """The live page at ``components`` below ``home`` when it and all its ancestors are live.
+
+    The ancestors (categories) come from the per-process skeleton map, so an article costs one query: by its slug
+    (indexed) under its parent category.
+    """
+    skeleton = queries.skeleton_by_url_path()
+    parent_url = home.url_path + "".join(f"{c}/" for c in components[:-1])
+    parent = skeleton.get(parent_url) if components[:-1] else skeleton.get(home.url_path)
+    ancestors_live = all(
+        home.url_path + "".join(f"{c}/" for c in components[: i + 1]) in skeleton for i in range(len(components) - 1)
+    )
+    if parent is None or not ancestors_live:
+        return None
+    here = skeleton.get(parent_url + f"{components[-1]}/")
+    if here is not None:  # a category or another non-article page
+        model = ContentType.objects.get_for_id(here.content_type_id).model_class()
+        return model.objects.filter(id=here.id).first() if model else None
+    # By slug alone (the indexed column; a slug is rarely shared), then the parent is checked here: given both,
+    # SQLite would walk every article of the category instead.
+    sql, params = _article_by_slug_sql()
+    slug = components[-1]
+    for article in ArticlePage.objects.raw(sql, [slug if p == _SLUG else p for p in params]):
+        if article.category_id == parent.id:
+            return article
+    return None
+
+
+_SLUG = "\x00slug\x00"  # stands for the slug in the compiled parameters
+
+
+@functools.cache
+def _article_by_slug_sql() -> tuple[str, list]:
+    """The ORM's own SQL for live articles with a given slug, compiled once: compiling it cost more than running it."""
+    sql, params = ArticlePage.objects.filter(slug=_SLUG, live=True)[:50].query.sql_with_params()
+    return sql, list(params)
+
+
+def _articles():
+    images = get_image_model().objects.prefetch_renditions(THUMBNAIL_SPEC)
+    return ArticlePage.objects.live().only(*LIST_FIELDS).prefetch_related(Prefetch("cover_image", queryset=images))
+
+
+def _articles_with_lead():
+    return _articles().only(*LIST_FIELDS, "lead")
+
+
+def category_articles(category):
+    """Live articles below ``category`` (or below the home page), newest first."""
+    return _articles_with_lead().filter(_below(category)).order_by("-published_at", "-id")
+
+
+def child_categories(page):
+    return list(
+        CategoryPage.objects.live()
+        .filter(path__startswith=page.path, depth=page.depth + 1)
+        .only("id", "title", "url_path")
+    )
+
+
+def home_sections(home) -> dict:
+    below_home = _below(home)
+    latest = list(_articles_with_lead().filter(below_home).order_by("-published_at", "-id")[: HOME_LATEST_COUNT + 1])
+    headline = _articles_with_lead().filter(below_home, is_headline=True).order_by("-published_at", "-id").first()
+    if headline is None and latest:
+        headline = latest[0]
+    latest = [article for article in latest if headline is None or article.id != headline.id][:HOME_LATEST_COUNT]
+    sections = []
+    categories = (
+        CategoryPage.objects.live()
+        .filter(path__startswith=home.path, depth=home.depth + 1, show_on_home=True)
+        .only("id", "title", "url_path", "path", "depth")
+    )
+    for category in categories:
+        articles = list(category_articles(category)[:HOME_CATEGORY_COUNT])
+        if articles:
+            sections.append({"category": category, "articles": articles})
+    return {"headline": headline, "latest": latest, "sections": sections}
+
+
+def sidebar_blocks() -> list:
+    blocks = list(
+        SidebarBlock.objects.filter(is_active=True)
+        .select_related("category")
+        .prefetch_related("items__thumbnail", "items__link_page")
+    )
+    for block in blocks:
+        if block.kind == SidebarKind.CATEGORY and block.category and block.category.live:
+            block.articles = list(category_articles(block.category)[: block.item_count])
+    return blocks
+
+
+search_sources.register_pages(
+    search_sources.PageIndex(key="articles", label="Bài viết", model=ArticlePage, section_model=CategoryPage)
+)

@@ -1,106 +1,36 @@
-"""Read-side queries of the portal, each fetching only the columns its template shows.
+"""Read-side queries of the portal that need no portal model, each fetching only the columns its template shows.
 
-The article page is the hot path: routing, neighbours, related articles and breadcrumb take a handful of narrow
-queries, and page URLs are computed from ``url_path`` instead of Wagtail's per-page site lookup.
+The article page is the hot path: neighbours, related articles and breadcrumb take a handful of narrow queries (raw
+SQL on the portal's tables), and page URLs are computed from ``url_path`` (``skhcn.core.pages.page_url``). The
+listings that query the page models themselves (routing, category lists, the home page, the sidebar) are in
+``models.py``, next to the models.
 """
 
-import functools
 from datetime import UTC, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction
 
 from skhcn.core import generation
 
-from .constants import HOME_CATEGORY_COUNT, HOME_LATEST_COUNT, NEIGHBOUR_COUNT, RELATED_COUNT
+from .constants import NEIGHBOUR_COUNT, RELATED_COUNT
 
-LIST_FIELDS = ("id", "title", "url_path", "published_at", "cover_image")
-THUMBNAIL_SPEC = "fill-320x200"
 RARE_TAG_ROWS = 300
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 _root_cache: dict = {}
 
 
-def _site_root_path() -> str | None:
-    """The default site's root url_path, or None when several sites exist (then Wagtail's URLs are used)."""
-    key = generation.current()
-    if _root_cache.get("key") != key:
-        roots = list(Site.objects.values_list("root_page__url_path", flat=True)[:2])
-        _root_cache.update(key=key, root=roots[0] if len(roots) == 1 else None)
-    return _root_cache["root"]
-
-
 def any_view_restrictions() -> bool:
     """Whether any page has a view restriction (most portals have none), re-checked when content changes."""
-    from wagtail.models import PageViewRestriction
-
     key = generation.current()
     if _root_cache.get("restrictions_key") != key:
         _root_cache.update(restrictions_key=key, restrictions=PageViewRestriction.objects.exists())
     return _root_cache["restrictions"]
-
-
-def page_url(page) -> str:
-    root = _site_root_path()
-    if root and page.url_path.startswith(root):
-        return "/" + page.url_path[len(root) :]
-    return page.url
-
-
-def live_page_by_path(home, components: list[str]):
-    """The live page at ``components`` below ``home`` when it and all its ancestors are live.
-
-    The ancestors (categories) come from the per-process skeleton map, so an article costs one query: by its slug
-    (indexed) under its parent category.
-    """
-    from .models import ArticlePage
-
-    skeleton = _skeleton_by_url_path()
-    parent_url = home.url_path + "".join(f"{c}/" for c in components[:-1])
-    parent = skeleton.get(parent_url) if components[:-1] else skeleton.get(home.url_path)
-    ancestors_live = all(
-        home.url_path + "".join(f"{c}/" for c in components[: i + 1]) in skeleton for i in range(len(components) - 1)
-    )
-    if parent is None or not ancestors_live:
-        return None
-    here = skeleton.get(parent_url + f"{components[-1]}/")
-    if here is not None:  # a category or another non-article page
-        model = ContentType.objects.get_for_id(here.content_type_id).model_class()
-        return model.objects.filter(id=here.id).first() if model else None
-    # By slug alone (the indexed column; a slug is rarely shared), then the parent is checked here: given both,
-    # SQLite would walk every article of the category instead.
-    sql, params = _article_by_slug_sql()
-    slug = components[-1]
-    for article in ArticlePage.objects.raw(sql, [slug if p == _SLUG else p for p in params]):
-        if article.category_id == parent.id:
-            return article
-    return None
-
-
-_SLUG = "\x00slug\x00"  # stands for the slug in the compiled parameters
-
-
-@functools.cache
-def _article_by_slug_sql() -> tuple[str, list]:
-    """The ORM's own SQL for live articles with a given slug, compiled once: compiling it cost more than running it."""
-    from .models import ArticlePage
-
-    sql, params = ArticlePage.objects.filter(slug=_SLUG, live=True)[:50].query.sql_with_params()
-    return sql, list(params)
-
-
-def _articles():
-    from .models import ArticlePage
-
-    images = get_image_model().objects.prefetch_renditions(THUMBNAIL_SPEC)
-    return ArticlePage.objects.live().only(*LIST_FIELDS).prefetch_related(Prefetch("cover_image", queryset=images))
 
 
 class ArticleLink(NamedTuple):
@@ -115,60 +45,6 @@ class ArticleLink(NamedTuple):
     def day(self) -> str:
         """dd/mm/yyyy in Vietnam time, formatted here: Django's date filter costs ~0.1 ms a call."""
         return self.published_at.astimezone(VN).strftime("%d/%m/%Y") if self.published_at else ""
-
-
-def _links(queryset) -> list[ArticleLink]:
-    return [ArticleLink(*row) for row in queryset.values_list("id", "title", "url_path", "published_at")]
-
-
-def _live_articles():
-    from .models import ArticlePage
-
-    return ArticlePage.objects.filter(live=True)
-
-
-def _articles_with_lead():
-    return _articles().only(*LIST_FIELDS, "lead")
-
-
-def _below(page):
-    return Q(path__startswith=page.path) & Q(depth__gt=page.depth)
-
-
-def category_articles(category):
-    return _articles_with_lead().filter(_below(category)).order_by("-published_at", "-id")
-
-
-def child_categories(page):
-    from .models import CategoryPage
-
-    return list(
-        CategoryPage.objects.live()
-        .filter(path__startswith=page.path, depth=page.depth + 1)
-        .only("id", "title", "url_path")
-    )
-
-
-def home_sections(home) -> dict:
-    from .models import CategoryPage
-
-    below_home = _below(home)
-    latest = list(_articles_with_lead().filter(below_home).order_by("-published_at", "-id")[: HOME_LATEST_COUNT + 1])
-    headline = _articles_with_lead().filter(below_home, is_headline=True).order_by("-published_at", "-id").first()
-    if headline is None and latest:
-        headline = latest[0]
-    latest = [article for article in latest if headline is None or article.id != headline.id][:HOME_LATEST_COUNT]
-    sections = []
-    categories = (
-        CategoryPage.objects.live()
-        .filter(path__startswith=home.path, depth=home.depth + 1, show_on_home=True)
-        .only("id", "title", "url_path", "path", "depth")
-    )
-    for category in categories:
-        articles = list(category_articles(category)[:HOME_CATEGORY_COUNT])
-        if articles:
-            sections.append({"category": category, "articles": articles})
-    return {"headline": headline, "latest": latest, "sections": sections}
 
 
 def _datetime(value):
@@ -315,11 +191,9 @@ def _skeleton() -> tuple[dict[str, Crumb], dict[str, Crumb]]:
 
     Re-read when the content generation changes (any publish, unpublish, move or delete).
     """
-    from .models import ArticlePage
-
     key = generation.current()
     if _root_cache.get("skeleton_key") != key:
-        article_type = ContentType.objects.get_for_model(ArticlePage)
+        article_type = ContentType.objects.get_by_natural_key("portal", "articlepage")
         rows = (
             Page.objects.filter(live=True)
             .exclude(content_type=article_type)
@@ -335,7 +209,7 @@ def _live_pages_by_path() -> dict[str, Crumb]:
     return _skeleton()[0]
 
 
-def _skeleton_by_url_path() -> dict[str, Crumb]:
+def skeleton_by_url_path() -> dict[str, Crumb]:
     return _skeleton()[1]
 
 
@@ -361,18 +235,3 @@ def menu(home) -> list[dict]:
         if p.depth == home.depth + 2 and (parent := by_path.get(p.path[: -p.steplen])):
             parent["children"].append(p)
     return top
-
-
-def sidebar_blocks() -> list:
-    from .constants import SidebarKind
-    from .models import SidebarBlock
-
-    blocks = list(
-        SidebarBlock.objects.filter(is_active=True)
-        .select_related("category")
-        .prefetch_related("items__thumbnail", "items__link_page")
-    )
-    for block in blocks:
-        if block.kind == SidebarKind.CATEGORY and block.category and block.category.live:
-            block.articles = list(category_articles(block.category)[: block.item_count])
-    return blocks

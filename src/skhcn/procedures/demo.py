@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from skhcn.core.demo import demo_loader
 from skhcn.deadlines.constants import TimeUnit
 
 from .constants import DataStatus, DocumentForm, OnlineLevel
@@ -223,6 +224,14 @@ def procedure_values(row: DemoRow) -> dict:
 
 
 @transaction.atomic
+@demo_loader("procedures", order=20)
+def load_procedures_demo(stdout, if_empty: bool) -> None:
+    if if_empty and Procedure.objects.exists():
+        stdout.write("Đã có danh mục thủ tục hành chính, bỏ qua danh mục mẫu.")
+    else:
+        load_demo_procedures(stdout)
+
+
 def load_demo_procedures(stdout=None) -> int:
     """Create the demo fields, procedures and documents that do not exist yet; return how many procedures were made."""
     fields = {}

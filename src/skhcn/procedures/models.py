@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -147,8 +148,6 @@ class Procedure(ClusterableModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("procedures:detail", kwargs={"code": self.code})
 
     def build_search_text(self) -> str:

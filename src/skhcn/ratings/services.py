@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from skhcn.core.localcache import TTLCache
 from skhcn.core.net import daily_hash, stable_hash
+from skhcn.portal.models import ArticlePage
 
 from .constants import MAX_SCORE, MIN_SCORE, TOTALS_CACHE_SECONDS, Messages
 from .models import Vote
@@ -48,8 +49,6 @@ def new_voter_token() -> str:
 
 def cast_vote(*, article_id: int, raw_score, voter_token: str, address: str, user_agent: str) -> Totals:
     """Record one vote; refuse a bad score, a second vote of the same visitor, or a flood from one address."""
-    from skhcn.portal.models import ArticlePage
-
     score = parse_score(raw_score)
     if not ArticlePage.objects.live().filter(id=article_id).exists():
         raise VoteRefused(Messages.NOT_FOUND, status=404)

@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from skhcn.core.net import client_ip
+from skhcn.core.pages import page_url
+from skhcn.portal.models import ArticlePage
 
 from . import services
 from .constants import VOTER_COOKIE, VOTER_COOKIE_MAX_AGE, Messages
@@ -15,9 +17,6 @@ def _wants_json(request) -> bool:
 
 @require_POST
 def vote(request, article_id: int):
-    from skhcn.portal.models import ArticlePage
-    from skhcn.portal.queries import page_url
-
     token = request.COOKIES.get(VOTER_COOKIE, "")
     if not (16 <= len(token) <= 64):
         token = services.new_voter_token()

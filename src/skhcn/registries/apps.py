@@ -6,4 +6,4 @@ class RegistriesConfig(AppConfig):
     verbose_name = "Cơ sở dữ liệu khoa học và công nghệ"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import demo, search, signals  # noqa: F401  (demo data; the site search's groups; signal handlers)

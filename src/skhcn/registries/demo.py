@@ -10,6 +10,11 @@ from datetime import date
 
 from django.db import transaction
 
+from skhcn.core import generation
+from skhcn.core.demo import demo_loader
+from skhcn.portal.constants import SidebarKind
+from skhcn.portal.models import ArticlePage, SidebarBlock
+
 from . import constants as c
 from .models import IntellectualProperty, IPArticleLink, ScienceEnterprise, ScienceTask, SupportGrant, TaskArticleLink
 
@@ -141,9 +146,15 @@ SUPPORT_SOURCE = f"Theo {ARTICLE}. Bài viết không ghi năm hỗ trợ nên �
 
 
 def _seed_article():
-    from skhcn.portal.models import ArticlePage
-
     return ArticlePage.objects.live().filter(title__contains=ARTICLE_TITLE_PART).first()
+
+
+@demo_loader("registries", order=30)
+def load_registries_demo(stdout, if_empty: bool) -> None:
+    if if_empty and IntellectualProperty.objects.exists():
+        stdout.write("Đã có dữ liệu KH&CN, bỏ qua dữ liệu KH&CN mẫu.")
+    else:
+        load_demo_registries(stdout)
 
 
 @transaction.atomic
@@ -187,12 +198,7 @@ def load_demo_registries(stdout=None) -> int:
 
 def _show_tasks_in_sidebar() -> None:
     """The demo sidebar's "THÔNG TIN NHIỆM VỤ KH&CN" block lists the task registry (if still the portal's default)."""
-    from skhcn.portal.constants import SidebarKind
-    from skhcn.portal.models import SidebarBlock
-
     SidebarBlock.objects.filter(title="THÔNG TIN NHIỆM VỤ KH&CN", kind=SidebarKind.CATEGORY).update(
         kind=SidebarKind.REG_TASKS
     )
-    from skhcn.core import generation
-
     generation.bump()

@@ -19,11 +19,15 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.models import Orderable
 
+from skhcn.accounts.constants import ApplicantKind
+from skhcn.accounts.validators import normalize_id_number
 from skhcn.core.tabular import CODE_RE
 from skhcn.core.text import fold
+from skhcn.core.uploads import sanitize_filename
 
 from . import constants as c
 from .fields import DurationSecondsField, MoneyField, past_date, past_year, plausible_date
+from .uploads import check_file, check_video
 
 CODE_MESSAGE = "Mã chỉ gồm chữ không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới (tối đa 40 ký tự), ví dụ DT.2021-03."
 
@@ -172,8 +176,6 @@ class ScienceTask(RegistryRecord):
 
 
 def report_path(instance, filename):
-    from skhcn.core.uploads import sanitize_filename
-
     return f"registries/bao-cao/{instance.task.code if instance.task_id else 'moi'}/{sanitize_filename(filename)}"
 
 
@@ -193,8 +195,6 @@ class TaskReport(Orderable):
 
     def clean(self):
         super().clean()
-        from .services import check_file
-
         check_file(self.file, ("pdf", "docx", "xlsx", "odt"), c.MAX_REPORT_BYTES, "file")
 
     @property
@@ -261,9 +261,6 @@ class ScienceEnterprise(RegistryRecord):
     def clean(self):
         super().clean()
         if self.tax_code:
-            from skhcn.accounts.constants import ApplicantKind
-            from skhcn.accounts.validators import normalize_id_number
-
             try:
                 self.tax_code = normalize_id_number(ApplicantKind.BUSINESS, self.tax_code)
             except ValidationError as error:
@@ -383,8 +380,6 @@ class SupportGrant(RegistryRecord):
 
 
 def publication_path(instance, filename):
-    from skhcn.core.uploads import sanitize_filename
-
     return f"registries/an-pham/{instance.year or 'khac'}/{sanitize_filename(filename)}"
 
 
@@ -433,8 +428,6 @@ class Publication(RegistryRecord):
 
     def clean(self):
         super().clean()
-        from .services import check_file
-
         check_file(self.file, ("pdf",), c.MAX_PDF_BYTES, "file")
 
     def search_parts(self):
@@ -474,8 +467,6 @@ def embed_src(url: str) -> str | None:
 
 
 def film_path(instance, filename):
-    from skhcn.core.uploads import sanitize_filename
-
     return f"registries/phim/{sanitize_filename(filename)}"
 
 
@@ -532,8 +523,6 @@ class Film(RegistryRecord):
 
     def clean(self):
         super().clean()
-        from .services import check_video
-
         errors = {}
         if not self.video_file and not self.embed_url:
             errors["video_file"] = "Hãy tải lên tệp video hoặc nhập địa chỉ phim trên YouTube / Vimeo."

@@ -8,11 +8,13 @@ filtered lists are rendered for each request.
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from wagtail.models import Page
 
 from skhcn.core.paging import filter_query_string, page_with_notices
 
 from . import services
 from .forms import Messages, RegistryFilterForm
+from .models import Publication
 from .registry import REGISTRIES, SUPPORT
 
 PAGE_SIZE = 20
@@ -69,8 +71,6 @@ def registry_list(request, key):
 
 def _add_pdf_snippets(records, query: str) -> None:
     """For the publications found through the text of their PDF: an excerpt around the word."""
-    from .models import Publication
-
     ids = [record.pk for record in records]
     texts = {
         pk: (text, folded)
@@ -110,8 +110,6 @@ def registry_detail(request, key, code):
 
 
 def _live_articles(record) -> list:
-    from wagtail.models import Page
-
     page_ids = [link.page_id for link in record.article_links.all()]
     pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=page_ids).specific()}
     return [pages[page_id] for page_id in page_ids if page_id in pages]

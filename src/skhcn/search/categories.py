@@ -1,6 +1,8 @@
-"""The category select of the search form: live categories in tree order (one narrow query)."""
+"""The category select of the search form: live sections (the portal's categories) in tree order (one narrow query)."""
 
 from dataclasses import dataclass
+
+from skhcn.core.search_sources import page_index
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,5 @@ class CategoryOption:
 
 
 def options() -> list[CategoryOption]:
-    from skhcn.portal.models import CategoryPage
-
-    rows = CategoryPage.objects.live().order_by("path").values_list("id", "title", "path", "depth")
+    rows = page_index().sections().order_by("path").values_list("id", "title", "path", "depth")
     return [CategoryOption(*row) for row in rows]

@@ -1,13 +1,14 @@
 """What a site search finds besides articles: administrative procedures and the S&T records (each group a few
 matches, a count and a link to the full list with the same words). The same accent-insensitive word matching as those
-lists use, so "cap giay chung nhan" finds here what it finds there."""
+lists use, so "cap giay chung nhan" finds here what it finds there. The groups are the sources the apps register in
+``skhcn.core.search_sources``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from skhcn.core import search_sources
 
 SHOWN_PER_GROUP = 5
 
@@ -34,12 +35,7 @@ def _group(title: str, queryset, list_url: str, query: str) -> Group | None:
 
 
 def other_matches(query: str) -> list[Group]:
-    from skhcn.procedures.services import filter_catalogue
-    from skhcn.registries.registry import REGISTRIES
-    from skhcn.registries.services import apply_search
-
-    groups = [_group("Thủ tục hành chính", filter_catalogue(query=query), reverse("procedures:list"), query)]
-    for registry in REGISTRIES.values():
-        matches = apply_search(registry.public(), query, registry.search_extra).order_by("-pk")
-        groups.append(_group(registry.title, matches, reverse(registry.list_url_name), query))
+    groups = [
+        _group(source.label, source.search(query), source.list_url(), query) for source in search_sources.sources()
+    ]
     return [group for group in groups if group is not None]

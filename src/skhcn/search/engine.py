@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString
 from wagtail.models import Page
 
-from skhcn.portal.queries import page_url
+from skhcn.core.pages import page_url
 
 from . import schema
 from .text import ParsedQuery, highlight, parse_query, snippet

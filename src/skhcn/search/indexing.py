@@ -1,10 +1,13 @@
 """Writing the index: one entry per live article whose ancestors are all live."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Left, Length
 from django.utils import timezone
 from wagtail.models import Page
+
+from skhcn.core.search_sources import page_index
 
 from . import schema
 from .models import ArticleSearchEntry
@@ -67,10 +70,9 @@ def remove_below(page) -> int:
 
 def index_missing_below(page) -> int:
     """Index live articles below ``page`` lacking an entry (their category is back online). One query."""
-    from skhcn.portal.models import ArticlePage
-
     missing = (
-        ArticlePage.objects.live()
+        page_index()
+        .documents()
         .filter(path__startswith=page.path, depth__gt=page.depth, search_entry__isnull=True)
         .prefetch_related("tags")
     )
@@ -89,27 +91,21 @@ def refresh_paths_below(page) -> int:
 
 def _hidden_paths() -> list[str]:
     """Paths of offline pages that can have articles below them (offline articles themselves are left out)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from skhcn.portal.models import ArticlePage
-
     offline = Page.objects.filter(depth__gte=2, live=False).exclude(
-        content_type=ContentType.objects.get_for_model(ArticlePage)
+        content_type=ContentType.objects.get_for_model(page_index().model)
     )
     return list(offline.values_list("path", flat=True))
 
 
 def rebuild(batch_size: int = BATCH_SIZE, stdout=None) -> dict:
     """(Re)index every live article in batches; drop entries of articles that are gone or offline."""
-    from skhcn.portal.models import ArticlePage
-
     say = stdout.write if stdout else (lambda message: None)
     schema.create(connection)
     hidden = tuple(_hidden_paths())
     keep: set[int] = set()
     indexed = 0
     last_id = 0
-    articles = ArticlePage.objects.live().order_by("id").prefetch_related("tags")
+    articles = page_index().documents().order_by("id").prefetch_related("tags")
     while True:
         batch = list(articles.filter(id__gt=last_id)[:batch_size])
         if not batch:

@@ -3,7 +3,10 @@
 from django.db.models.signals import post_delete, post_migrate
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from skhcn.core.search_sources import page_index
+
 from . import indexing
+from .models import ArticleSearchEntry
 
 
 def article_published(sender, instance, **kwargs):
@@ -29,23 +32,20 @@ def page_moved(sender, instance, **kwargs):
 
 def index_after_first_migrate(sender, app_config, using="default", **kwargs):
     """An existing site that gains the search app gets its index on `migrate` (no separate step to forget)."""
-    from skhcn.portal.models import ArticlePage
-
-    from .models import ArticleSearchEntry
-
     if app_config.label != "site_search":
         return
-    if not ArticleSearchEntry.objects.using(using).exists() and ArticlePage.objects.using(using).live().exists():
+    if not ArticleSearchEntry.objects.using(using).exists() and page_index().documents().using(using).exists():
         indexing.rebuild()
 
 
 def connect():
-    from skhcn.portal.models import ArticlePage, CategoryPage
-
-    page_published.connect(article_published, sender=ArticlePage, dispatch_uid="site_search.article_published")
-    page_unpublished.connect(article_gone, sender=ArticlePage, dispatch_uid="site_search.article_unpublished")
-    post_delete.connect(article_gone, sender=ArticlePage, dispatch_uid="site_search.article_deleted")
-    page_published.connect(category_published, sender=CategoryPage, dispatch_uid="site_search.category_published")
-    page_unpublished.connect(category_unpublished, sender=CategoryPage, dispatch_uid="site_search.category_unpublished")
+    """Called by ``AppConfig.ready()``: the indexed page models are registered by then (in their ``models.py``)."""
+    pages = page_index()
+    article, category = pages.model, pages.section_model
+    page_published.connect(article_published, sender=article, dispatch_uid="site_search.article_published")
+    page_unpublished.connect(article_gone, sender=article, dispatch_uid="site_search.article_unpublished")
+    post_delete.connect(article_gone, sender=article, dispatch_uid="site_search.article_deleted")
+    page_published.connect(category_published, sender=category, dispatch_uid="site_search.category_published")
+    page_unpublished.connect(category_unpublished, sender=category, dispatch_uid="site_search.category_unpublished")
     post_page_move.connect(page_moved, dispatch_uid="site_search.page_moved")
     post_migrate.connect(index_after_first_migrate, dispatch_uid="site_search.post_migrate")

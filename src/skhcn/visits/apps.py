@@ -7,4 +7,4 @@ class VisitsConfig(AppConfig):
     verbose_name = "Thống kê truy cập"
 
     def ready(self):
-        from . import fragments, tasks  # noqa: F401  (live fragments; periodic jobs)
+        from . import fragments, tasks  # noqa: F401  (live fragment; periodic jobs)

@@ -15,15 +15,14 @@ import uuid
 from collections import deque
 
 from django.conf import settings
+from django.db import close_old_connections
 
 from skhcn.core.resilience import FaultLog
 
+from .identity import PageView, resolve
+from .stores import get_store
+
 logger = logging.getLogger(__name__)
-
-
-# What the request path records, as a plain tuple (the cheapest thing to build), worked out later by the flusher
-# (visits.identity): (unix time, REMOTE_ADDR, X-Forwarded-For, User-Agent, Referer, Host, is member, article ids).
-PageView = tuple[float, str, str, str, str, str, bool, list[int]]
 
 
 class Buffer:
@@ -60,9 +59,6 @@ class Buffer:
 
     def flush(self) -> int:
         """Record what is waiting; returns the number of page views recorded by this call."""
-        from .identity import resolve
-        from .stores import get_store
-
         with self._flush_lock:
             items = self.take()
             if items:
@@ -120,8 +116,6 @@ class Buffer:
             multiprocessing.util.Finalize(None, self.flush, exitpriority=100)
 
     def _run(self) -> None:
-        from django.db import close_old_connections
-
         while True:
             time.sleep(settings.VISITS_FLUSH_SECONDS)
             try:

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -31,8 +32,6 @@ class VisitSettings(BaseGenericSetting):
         verbose_name = "Cấu hình thống kê truy cập"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         errors = {}
         if not 1 <= self.online_window_minutes <= 120:
             errors["online_window_minutes"] = "Hãy nhập từ 1 đến 120 phút."
@@ -87,6 +86,15 @@ class MonthlyArticleViews(models.Model):
 
     def __str__(self):
         return f"{self.month:%m/%Y} {self.article_id}"
+
+
+def article_model():
+    """The page model whose views are counted: the target of ``MonthlyArticleViews.article`` (the portal's article).
+
+    Visits is a counter below the portal and imports none of its modules; it needs of that model its ids and its
+    denormalised ``view_count`` column.
+    """
+    return MonthlyArticleViews._meta.get_field("article").related_model
 
 
 class VisitorPresence(models.Model):

@@ -9,10 +9,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from skhcn.core.localcache import TTLCache
+from skhcn.core.pages import page_url
 
 from .constants import FIGURES_CACHE_SECONDS, Dimension, VisitorKind
-from .models import HourlyTraffic, MonthlyArticleViews, MonthlyDimension, VisitSettings
-from .stores import get_store
+from .models import HourlyTraffic, MonthlyArticleViews, MonthlyDimension, VisitSettings, article_model
+from .stores import DatabaseStore, get_store
 
 
 @dataclass(frozen=True)
@@ -74,18 +75,14 @@ def current_figures() -> Figures:
 
 def remember_article_views(article_id: int, stored: int) -> None:
     """Seed the view count from a page just loaded, sparing the live fragment a query (embedded mode)."""
-    from .stores import DatabaseStore
-
     if isinstance(get_store(), DatabaseStore) and _article_views.get(article_id) is None:
         _article_views.set(article_id, stored, FIGURES_CACHE_SECONDS)
 
 
 def article_views(article_id: int) -> int:
-    from skhcn.portal.models import ArticlePage
-
     value = _article_views.get(article_id)
     if value is None:
-        value = ArticlePage.objects.filter(pk=article_id).values_list("view_count", flat=True).first() or 0
+        value = article_model().objects.filter(pk=article_id).values_list("view_count", flat=True).first() or 0
         pending = get_store().pending()
         value += sum(n for k, n in pending.items() if k[0] == "a" and k[2] == article_id)
         _article_views.set(article_id, value, FIGURES_CACHE_SECONDS)
@@ -153,8 +150,6 @@ def dimension(year: int, month: int, which: Dimension, limit: int = 15) -> list[
 
 
 def top_articles(year: int, month: int, limit: int = 10) -> list[tuple]:
-    from skhcn.portal.queries import page_url
-
     rows = (
         MonthlyArticleViews.objects.filter(month=date(year, month, 1))
         .select_related("article")

@@ -16,9 +16,10 @@ from datetime import datetime
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
+import redis
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from redis.exceptions import RedisError, ResponseError
 
 from skhcn.core.resilience import FaultLog
@@ -26,6 +27,16 @@ from skhcn.core.resilience import FaultLog
 from .classify import Agent, classify
 from .constants import Dimension, VisitorKind
 from .identity import Seen
+from .models import (
+    AppliedRollup,
+    ArticleViewMark,
+    HourlyTraffic,
+    MonthlyArticleViews,
+    MonthlyDimension,
+    VisitorPresence,
+    VisitSettings,
+    article_model,
+)
 
 logger = logging.getLogger(__name__)
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -44,8 +55,6 @@ def windows() -> Windows:
     """The admin's window settings, re-read at most every 30 seconds."""
     now = time.monotonic()
     if _settings_cache.get("until", 0) < now:
-        from .models import VisitSettings
-
         try:
             conf = VisitSettings.load()
         except DatabaseError:
@@ -136,10 +145,7 @@ def article_increments(new_views: list[tuple[int, float]], increments: Counter) 
 
 def apply_increments(increments: Counter) -> None:
     """Add counts to the history tables (inside the caller's transaction). Portable upserts: SQLite and PostgreSQL."""
-    from skhcn.portal.models import ArticlePage
-
-    from .models import HourlyTraffic, MonthlyArticleViews, MonthlyDimension
-
+    article_pages = article_model()
     hours: dict[tuple[str, int], dict[str, int]] = {}
     dims, article_months = [], []
     article_totals: Counter = Counter()
@@ -170,7 +176,7 @@ def apply_increments(increments: Counter) -> None:
                 f"ON CONFLICT (month, dimension, value) DO UPDATE SET visits = {dimension}.visits + excluded.visits",
                 [month, dim, value, count],
             )
-        existing = set(ArticlePage.objects.filter(pk__in=list(article_totals)).values_list("pk", flat=True))
+        existing = set(article_pages.objects.filter(pk__in=list(article_totals)).values_list("pk", flat=True))
         monthly = MonthlyArticleViews._meta.db_table
         for month, article_id, count in article_months:
             if article_id in existing:  # an article deleted meanwhile is skipped, not a failed flush
@@ -181,7 +187,7 @@ def apply_increments(increments: Counter) -> None:
                 )
     for article_id, count in article_totals.items():
         if article_id in existing:
-            ArticlePage.objects.filter(pk=article_id).update(view_count=F("view_count") + count)
+            article_pages.objects.filter(pk=article_id).update(view_count=F("view_count") + count)
 
 
 class DatabaseStore:
@@ -192,8 +198,6 @@ class DatabaseStore:
 
     def record(self, items: list[Seen], batch_id: str | None = None) -> None:
         """One transaction: the whole batch or nothing (``batch_id`` is not needed: a failed commit is retried)."""
-        from .models import ArticleViewMark, VisitorPresence
-
         touches, increments, articles = summarize(items)
         win = windows()
         with transaction.atomic():
@@ -248,8 +252,6 @@ class DatabaseStore:
             self._prune(win)
 
     def _prune(self, win: Windows) -> None:
-        from .models import ArticleViewMark, VisitorPresence
-
         now = time.time()
         if now - self._last_prune < PRUNE_EVERY_SECONDS:
             return
@@ -259,10 +261,6 @@ class DatabaseStore:
         ArticleViewMark.objects.filter(last_seen__lt=cutoff).delete()
 
     def online(self) -> dict[str, int]:
-        from django.db.models import Count
-
-        from .models import VisitorPresence
-
         since = datetime.fromtimestamp(time.time() - windows().online, VN)
         rows = VisitorPresence.objects.filter(last_seen__gte=since).values("kind").annotate(n=Count("key"))
         return {row["kind"]: row["n"] for row in rows}
@@ -341,8 +339,6 @@ class RedisStore:
     """
 
     def __init__(self, url: str, prefix: str):
-        import redis
-
         timeout = settings.REDIS_TIMEOUT
         self.redis = redis.Redis.from_url(
             url, decode_responses=True, socket_connect_timeout=timeout, socket_timeout=max(timeout, 2.0)
@@ -406,10 +402,8 @@ class RedisStore:
 
     def rollup(self) -> int:
         """Move the pending counts into the database; a batch interrupted half-way is finished on the next run."""
-        from .models import AppliedRollup
-
         for leftover in list(self.redis.scan_iter(self.prefix + "rolling:*")):
-            self._apply(leftover, AppliedRollup)
+            self._apply(leftover)
         batch = f"{self.prefix}rolling:{uuid.uuid4().hex}"
         try:
             self.redis.rename(self.prefix + "pending", batch)
@@ -417,9 +411,9 @@ class RedisStore:
             if "no such key" in str(exc).lower():
                 return 0
             raise
-        return self._apply(batch, AppliedRollup)
+        return self._apply(batch)
 
-    def _apply(self, name: str, AppliedRollup) -> int:
+    def _apply(self, name: str) -> int:
         batch_id = name.rsplit(":", 1)[1]
         data = self.redis.hgetall(name)
         with transaction.atomic():

@@ -30,8 +30,8 @@ def demo(db, tmp_path, monkeypatch):
 
 
 def public_urls() -> list[str]:
+    from skhcn.core.pages import page_url
     from skhcn.portal.models import ArticlePage, CategoryPage
-    from skhcn.portal.queries import page_url
     from skhcn.procedures.models import Procedure
     from skhcn.registries.registry import REGISTRIES
     from skhcn.registries.tests.factories import FilmFactory
@@ -75,8 +75,8 @@ def test_public_pages_carry_the_strict_policy_and_no_inline_code(client, demo):
 
 
 def test_a_page_served_from_the_page_cache_carries_the_header(client, demo, settings):
+    from skhcn.core.pages import page_url
     from skhcn.portal.models import ArticlePage
-    from skhcn.portal.queries import page_url
 
     settings.PAGE_CACHE_ENABLED = True
     url = page_url(ArticlePage.objects.live().first())

@@ -17,6 +17,7 @@ from PIL import ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from skhcn.core.demo import demo_loader
 from skhcn.core.text import vietnamese_slug
 
 from ..constants import SidebarKind
@@ -168,6 +169,14 @@ def _demo_body(topic: str) -> list:
         "phân trang và các mục “Những tin mới hơn”, “Những tin cũ hơn”. Ban biên tập có thể xóa bài này."
     )
     return [("paragraph", f"<p>{text}</p>")]
+
+
+@demo_loader("portal", order=10)
+def load_portal_demo(stdout, if_empty: bool) -> None:
+    if if_empty and HomePage.objects.exists():
+        stdout.write("Đã có dữ liệu, bỏ qua việc tạo dữ liệu mẫu.")
+    else:
+        load_demo(stdout)
 
 
 @transaction.atomic

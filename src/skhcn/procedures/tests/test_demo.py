@@ -80,14 +80,14 @@ def test_demo_summary_is_computed_from_the_data():
 
 def test_load_demo_command_loads_procedures_even_if_portal_exists(monkeypatch, tmp_path):
     import skhcn.accounts.demo as accounts_demo
-    import skhcn.portal.management.commands.load_demo as command
+    import skhcn.portal.demo.loader as portal_demo
     from skhcn.portal.models import HomePage
 
     def portal_must_be_skipped(stdout):
         raise AssertionError("the portal demo should be skipped with --if-empty")
 
     monkeypatch.setattr(accounts_demo, "LOGINS_FILE", tmp_path / "logins.txt")
-    monkeypatch.setattr(command, "load_demo", portal_must_be_skipped)
+    monkeypatch.setattr(portal_demo, "load_demo", portal_must_be_skipped)
     monkeypatch.setattr(type(HomePage.objects), "exists", lambda self: True, raising=False)
     call_command("load_demo", "--if-empty")
     assert Procedure.objects.count() == 50

@@ -2,6 +2,7 @@ from django import template
 
 from .. import parsing
 from ..constants import DEMO_NOTICE
+from ..sidebar import sidebar_context
 
 register = template.Library()
 
@@ -36,6 +37,4 @@ def demo_notice():
 @register.inclusion_tag("registries/sidebar/block.html")
 def registry_sidebar(block):
     """A portal sidebar block listing a registry's newest public records (kind ``reg_<registry>``)."""
-    from ..sidebar import sidebar_context
-
     return sidebar_context(block)
