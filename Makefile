@@ -34,7 +34,7 @@ lock: $(STAMP)
 	$(LOCK) $(LOCK_ARGS) pyproject.toml -o requirements/base.txt
 	$(LOCK) $(LOCK_ARGS) pyproject.toml --extra test -o requirements/dev.txt
 
-# A local machine: SKHCN_ENV=local enables the offline payment sandbox (never with SKHCN_ENV=production; README).
+# A local machine: SKHCN_ENV=local enables the offline payment sandbox (never with SKHCN_ENV=production; docs/trien-khai.md).
 run: export SKHCN_ENV ?= local
 run: $(STAMP)
 	$(MANAGE) migrate --noinput -v 0
@@ -59,7 +59,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser and not transactional and not faults" -n 2 --dist loadfile
 	$(BIN)/python -m pytest -q -m "transactional and not browser and not faults" -p no:xdist
 
-# The launcher on a private PostgreSQL cluster and redis-server, under load, while they fail (README "Vận hành").
+# The launcher on a private PostgreSQL cluster and redis-server, under load, while they fail (docs/van-hanh.md).
 test-faults: $(STAMP)
 	$(BIN)/python -m pytest -q -s -m faults -p no:xdist tests/faults
 

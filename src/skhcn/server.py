@@ -199,7 +199,7 @@ def main() -> int:
     if os.environ.get("SKHCN_ENV", "") == "local":
         print(
             "Đây là bản chạy thử trên máy (SKHCN_ENV=local: dữ liệu mẫu, cổng thanh toán và SMS thử nghiệm). "
-            "Máy chủ thật: xem mục „Vận hành“ trong README.",
+            "Máy chủ thật: xem docs/trien-khai.md và docs/van-hanh.md.",
             flush=True,
         )
     print(

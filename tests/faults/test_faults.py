@@ -8,8 +8,8 @@ a voter, two applicants submitting dossiers with a PDF each, and the one-stop of
 Faults, one after the other: ``pg_ctl restart -m fast``; Redis stopped for 15 s; SIGKILL to one granian worker;
 SIGKILL to the task worker. Asserted: the site serves again within 10 s of each fault; every anonymous page view
 during the Redis outage answered 200; every dossier, file, vote and staff action the client saw succeed is in the
-database (files byte-identical); page views lost ≤ 1 s of traffic (the killed web worker's unflushed buffer, README
-"Vận hành"); every message was sent, and duplicates stay within the at-least-once rule (at most one extra copy per
+database (files byte-identical); page views lost ≤ 1 s of traffic (the killed web worker's unflushed buffer,
+docs/van-hanh.md); every message was sent, and duplicates stay within the at-least-once rule (at most one extra copy per
 message being sent when a fault hit: the worker kill and the database restart). The figures go to
 ``bench/out/faults.json`` and to the output (``make test-faults`` runs with ``-s``).
 """
@@ -628,4 +628,4 @@ def test_the_site_rides_out_database_redis_and_worker_faults(stack):
     assert 0 <= lost_views <= view_bound, report
     assert set(deliveries) == {"sent"}, report
     assert submitted_mail == len(load.dossiers), report
-    assert duplicates <= 2, report  # at most one extra copy per fault that can cut a send short (README)
+    assert duplicates <= 2, report  # at most one extra copy per fault that can cut a send short (docs/van-hanh.md)

@@ -1,8 +1,8 @@
 """Process-local full-page cache for anonymous visitors.
 
 Why in-process: a hit served from this process's memory costs far less than a Redis round trip plus unpickling
-(docs/dev/decisions/0001-page-cache-with-live-fragments.md). Why it is safe with several processes and servers: entries are keyed by the content
-generation (``skhcn.core.generation``), which editors' changes bump in the database.
+(docs/dev/decisions/0001-page-cache-with-live-fragments.md). Why it is safe with several processes and servers:
+entries are keyed by the content generation (``skhcn.core.generation``), which editors' changes bump in the database.
 
 Only responses that a view marks with ``response.page_cacheable = True`` are stored (Wagtail pages that are live,
 public and not previews). Live fragments (``skhcn.core.fragments``) are filled in on every response.

@@ -1,6 +1,6 @@
 """Working days and due times for administrative procedures. Pure functions: no database, no settings.
 
-Rules (see README, "Lịch làm việc và thời hạn"):
+Rules (docs/quy-trinh-ho-so.md, "Thời hạn"):
 
 * Saturdays and Sundays are days off, unless the government announced them as make-up working days (the `holidays`
   package's ``weekend_workdays``, e.g. Saturday 22/08/2026) or staff entered them as such.

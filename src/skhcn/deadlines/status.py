@@ -1,6 +1,6 @@
 """Deadline status of a dossier and per-step due times. Pure functions over ``calendar``: no database.
 
-Derived status (never stored; README "Quy trình xử lý hồ sơ (cán bộ)"):
+Derived status (never stored; docs/quy-trinh-ho-so.md):
 
 While open (no result yet), with ``due`` = 17:00 local on the due day:
 

@@ -3,10 +3,10 @@
 Idempotent: fields are looked up by code and procedures by their code, so loading twice duplicates nothing, and a
 procedure that already exists (perhaps edited by staff) is left as it is.
 
-What the CSV does not say is filled with DEMO ASSUMPTIONS, recorded in each procedure's ``source`` text and in the
-README: online level (all "toàn trình" except one), postal channel (a subset), whether the clock waits for the fee
-(when a fee is named), applicants, result and the required documents. Rows whose status is not "verified…", or whose
-processing time is missing from the source, are marked as samples (``DataStatus.SAMPLE``).
+What the CSV does not say is filled with DEMO ASSUMPTIONS, recorded in each procedure's ``source`` text and in
+docs/thu-tuc-hanh-chinh.md: online level (all "toàn trình" except one), postal channel (a subset), whether the clock
+waits for the fee (when a fee is named), applicants, result and the required documents. Rows whose status is not
+"verified…", or whose processing time is missing from the source, are marked as samples (``DataStatus.SAMPLE``).
 """
 
 import csv
@@ -44,7 +44,7 @@ FIELDS = {
     "ATBX": ("atbx", "An toàn bức xạ và hạt nhân", 5, "Cơ sở y tế, tổ chức, cá nhân sử dụng thiết bị X-quang"),
 }
 
-# Demo assumptions (row numbers of the CSV), not facts: see README.
+# Demo assumptions (row numbers of the CSV), not facts: see docs/thu-tuc-hanh-chinh.md.
 PARTIAL_ONLINE = {22}  # council appraisal session held in person
 NO_POST = {21, 22, 23, 24, 25, 26, 27, 30, 31, 36, 38, 42}
 RETURN_BY_POST_ONLY = {45, 46, 47}

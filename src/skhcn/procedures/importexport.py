@@ -1,6 +1,6 @@
 """Catalogue import/export (CSV and XLSX): one row per procedure, the required documents in one column.
 
-Format (see README "Thủ tục hành chính (danh mục)"):
+Format (docs/thu-tuc-hanh-chinh.md):
 
 * Header row with the column titles of ``COLUMNS`` (with or without diacritics, any case, any order). The four
   required columns must be present; an optional column that is absent leaves that value as it is (or the default

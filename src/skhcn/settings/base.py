@@ -163,7 +163,7 @@ CACHES = {
     "default": (
         {
             # django-redis, told to treat a Redis outage as a cache miss (get → None, add/set → not stored) instead
-            # of an error page. Callers that must not fail open (throttles) check the result (README "Vận hành").
+            # of an error page. Callers that must not fail open (throttles) check the result (docs/van-hanh.md).
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "skhcn",
@@ -326,7 +326,7 @@ WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 # Citizens and businesses log in on the public site; staff use the Wagtail admin login.
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dossiers:mine"
-# Staff must confirm each admin session with a TOTP code (README "Cán bộ: vai trò, xác thực hai bước, khóa tài khoản").
+# Staff must confirm each admin session with a TOTP code (docs/dang-nhap-bao-mat.md).
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", WAGTAIL_SITE_NAME)
 
@@ -368,7 +368,7 @@ DOSSIER_TRACK_WINDOW_SECONDS = int(os.environ.get("DOSSIER_TRACK_WINDOW_SECONDS"
 SEARCH_MAX_QUERY_LENGTH = 200
 RATING_MAX_VOTES_PER_ADDRESS_PER_DAY = int(os.environ.get("RATING_MAX_VOTES_PER_ADDRESS_PER_DAY", 30))
 
-# --- Visit statistics (see README "Visit statistics") ---
+# --- Visit statistics (docs/thong-ke-truy-cap.md) ---
 VISITS_ENABLED = env_bool("VISITS_ENABLED", True)
 VISITS_FLUSH_SECONDS = float(os.environ.get("VISITS_FLUSH_SECONDS", 1.0))
 VISITS_REDIS_PREFIX = os.environ.get("VISITS_REDIS_PREFIX", "skhcn:visits:")
@@ -380,7 +380,7 @@ VISITS_BUFFER_MAX_VIEWS = int(os.environ.get("VISITS_BUFFER_MAX_VIEWS", 100_000)
 
 # --- Accounts and e-mail ---
 # Without EMAIL_HOST, mail is written to files under the data folder (one file per message) so a local install
-# works offline; README tells where to read verification links.
+# works offline; docs/tai-khoan.md tells where to read verification links.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sở Khoa học và Công nghệ <no-reply@localhost>")
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -398,12 +398,12 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Identity providers offered on the login page, in order (see skhcn.accounts.identity).
 IDENTITY_PROVIDERS = [p for p in os.environ.get("IDENTITY_PROVIDERS", "local").split(",") if p]
 
-# --- Online public services (see README "Dịch vụ công") ---
+# --- Online public services (docs/dich-vu-cong.md) ---
 AGENCY_CODE = os.environ.get("AGENCY_CODE", "000.26.H11")
 AGENCY_NAME = os.environ.get("AGENCY_NAME", "Sở Khoa học và Công nghệ")
 # Place in the date line of printed forms ("Cao Bằng, ngày ... tháng ... năm ...").
 AGENCY_PLACE = os.environ.get("AGENCY_PLACE", "Cao Bằng")
-# Postal items (README "Bưu chính"): sender address on labels; carrier plugins offered (skhcn.delivery.carriers).
+# Postal items (docs/buu-chinh.md): sender address on labels; carrier plugins offered (skhcn.delivery.carriers).
 AGENCY_ADDRESS = os.environ.get("AGENCY_ADDRESS", "")
 DELIVERY_CARRIERS = env_list("DELIVERY_CARRIERS", "manual")  # `local` adds the sandbox carrier
 # Dossier files are private: a separate storage, never under MEDIA_URL.
@@ -465,7 +465,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# --- Staff workflow (README "Quy trình xử lý hồ sơ (cán bộ)") ---
+# --- Staff workflow (docs/quy-trinh-ho-so.md) ---
 # Each process reloads the working calendar (days off, make-up working days) at most this many seconds after a change.
 DEADLINES_CALENDAR_TTL_SECONDS = float(os.environ.get("DEADLINES_CALENDAR_TTL_SECONDS", 60))
 # "Sắp đến hạn": at most this many working days left before the due day.
@@ -478,7 +478,7 @@ DOSSIER_RESULT_FILE_TYPES = os.environ.get("DOSSIER_RESULT_FILE_TYPES", "pdf")
 DOSSIER_APOLOGY_MAX_EXTENSION_DAYS = int(os.environ.get("DOSSIER_APOLOGY_MAX_EXTENSION_DAYS", 90))
 DOSSIER_MAX_BACKDATE_DAYS = int(os.environ.get("DOSSIER_MAX_BACKDATE_DAYS", 60))
 
-# --- Online payment (README "Thanh toán trực tuyến (VNPay, môi trường thử nghiệm)") ---
+# --- Online payment (docs/thanh-toan.md) ---
 # The payment sandbox never runs with SKHCN_ENV=production; `local` allows it and offers it by default.
 PAYMENT_SANDBOX_ALLOWED = env_bool("PAYMENT_SANDBOX_ALLOWED", DEBUG)
 PAYMENT_GATEWAYS = env_list("PAYMENT_GATEWAYS", "sandbox" if PAYMENT_SANDBOX_ALLOWED else "")
@@ -496,7 +496,7 @@ VNPAY_ORDER_TYPE = os.environ.get("VNPAY_ORDER_TYPE", "other")
 VNPAY_API_TIMEOUT = float(os.environ.get("VNPAY_API_TIMEOUT", 20))  # seconds, querydr / refund calls
 VNPAY_API_IP = os.environ.get("VNPAY_API_IP", "127.0.0.1")  # vnp_IpAddr of this server in API calls
 
-# --- Notifications (README "Thông báo") ---
+# --- Notifications (docs/thong-bao.md) ---
 # The SMS plugin (skhcn.notifications.sms); empty = no SMS. The sandbox records texts without sending them (the
 # default with DEBUG and in `local`); a system check refuses it with SKHCN_ENV=production.
 SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "sandbox" if DEBUG else "").strip()

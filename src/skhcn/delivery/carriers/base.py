@@ -1,4 +1,4 @@
-"""The contract every carrier plugin fulfils (README "Bưu chính: nhận hồ sơ, gửi kết quả").
+"""The contract every carrier plugin fulfils (docs/buu-chinh.md, docs/dev/plugins.md).
 
 A carrier is stateless; ``delivery.services`` owns the database: it calls ``create_shipment`` inside the transaction
 that saves the shipment (a carrier talking to a remote API must be quick and idempotent, or hand the call to a
