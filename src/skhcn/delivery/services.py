@@ -28,9 +28,10 @@ from skhcn.dossiers.access import acting_roles
 from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
 from skhcn.dossiers.constants import WorkflowMessages as WM
 from skhcn.dossiers.models import Dossier, DossierFile
+from skhcn.dossiers.notify import notify_applicant
 from skhcn.dossiers.workflow import SystemActor, WorkflowError
 from skhcn.notifications.constants import Event as NotificationEvent
-from skhcn.notifications.services import guarded, notify_applicant
+from skhcn.notifications.services import guarded
 
 from . import carriers
 from .constants import MAX_INTAKE_FILES, NOTES_MAX_LENGTH, Direction, EventKind, ShipmentStatus

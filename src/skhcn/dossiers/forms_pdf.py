@@ -24,7 +24,16 @@ from skhcn.core.pdf import VIETNAM, AdministrativePDF, local, place_and_date
 from .constants import Action, Channel
 from .formsets import Form, FormKind, get_form_set
 from .models import Dossier, DossierEvent
-from .receipt import applicant_beside_qr, document_rows, fee_text, matter_text, receive_text, tracking_url
+from .receipt import (
+    applicant_beside_qr,
+    document_rows,
+    fee_text,
+    matter_text,
+    receipt_filename,
+    receive_text,
+    render_receipt,
+    tracking_url,
+)
 
 ONE_STOP_UNIT = "Bộ phận Một cửa"
 HEAD_OF_AGENCY = "Giám đốc"
@@ -430,3 +439,14 @@ def render_form(dossier: Dossier, number: str, *, event_id: int | None = None) -
 
 def form_filename(dossier: Dossier, number: str) -> str:
     return f"mau-{number}-{dossier.code}.pdf"
+
+
+def applicant_receipt(dossier: Dossier) -> tuple[bytes, str]:
+    """What the applicant downloads as their receipt: the official form 01 once staff have received the dossier,
+    the provisional receipt of the online submission before that."""
+    if dossier.received_at is not None:
+        try:
+            return render_form(dossier, "01"), form_filename(dossier, "01")
+        except FormUnavailable:
+            pass  # e.g. refused at intake: the submission receipt is all there is
+    return render_receipt(dossier), receipt_filename(dossier)

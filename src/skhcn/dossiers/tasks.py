@@ -4,7 +4,6 @@ from django.conf import settings
 from django_tasks import task
 
 from skhcn.core.jobs import periodic
-from skhcn.notifications.services import staff_dossier_url
 
 from . import notify
 from .receipt import local_date
@@ -68,7 +67,7 @@ def send_due_reminders() -> int:
                     "applicant": d.applicant_name,
                     "due": local_date(d.due_at),
                     "status": d.get_status_display(),
-                    "url": staff_dossier_url(d),
+                    "url": notify.staff_dossier_url(d),
                 }
                 for d in dossiers
             ]

@@ -1,10 +1,7 @@
 """Citizen side of online submission. Views are thin: rules live in ``services``, lookups in ``tracking``."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -28,35 +25,10 @@ from . import services, tracking, workflow
 from .constants import MINE_PAGE_SIZE, Action, Messages, ReceiveMethod, Status
 from .constants import WorkflowMessages as WM
 from .forms import DetailsForm, TrackForm, clean_text
+from .forms_pdf import applicant_receipt
 from .models import Dossier, DossierEventFile
-from .receipt import applicant_receipt
+from .pages import applicant_view, private_page
 from .transitions import PUBLIC_ACTIONS, WITHDRAWABLE
-
-
-def _private(response):
-    """Per-user pages: never stored by browsers, proxies or the page cache, never indexed."""
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def applicant_view(next_url_name: str | None = None):
-    """Login required; an expired session on a POST-only action sends the user back to the dossier page after login."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                if next_url_name:
-                    target = reverse(next_url_name, kwargs={"pk": kwargs["pk"]})
-                else:
-                    target = request.get_full_path()
-                return redirect_to_login(target)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _own_dossier(request, pk: int) -> Dossier:
@@ -94,7 +66,7 @@ def start(request, code: str):
         "documents": procedure.documents.all(),
         "profile": get_profile(request.user),
     }
-    return _private(render(request, "dossiers/start.html", context, status=400 if error else 200))
+    return private_page(render(request, "dossiers/start.html", context, status=400 if error else 200))
 
 
 # --- draft form ----------------------------------------------------------------------------------------------------
@@ -130,7 +102,7 @@ def _details_form(dossier, data=None) -> DetailsForm:
 
 def _render_edit(request, dossier, form=None, status=200, upload_errors=None):
     if not dossier.is_draft:
-        return _private(render(request, "dossiers/detail.html", _detail_context(dossier)))
+        return private_page(render(request, "dossiers/detail.html", _detail_context(dossier)))
     sections, others = _documents(dossier)
     upload_errors = upload_errors or {}
     for section in sections:
@@ -144,7 +116,7 @@ def _render_edit(request, dossier, form=None, status=200, upload_errors=None):
         "other_error": upload_errors.get("khac", ""),
         **_upload_context(dossier),
     }
-    return _private(render(request, "dossiers/edit.html", context, status=status))
+    return private_page(render(request, "dossiers/edit.html", context, status=status))
 
 
 def _detail_context(dossier) -> dict:
@@ -190,7 +162,7 @@ def _workflow_context(dossier) -> dict:
 
 def _render_detail(request, dossier, status=200, error=""):
     context = {**_detail_context(dossier), "workflow_error": error}
-    return _private(render(request, "dossiers/detail.html", context, status=status))
+    return private_page(render(request, "dossiers/detail.html", context, status=status))
 
 
 def _posted_version(request) -> int:
@@ -325,7 +297,7 @@ def _render_review(request, dossier, problems, status=200):
         "profile": get_profile(request.user),
         "is_post": dossier.receive_method == ReceiveMethod.POST,
     }
-    return _private(render(request, "dossiers/review.html", context, status=status))
+    return private_page(render(request, "dossiers/review.html", context, status=status))
 
 
 # --- answering the staff: supplement, withdrawal, result ---------------------------------------------------------
@@ -427,7 +399,7 @@ def receipt(request, pk: int):
     content, filename = applicant_receipt(dossier)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return _private(response)
+    return private_page(response)
 
 
 @require_http_methods(["GET"])
@@ -453,7 +425,7 @@ def mine(request):
         .order_by("-created_at", "-id")
     )
     page = Paginator(dossiers, MINE_PAGE_SIZE).get_page(request.GET.get("trang"))
-    return _private(render(request, "dossiers/mine.html", {"page": page}))
+    return private_page(render(request, "dossiers/mine.html", {"page": page}))
 
 
 @require_http_methods(["GET", "POST"])
@@ -484,9 +456,9 @@ def track(request):
                     dossier=dossier,
                     timeline=tracking.public_timeline(dossier),
                     shipments=tracking.public_shipments(dossier),
-                    payments=tracking.public_payments(dossier),
+                    **tracking.panels_context(dossier),
                 )
                 context["provisional"] = dossier.status == Status.SUBMITTED
     elif lookup:
         status = 400
-    return _private(render(request, "dossiers/track.html", context, status=status))
+    return private_page(render(request, "dossiers/track.html", context, status=status))

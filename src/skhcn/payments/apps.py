@@ -6,7 +6,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Thanh toán trực tuyến"
 
     def ready(self):
-        from . import checks, tasks  # noqa: F401  (registers the system checks and periodic jobs)
+        from . import checks, panels, tasks  # noqa: F401  (registers the system checks, tracking panel, periodic jobs)
         from .gateways import refuse_forbidden_sandbox
 
         # A production process must not even start with the sandbox enabled (the system check says it too).
