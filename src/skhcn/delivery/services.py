@@ -29,6 +29,7 @@ from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
 from skhcn.dossiers.constants import WorkflowMessages as WM
 from skhcn.dossiers.models import Dossier, DossierFile
 from skhcn.dossiers.notify import notify_applicant
+from skhcn.dossiers.timing import check_past_date
 from skhcn.dossiers.workflow import SystemActor, WorkflowError
 from skhcn.notifications.constants import Event as NotificationEvent
 from skhcn.notifications.services import guarded
@@ -467,7 +468,7 @@ def check_postmark(day, now: datetime | None = None) -> date:
     if isinstance(day, datetime) or not isinstance(day, date):
         raise DeliveryError(WM.DATE_INVALID, "date", "postmark_date")
     try:
-        workflow.check_past_date(day, now or timezone.now())
+        check_past_date(day, now or timezone.now())
     except WorkflowError as error:
         raise DeliveryError(error.message, error.code, "postmark_date") from None
     return day
@@ -515,9 +516,7 @@ def receive_postal_dossier(
     computes it; the postmark date is kept for the record (it proves when the applicant sent the dossier).
     """
     from skhcn.core.uploads import UploadRejected, allowed_types, check_upload, store_private
-    from skhcn.dossiers.codes import allocate_code
     from skhcn.dossiers.services import receive_methods
-    from skhcn.dossiers.tracking import normalise_id, normalise_phone
 
     if not can_receive_by_post(actor):
         raise DeliveryError(M.INTAKE_NOT_ALLOWED, "role")
@@ -555,26 +554,29 @@ def receive_postal_dossier(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            now = timezone.now()
-            dossier = Dossier.objects.create(
-                code=allocate_code(now),
-                procedure=procedure,
-                applicant=holder,
-                status=Status.SUBMITTED,
-                channel=Channel.POST,
-                submitted_at=now,
-                applicant_kind=applicant.kind,
-                applicant_name=applicant.name,
-                applicant_id_number=applicant.id_number,
-                applicant_phone=applicant.phone,
-                applicant_email=applicant.email,
-                applicant_address=applicant.address,
-                receive_method=receive_method,
-                postal_address=applicant.address if receive_method == ReceiveMethod.POST else "",
-                note=note,
-                lookup_phone=normalise_phone(applicant.phone),
-                lookup_id_number=normalise_id(applicant.id_number),
-            )
+            try:
+                dossier = workflow.perform(
+                    None,
+                    Action.INTAKE,
+                    actor,
+                    expected_version=0,
+                    fields={
+                        "procedure": procedure,
+                        "applicant": holder,
+                        "channel": Channel.POST,
+                        "applicant_kind": applicant.kind,
+                        "applicant_name": applicant.name,
+                        "applicant_id_number": applicant.id_number,
+                        "applicant_phone": applicant.phone,
+                        "applicant_email": applicant.email,
+                        "applicant_address": applicant.address,
+                        "receive_method": receive_method,
+                        "postal_address": applicant.address if receive_method == ReceiveMethod.POST else "",
+                        "note": note,
+                    },
+                )
+            except WorkflowError as error:
+                raise DeliveryError(error.message, error.code) from None
             for upload, info in zip(files, checked, strict=True):
                 try:
                     name = store_private(info, upload, f"dossiers/{dossier.pk}")

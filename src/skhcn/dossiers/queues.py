@@ -34,6 +34,7 @@ from skhcn.deadlines.calendar import TZ, add_working_days
 from skhcn.procedures.models import Procedure
 
 from .access import visible_dossiers, work_queue
+from .codes import normalise_code, normalise_id, normalise_phone
 from .constants import CLOCK_RUNNING_STATES, Status
 from .models import FILED_DUE, Dossier
 
@@ -151,7 +152,6 @@ def _pk(value):
 
 def search_condition(query: str) -> Q | None:
     """The condition for a search box value (module docstring); None for a blank query."""
-    from .tracking import normalise_code, normalise_id, normalise_phone
 
     query = (query or "").strip()
     if not query:

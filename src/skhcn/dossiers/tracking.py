@@ -1,36 +1,15 @@
 """Public tracking: a dossier is shown only to someone who knows its code AND the phone or ID number given with it."""
 
-import re
 from collections.abc import Callable
 
 from django.conf import settings
 
 from skhcn.core.throttle import Fallback, Throttle
 
+from .codes import normalise_code, normalise_id, normalise_phone
 from .constants import Status
 from .models import Dossier
 from .transitions import APPLICANT_COMMENT_ACTIONS, PUBLIC_ACTIONS
-
-_SEPARATORS = re.compile(r"[\s.\-_/()]+")
-
-
-def normalise_phone(value: str) -> str:
-    """ "+84 912.345.678" -> "0912345678"; anything but digits is dropped."""
-    value = _SEPARATORS.sub("", value or "")
-    if value.startswith("+84"):
-        value = "0" + value[3:]
-    elif value.startswith("0084"):
-        value = "0" + value[4:]
-    return re.sub(r"\D", "", value)[:20]
-
-
-def normalise_id(value: str) -> str:
-    """ID card numbers and tax codes without spaces, dots or dashes, upper-case (tax branches use "-001")."""
-    return _SEPARATORS.sub("", value or "").upper()[:20]
-
-
-def normalise_code(value: str) -> str:
-    return re.sub(r"\s+", "", value or "").upper()[:40]
 
 
 def find_dossier(code: str, phone: str = "", id_number: str = "") -> Dossier | None:

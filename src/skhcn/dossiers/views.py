@@ -22,6 +22,7 @@ from skhcn.core.uploads import (
 from skhcn.procedures.models import Procedure
 
 from . import services, tracking, workflow
+from .codes import normalise_code
 from .constants import MINE_PAGE_SIZE, Action, Messages, ReceiveMethod, Status
 from .constants import WorkflowMessages as WM
 from .forms import DetailsForm, TrackForm, clean_text
@@ -439,7 +440,7 @@ def track(request):
         lookup = bool(data.get("sdt") or data.get("giay_to"))
     form = TrackForm({name: data.get(name, "") for name in TrackForm.base_fields} if lookup else None)
     if not lookup:
-        form.initial = {"ma": tracking.normalise_code(data.get("ma", ""))[:40]}
+        form.initial = {"ma": normalise_code(data.get("ma", ""))[:40]}
     context = {"form": form, "dossier": None, "error": "", "timeline": []}
     status = 200
     if lookup and form.is_valid():

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from skhcn.accounts.tests.factories import ApplicantFactory
-from skhcn.dossiers import services, tracking
+from skhcn.dossiers import codes, services, tracking
 from skhcn.dossiers.constants import Messages, ReceiveMethod
 
 from .factories import pdf_upload
@@ -31,12 +31,12 @@ def test_url_name():
     [("0987 654 321", "0987654321"), ("+84 987.654.321", "0987654321"), ("0084-987-654-321", "0987654321")],
 )
 def test_normalise_phone(raw, expected):
-    assert tracking.normalise_phone(raw) == expected
+    assert codes.normalise_phone(raw) == expected
 
 
 def test_normalise_id_and_code():
-    assert tracking.normalise_id(" 079.088-001 234 ") == "079088001234"
-    assert tracking.normalise_code(" 000.26.h11-261129-00001 ") == "000.26.H11-261129-00001"
+    assert codes.normalise_id(" 079.088-001 234 ") == "079088001234"
+    assert codes.normalise_code(" 000.26.h11-261129-00001 ") == "000.26.H11-261129-00001"
 
 
 @pytest.mark.parametrize(

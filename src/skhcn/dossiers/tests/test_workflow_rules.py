@@ -9,7 +9,7 @@ from django.db import transaction
 
 from skhcn.deadlines.calendar import TZ
 from skhcn.deadlines.models import CalendarException
-from skhcn.dossiers import workflow
+from skhcn.dossiers import timing, workflow
 from skhcn.dossiers.constants import Action, Channel, HandOffOutcome, ReceiveMethod, Status
 from skhcn.dossiers.models import ClockPause, Dossier, DossierEvent, DossierEventFile, HandOff
 from skhcn.procedures.tests.factories import ProcedureFactory
@@ -136,7 +136,7 @@ def test_failure_after_storing_the_file_removes_it_and_rolls_everything_back(wor
     def broken(now):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(workflow, "allocate_result_number", broken)
+    monkeypatch.setattr(timing, "allocate_result_number", broken)
     with pytest.raises(RuntimeError):
         workflow.perform(
             dossier.pk, Action.ISSUE_RESULT, world.clerk, expected_version=dossier.version, files=[pdf_upload()]
@@ -328,7 +328,7 @@ def test_supply_after_the_cutoff_resumes_the_next_working_day(world, clock):
 
 def test_step_due_times_and_control_slip(world, clock):
     dossier = dossier_at(Status.RECEIVED, world)  # 2,10,3 from Mon 02/03/2026
-    assert workflow.step_due_times(dossier) == [end_of(2026, 3, 4), end_of(2026, 3, 18), end_of(2026, 3, 23)]
+    assert timing.step_due_times(dossier) == [end_of(2026, 3, 4), end_of(2026, 3, 18), end_of(2026, 3, 23)]
     clock.set(2026, 3, 4, 16, 0)  # the one-stop transfers on its last day: on time
     dossier = act(dossier, Action.TRANSFER, world=world)
     clock.set(2026, 3, 5, 9, 0)
@@ -383,7 +383,7 @@ def test_apology_sets_a_new_date_once(world, clock, mailoutbox, django_capture_o
     assert "xin lỗi" in mail.outbox[0].subject
     assert "Ngày hẹn trả ban đầu: 23/03/2026\nNgày hẹn trả mới: 27/03/2026" in mail.outbox[0].body
     # The apology moves the last step; the specialist's open control-slip row keeps the appraisal deadline.
-    assert workflow.step_due_times(dossier) == [end_of(2026, 3, 4), end_of(2026, 3, 18), end_of(2026, 3, 27)]
+    assert timing.step_due_times(dossier) == [end_of(2026, 3, 4), end_of(2026, 3, 18), end_of(2026, 3, 27)]
     assert dossier.handoffs.get(finished_at=None).due_at == end_of(2026, 3, 18)
     with pytest.raises(workflow.WorkflowError) as caught:
         act(dossier, Action.APOLOGIZE, world.leader, world=world, date=date(2026, 3, 31))
