@@ -17,18 +17,22 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from skhcn.accounts.constants import ApplicantKind, StaffRole
 from skhcn.accounts.staff import has_role
+from skhcn.core.uploads import UploadRejected, allowed_types, check_upload, format_size, store_private
 from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers import workflow
 from skhcn.dossiers.access import acting_roles
 from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
+from skhcn.dossiers.constants import Messages as DM
 from skhcn.dossiers.constants import WorkflowMessages as WM
 from skhcn.dossiers.models import Dossier, DossierFile
 from skhcn.dossiers.notify import notify_applicant
+from skhcn.dossiers.services import receive_methods
 from skhcn.dossiers.timing import check_past_date
 from skhcn.dossiers.workflow import SystemActor, WorkflowError
 from skhcn.notifications.constants import Event as NotificationEvent
@@ -439,7 +443,6 @@ class PostalApplicant:
 
 
 def _delete_private(name: str) -> None:
-    from django.core.files.storage import storages
 
     try:
         storages["private"].delete(name)
@@ -515,8 +518,6 @@ def receive_postal_dossier(
     dossier and no file. The due date counts from the receipt at the department (now), as ``receive`` always
     computes it; the postmark date is kept for the record (it proves when the applicant sent the dossier).
     """
-    from skhcn.core.uploads import UploadRejected, allowed_types, check_upload, store_private
-    from skhcn.dossiers.services import receive_methods
 
     if not can_receive_by_post(actor):
         raise DeliveryError(M.INTAKE_NOT_ALLOWED, "role")
@@ -543,9 +544,6 @@ def receive_postal_dossier(
         raise DeliveryError(error.message, "upload", "files") from None
     total = sum(c.size for c in checked)
     if total > settings.UPLOAD_MAX_DOSSIER_BYTES:
-        from skhcn.core.uploads import format_size
-        from skhcn.dossiers.constants import Messages as DM
-
         raise DeliveryError(
             DM.DOSSIER_TOO_LARGE.format(limit=format_size(settings.UPLOAD_MAX_DOSSIER_BYTES)), "upload", "files"
         )

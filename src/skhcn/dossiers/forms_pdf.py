@@ -18,7 +18,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Q
 
+from skhcn.accounts.constants import StaffRole
+from skhcn.accounts.staff import staff_profile
 from skhcn.core.pdf import VIETNAM, AdministrativePDF, local, place_and_date
 
 from .constants import Action, Channel
@@ -98,7 +101,6 @@ def staff_name(user) -> str:
 
 
 def _profile(user):
-    from skhcn.accounts.staff import staff_profile
 
     return staff_profile(user) if user is not None else None
 
@@ -147,7 +149,6 @@ def register_number(dossier: Dossier) -> str:
     """ "Quyển số 2026, số thứ tự 12": the dossier's rank among those received in the same (Vietnam-time) year."""
     received = local(dossier.received_at)
     start = datetime(received.year, 1, 1, tzinfo=VIETNAM)
-    from django.db.models import Q
 
     rank = (
         Dossier.objects.filter(received_at__gte=start)
@@ -354,7 +355,6 @@ def _apology(dossier: Dossier, form: Form, event_id: int | None) -> Administrati
         + (f"ngày {new_day:%d} tháng {new_day:%m} năm {new_day:%Y}." if new_day else "ngày được thông báo sau."),
     )
     pdf.paragraph("Xin trân trọng cảm ơn./.")
-    from skhcn.accounts.constants import StaffRole
 
     profile = _profile(event.actor)
     signer = staff_name(event.actor) if profile is not None and profile.role == StaffRole.LEADER else ""

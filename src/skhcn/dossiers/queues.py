@@ -30,7 +30,9 @@ from django.utils import timezone
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import user_roles
 from skhcn.core.text import fold
+from skhcn.deadlines import status as deadline
 from skhcn.deadlines.calendar import TZ, add_working_days
+from skhcn.deadlines.services import current_calendar
 from skhcn.procedures.models import Procedure
 
 from .access import visible_dossiers, work_queue
@@ -119,7 +121,6 @@ def _local_midnight(day: date) -> datetime:
 def due_soon_before(now: datetime | None = None) -> datetime:
     """Dossiers due before this moment (and not yet overdue) are "due soon" or due today, as
     ``deadlines.status.deadline_status`` says: at most N working days between today and the due day."""
-    from skhcn.deadlines.services import current_calendar
 
     now = now or timezone.now()
     days = settings.DEADLINE_DUE_SOON_WORKING_DAYS
@@ -273,7 +274,6 @@ PAUSED_BADGE = Badge("paused", "Tạm dừng tính thời hạn")
 def deadline_badge(dossier, now: datetime | None = None) -> Badge | None:
     """The derived deadline status of a row (``deadlines.status``) with its text; None before the clock starts and
     for dossiers ended without a result (withdrawn, stopped, refused at intake)."""
-    from skhcn.deadlines import status as deadline
 
     if dossier.status == Status.SUPPLEMENT_REQUESTED:
         return PAUSED_BADGE

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.models import Division
+from skhcn.accounts.staff import has_role, staff_profile
 from skhcn.procedures.models import Procedure, ProcedureField
 
 from .constants import COMMENT_MAX_LENGTH, Channel, ReceiveMethod, Status
@@ -316,7 +317,6 @@ def _specialist_label(user) -> str:
 
 def assignable_specialists(user):
     """The specialists a bulk assignment may pick: the head's division; every division for an administrator."""
-    from skhcn.accounts.staff import has_role, staff_profile
 
     user_model = get_user_model()
     base = (

@@ -8,6 +8,7 @@ Wagtail's "permission denied"; a dossier outside ``access.visible_dossiers`` and
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -22,10 +23,11 @@ from wagtail.admin.auth import permission_denied
 from wagtail.log_actions import log
 
 from skhcn.accounts.staff import user_roles
+from skhcn.core.uploads import private_file_response
 
 from . import queues
 from .access import acting_roles, visible_dossiers
-from .constants import Action, Status
+from .constants import Action, ReceiveMethod, Status
 from .constants import WorkflowMessages as M
 from .formsets import FormKind, get_form_set
 from .models import DossierEvent, DossierEventFile, DossierFile, HandOff
@@ -254,8 +256,6 @@ def _event_rows(events, dossier) -> list[dict]:
         if details.get("result_number"):
             facts.append(("Số kết quả", details["result_number"]))
         if details.get("method"):
-            from .constants import ReceiveMethod
-
             facts.append(("Hình thức trả", dict(ReceiveMethod.choices).get(details["method"], details["method"])))
         for key, label in (("postmark_date", "Ngày bưu điện"), ("fee_paid_on", "Ngày nộp phí")):
             if details.get(key):
@@ -269,7 +269,6 @@ def _event_rows(events, dossier) -> list[dict]:
 
 
 def _iso_day(value: str) -> str:
-    from datetime import date
 
     try:
         return date.fromisoformat(value).strftime("%d/%m/%Y")
@@ -278,7 +277,6 @@ def _iso_day(value: str) -> str:
 
 
 def _iso_moment(value: str) -> str:
-    from datetime import datetime
 
     try:
         return timezone.localtime(datetime.fromisoformat(value)).strftime("%d/%m/%Y")
@@ -326,7 +324,6 @@ def detail(request, pk):
 
 # --- files -----------------------------------------------------------------------------------------------------------
 def _serve(request, dossier, *, kind: str, item_id, stored_name, original_name, content_type):
-    from skhcn.core.uploads import private_file_response
 
     as_attachment = request.GET.get("tai-ve") == "1"
     try:

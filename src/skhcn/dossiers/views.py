@@ -17,6 +17,7 @@ from skhcn.core.uploads import (
     allowed_types,
     describe_allowed,
     format_size,
+    private_file_response,
     upload_too_large_message,
 )
 from skhcn.procedures.models import Procedure
@@ -358,7 +359,6 @@ def withdraw(request, pk: int):
 @applicant_view()
 def result(request, pk: int):
     """The signed result, for dossiers whose result was returned online; anything else looks like a missing page."""
-    from skhcn.core.uploads import private_file_response
 
     dossier = _own_dossier(request, pk)
     if not _result_available(dossier):
@@ -375,7 +375,6 @@ def result(request, pk: int):
 def event_file(request, pk: int, file_id: int):
     """A file attached to a public step (the officer's request, the applicant's own supplement); internal
     attachments (consultations, notes) are never served here."""
-    from skhcn.core.uploads import private_file_response
 
     dossier = _own_dossier(request, pk)
     record = get_object_or_404(
@@ -406,7 +405,6 @@ def receipt(request, pk: int):
 @require_http_methods(["GET"])
 @applicant_view()
 def download(request, pk: int, file_id: int):
-    from skhcn.core.uploads import private_file_response
 
     dossier = _own_dossier(request, pk)
     record = get_object_or_404(dossier.files, pk=file_id)
