@@ -4,8 +4,8 @@ message is put next to the field it concerns)."""
 from django import forms
 
 from skhcn.accounts.constants import ApplicantKind
-from skhcn.dossiers.services import receive_methods
-from skhcn.dossiers.staff_forms import MultipleFileField, date_field
+from skhcn.dossiers.intake.services import receive_methods
+from skhcn.dossiers.staff.forms import MultipleFileField, date_field
 from skhcn.procedures.models import Procedure
 
 from . import carriers

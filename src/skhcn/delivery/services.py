@@ -26,15 +26,15 @@ from skhcn.accounts.staff import has_role
 from skhcn.core.uploads import UploadRejected, allowed_types, check_upload, format_size, store_private
 from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers import workflow
-from skhcn.dossiers.access import acting_roles
 from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
 from skhcn.dossiers.constants import Messages as DM
 from skhcn.dossiers.constants import WorkflowMessages as WM
+from skhcn.dossiers.intake.services import receive_methods
 from skhcn.dossiers.models import Dossier, DossierFile
 from skhcn.dossiers.notify import notify_applicant
-from skhcn.dossiers.services import receive_methods
-from skhcn.dossiers.timing import check_past_date
 from skhcn.dossiers.workflow import SystemActor, WorkflowError
+from skhcn.dossiers.workflow.access import acting_roles
+from skhcn.dossiers.workflow.timing import check_past_date
 from skhcn.notifications.constants import Event as NotificationEvent
 from skhcn.notifications.services import guarded
 
@@ -513,7 +513,7 @@ def receive_postal_dossier(
 ) -> Dossier:
     """Enter a dossier that arrived by post and receive it at once (so the clock starts).
 
-    Creates the dossier (channel post, the postmark date, a code from ``dossiers.codes.allocate_code``), stores the
+    Creates the dossier with the workflow's ``intake`` action (channel post, a code, the lookup keys), stores the
     scanned documents, then performs ``receive`` with the postmark date, all in one transaction: a refusal leaves no
     dossier and no file. The due date counts from the receipt at the department (now), as ``receive`` always
     computes it; the postmark date is kept for the record (it proves when the applicant sent the dossier).

@@ -21,8 +21,8 @@ from skhcn.notifications.sending import register_attachment
 from skhcn.notifications.services import guarded
 
 from .constants import Action, ReceiveMethod
-from .forms_pdf import applicant_receipt
-from .receipt import fee_text, local_date, receive_text, tracking_url
+from .documents.forms_pdf import applicant_receipt
+from .documents.receipt import fee_text, local_date, receive_text, tracking_url
 
 ATTACH_RECEIPT = {Event.SUBMITTED, Event.RECEIVED}
 

@@ -12,10 +12,10 @@ from skhcn.deadlines import status as deadline
 from skhcn.deadlines.services import current_calendar
 
 from . import notify
-from .access import work_queue
 from .constants import Status
+from .documents.receipt import local_date
 from .models import DailyJobRun
-from .receipt import local_date
+from .workflow.access import work_queue
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """What payments shows on pages of other apps: the fees of a dossier on the public tracking page."""
 
-from skhcn.dossiers.tracking import register_tracking_panel
+from skhcn.dossiers.citizen.tracking import register_tracking_panel
 
 from .services import public_payments
 

@@ -20,10 +20,10 @@ from django.utils import timezone
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import has_role
 from skhcn.core.text import format_vnd
-from skhcn.dossiers.access import visible_dossiers
 from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.notify import notify_applicant
 from skhcn.dossiers.workflow import SystemActor, WorkflowError, perform
+from skhcn.dossiers.workflow.access import visible_dossiers
 from skhcn.notifications.constants import Event as NotificationEvent
 from skhcn.notifications.services import base_url as notifications_base_url
 from skhcn.notifications.services import guarded

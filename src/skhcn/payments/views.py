@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 
-from skhcn.dossiers.pages import applicant_view, private_page
+from skhcn.dossiers.citizen.pages import applicant_view, private_page
 
 from . import services
 from .gateways import get_gateway, vnpay

@@ -6,8 +6,8 @@ from unittest import mock
 import pytest
 
 from skhcn.accounts.tests.factories import ApplicantFactory
-from skhcn.dossiers import services
 from skhcn.dossiers.constants import ReceiveMethod, Status
+from skhcn.dossiers.intake import services
 from skhcn.dossiers.models import DailySerial, Dossier, DossierEvent
 
 from .concurrency_support import POSTGRESQL_ONLY, run_together

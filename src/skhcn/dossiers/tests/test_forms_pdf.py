@@ -12,7 +12,13 @@ from pypdf import PdfReader
 
 from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers.constants import Action, Status
-from skhcn.dossiers.forms_pdf import FormMessages, FormUnavailable, available_forms, register_number, render_form
+from skhcn.dossiers.documents.forms_pdf import (
+    FormMessages,
+    FormUnavailable,
+    available_forms,
+    register_number,
+    render_form,
+)
 from skhcn.dossiers.models import Dossier, DossierFile, HandOff
 from skhcn.procedures.constants import DocumentForm
 from skhcn.procedures.tests.factories import RequiredDocumentFactory

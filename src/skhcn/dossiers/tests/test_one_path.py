@@ -11,7 +11,7 @@ import skhcn
 
 ROOT = Path(skhcn.__file__).parent
 # The workflow itself: perform and the action handlers.
-WORKFLOW = ("dossiers/workflow.py", "dossiers/handlers.py")
+WORKFLOW = ("dossiers/workflow/",)
 DOSSIERS = "dossiers/"
 
 

@@ -8,10 +8,10 @@ from django.core import mail
 from pypdf import PdfReader
 
 from skhcn.accounts.tests.factories import ApplicantFactory
-from skhcn.dossiers import services
 from skhcn.dossiers.constants import ReceiveMethod, Status
+from skhcn.dossiers.documents.receipt import document_rows, render_receipt, tracking_url
+from skhcn.dossiers.intake import services
 from skhcn.dossiers.models import Dossier
-from skhcn.dossiers.receipt import document_rows, render_receipt, tracking_url
 
 from .factories import pdf_upload, png_upload
 

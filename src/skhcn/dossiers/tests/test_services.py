@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from skhcn.accounts.tests.factories import ApplicantFactory
 from skhcn.core.uploads import UploadRejected
-from skhcn.dossiers import services
 from skhcn.dossiers.constants import Action, Messages, ReceiveMethod, Status
+from skhcn.dossiers.intake import services
 from skhcn.dossiers.models import Dossier, DossierEvent, DossierFile
 from skhcn.procedures.constants import OnlineLevel
 from skhcn.procedures.tests.factories import ProcedureFactory, RequiredDocumentFactory

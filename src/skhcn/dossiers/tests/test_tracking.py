@@ -2,8 +2,10 @@ import pytest
 from django.urls import reverse
 
 from skhcn.accounts.tests.factories import ApplicantFactory
-from skhcn.dossiers import codes, services, tracking
+from skhcn.dossiers.citizen import tracking
 from skhcn.dossiers.constants import Messages, ReceiveMethod
+from skhcn.dossiers.documents import codes
+from skhcn.dossiers.intake import services
 
 from .factories import pdf_upload
 

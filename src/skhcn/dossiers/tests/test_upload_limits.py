@@ -9,8 +9,8 @@ from django.urls import reverse
 from skhcn.accounts.tests.factories import ApplicantFactory
 from skhcn.core.tests.pdf_samples import active_pdf_bytes, clean_pdf_bytes
 from skhcn.core.uploads import UploadRejected, format_size
-from skhcn.dossiers import services
 from skhcn.dossiers.constants import Action, Messages, Status
+from skhcn.dossiers.intake import services
 from skhcn.dossiers.models import Dossier, DossierEvent, DossierEventFile, DossierFile
 from skhcn.dossiers.workflow import WorkflowError
 

@@ -3,10 +3,10 @@
 from django.core import mail
 from django.core.management import call_command
 
-from skhcn.dossiers import access
 from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.models import DailyJobRun
 from skhcn.dossiers.tasks import REMINDER_JOB, maybe_enqueue_due_reminders, reminder_groups, send_due_reminders
+from skhcn.dossiers.workflow import access
 
 from .workflow_support import act, dossier_at
 

@@ -9,9 +9,10 @@ from django.db import transaction
 
 from skhcn.deadlines.calendar import TZ
 from skhcn.deadlines.models import CalendarException
-from skhcn.dossiers import timing, workflow
+from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action, Channel, HandOffOutcome, ReceiveMethod, Status
 from skhcn.dossiers.models import ClockPause, Dossier, DossierEvent, DossierEventFile, HandOff
+from skhcn.dossiers.workflow import timing
 from skhcn.procedures.tests.factories import ProcedureFactory
 
 from .conftest import private_files
@@ -467,7 +468,7 @@ def test_event_files_and_details(world, clock):
 
 
 def test_form_set_kept_from_receipt(world, clock):
-    from skhcn.dossiers.formsets import FORM_SETS, FormKind, form_set_for, get_form_set
+    from skhcn.dossiers.documents.formsets import FORM_SETS, FormKind, form_set_for, get_form_set
 
     assert form_set_for(date(2025, 6, 30)).key == "tt01-2018"
     assert form_set_for(date(2025, 7, 1)).key == "tt03-2025"

@@ -6,11 +6,12 @@ import itertools
 import pytest
 
 from skhcn.accounts.constants import StaffRole
-from skhcn.dossiers import access, workflow
+from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action, Channel, Status
-from skhcn.dossiers.handlers import HANDLERS
 from skhcn.dossiers.models import Dossier, DossierEvent, DossierEventFile
-from skhcn.dossiers.transitions import CREATING_ACTIONS, NEW, RESUME, TRANSITIONS, Role, allowed_transitions
+from skhcn.dossiers.workflow import access
+from skhcn.dossiers.workflow.handlers import HANDLERS
+from skhcn.dossiers.workflow.transitions import CREATING_ACTIONS, NEW, RESUME, TRANSITIONS, Role, allowed_transitions
 
 from .conftest import private_files
 from .workflow_support import actor_for, dossier_at, submitted_dossier, valid_input

@@ -16,7 +16,7 @@ from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
 from skhcn.dossiers.models import Dossier
-from skhcn.dossiers.transitions import TRANSITIONS, Role
+from skhcn.dossiers.workflow.transitions import TRANSITIONS, Role
 from skhcn.procedures.tests.factories import ProcedureFactory
 
 from .factories import pdf_upload

@@ -6,10 +6,10 @@ from django.conf import settings
 
 from skhcn.core.throttle import Fallback, Throttle
 
-from .codes import normalise_code, normalise_id, normalise_phone
-from .constants import Status
-from .models import Dossier
-from .transitions import APPLICANT_COMMENT_ACTIONS, PUBLIC_ACTIONS
+from ..constants import Status
+from ..documents.codes import normalise_code, normalise_id, normalise_phone
+from ..models import Dossier
+from ..workflow.transitions import APPLICANT_COMMENT_ACTIONS, PUBLIC_ACTIONS
 
 
 def find_dossier(code: str, phone: str = "", id_number: str = "") -> Dossier | None:

@@ -16,9 +16,9 @@ from skhcn.accounts.models import Division
 from skhcn.accounts.staff import has_role, staff_profile
 from skhcn.procedures.models import Procedure, ProcedureField
 
-from .constants import COMMENT_MAX_LENGTH, Channel, ReceiveMethod, Status
+from ..constants import COMMENT_MAX_LENGTH, Channel, ReceiveMethod, Status
+from ..workflow.transitions import TRANSITIONS, DateKind, Need
 from .queues import DEFAULT_SORT, SORTS
-from .transitions import TRANSITIONS, DateKind, Need
 
 DATE_FORMAT = "%d/%m/%Y"
 DATE_MESSAGE = "Ngày không hợp lệ. Vui lòng nhập theo dạng ngày/tháng/năm, ví dụ 05/03/2026."

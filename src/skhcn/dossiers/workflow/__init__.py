@@ -27,15 +27,15 @@ from skhcn.accounts.models import Division
 from skhcn.accounts.staff import has_role, staff_profile
 from skhcn.core.uploads import UploadRejected, allowed_types, check_upload, store_private
 
-from . import constants
-from . import notify as notify_people
+from .. import constants
+from .. import notify as notify_people
+from ..constants import Action, ReceiveMethod, Status
+from ..constants import WorkflowMessages as M
+from ..models import Dossier, DossierEvent, DossierEventFile
 from .access import acting_roles, can_act
-from .constants import Action, ReceiveMethod, Status
-from .constants import WorkflowMessages as M
 from .errors import SystemActor, WorkflowError
 from .handlers import FOLLOW_UPS, HANDLERS, Change, Inputs
 from .handoffs import hand_off
-from .models import Dossier, DossierEvent, DossierEventFile
 from .timing import calendar, check_past_date, local_today, recompute_due
 from .transitions import NEW, RESUME, SYSTEM_ACTIONS, TRANSITIONS, DateKind, Need, Transition
 from .transitions import allowed_transitions as _allowed_transitions

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import DailySerial
+from ..models import DailySerial
 
 SERIAL_DIGITS = 5
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from skhcn.accounts.constants import StaffRole
 
-from .constants import Action, Status
+from ..constants import Action, Status
 
 
 class Role:

@@ -17,11 +17,11 @@ from django.db.models import ProtectedError, Sum
 from skhcn.accounts.services import get_profile
 from skhcn.core.uploads import allowed_types, check_upload, format_size, store_private
 
-from . import workflow
-from .constants import MAX_FILES_PER_DOSSIER, Action, Messages, ReceiveMethod, Status
-from .errors import WorkflowError
-from .models import Dossier, DossierFile
-from .transitions import is_editable
+from .. import workflow
+from ..constants import MAX_FILES_PER_DOSSIER, Action, Messages, ReceiveMethod, Status
+from ..models import Dossier, DossierFile
+from ..workflow.errors import WorkflowError
+from ..workflow.transitions import is_editable
 
 logger = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import staff_profile
 from skhcn.core.pdf import VIETNAM, AdministrativePDF, local, place_and_date
 
-from .constants import Action, Channel
+from ..constants import Action, Channel
+from ..models import Dossier, DossierEvent
 from .formsets import Form, FormKind, get_form_set
-from .models import Dossier, DossierEvent
 from .receipt import (
     applicant_beside_qr,
     document_rows,

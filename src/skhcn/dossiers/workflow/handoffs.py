@@ -6,8 +6,8 @@ from datetime import datetime
 
 from skhcn.deadlines import status as deadline
 
-from .constants import Status
-from .models import HandOff
+from ..constants import Status
+from ..models import HandOff
 from .timing import step_due_times
 
 # Internal stage of each state: 0 intake/handling, 1 appraisal (division), 2 approval, signing, issue.

@@ -1,4 +1,5 @@
-"""Citizen side of online submission. Views are thin: rules live in ``services``, lookups in ``tracking``."""
+"""Citizen side of online submission. Views are thin: rules live in ``intake.services`` and
+``workflow``, lookups in ``tracking``."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,15 +23,17 @@ from skhcn.core.uploads import (
 )
 from skhcn.procedures.models import Procedure
 
-from . import services, tracking, workflow
-from .codes import normalise_code
-from .constants import MINE_PAGE_SIZE, Action, Messages, ReceiveMethod, Status
-from .constants import WorkflowMessages as WM
+from .. import workflow
+from ..constants import MINE_PAGE_SIZE, Action, Messages, ReceiveMethod, Status
+from ..constants import WorkflowMessages as WM
+from ..documents.codes import normalise_code
+from ..documents.forms_pdf import applicant_receipt
+from ..intake import services
+from ..models import Dossier, DossierEventFile
+from ..workflow.transitions import PUBLIC_ACTIONS, WITHDRAWABLE
+from . import tracking
 from .forms import DetailsForm, TrackForm, clean_text
-from .forms_pdf import applicant_receipt
-from .models import Dossier, DossierEventFile
 from .pages import applicant_view, private_page
-from .transitions import PUBLIC_ACTIONS, WITHDRAWABLE
 
 
 def _own_dossier(request, pk: int) -> Dossier:

@@ -9,8 +9,8 @@ from django.urls import reverse
 from skhcn.core.pdf import VIETNAM, AdministrativePDF
 from skhcn.core.text import format_vnd
 
-from .constants import Messages, ReceiveMethod
-from .models import Dossier
+from ..constants import Messages, ReceiveMethod
+from ..models import Dossier
 
 QR_SIZE_MM = 30
 OTHER_DOCUMENTS = "Giấy tờ khác"

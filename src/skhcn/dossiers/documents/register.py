@@ -26,9 +26,9 @@ from skhcn.accounts.models import Division
 from skhcn.core.pdf import VIETNAM as TZ
 from skhcn.procedures.models import Procedure, ProcedureField
 
-from .constants import IN_PROGRESS_STATES, Action, Status
+from ..constants import IN_PROGRESS_STATES, Action, Status
+from ..models import Dossier, DossierEvent
 from .formsets import FormKind, form_set_for
-from .models import Dossier, DossierEvent
 
 PAGE_SIZE = 50
 CHUNK_SIZE = 2000

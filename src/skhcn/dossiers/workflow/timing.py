@@ -13,9 +13,9 @@ from skhcn.deadlines import services as deadline_services
 from skhcn.deadlines import status as deadline
 from skhcn.deadlines.calendar import TZ
 
-from .constants import WorkflowMessages as M
+from ..constants import WorkflowMessages as M
+from ..models import ResultSerial
 from .errors import WorkflowError
-from .models import ResultSerial
 
 
 def calendar():

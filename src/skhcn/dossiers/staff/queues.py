@@ -35,10 +35,10 @@ from skhcn.deadlines.calendar import TZ, add_working_days
 from skhcn.deadlines.services import current_calendar
 from skhcn.procedures.models import Procedure
 
-from .access import visible_dossiers, work_queue
-from .codes import normalise_code, normalise_id, normalise_phone
-from .constants import CLOCK_RUNNING_STATES, Status
-from .models import FILED_DUE, Dossier
+from ..constants import CLOCK_RUNNING_STATES, Status
+from ..documents.codes import normalise_code, normalise_id, normalise_phone
+from ..models import FILED_DUE, Dossier
+from ..workflow.access import visible_dossiers, work_queue
 
 PAGE_SIZE = 50
 MAX_PROCEDURES = 200  # a catalogue has ~60; a search word matching more is not selective anyway

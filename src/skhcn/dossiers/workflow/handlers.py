@@ -21,15 +21,15 @@ from skhcn.accounts.staff import staff_profile
 from skhcn.deadlines import services as deadline_services
 from skhcn.deadlines import status as deadline
 
-from . import notify as notify_people
+from .. import notify as notify_people
+from ..constants import Action, ReceiveMethod, Status
+from ..constants import WorkflowMessages as M
+from ..documents.codes import allocate_code, normalise_id, normalise_phone
+from ..documents.formsets import form_set_for
+from ..models import ClockPause, Dossier, DossierEvent
 from . import timing
-from .codes import allocate_code, normalise_id, normalise_phone
-from .constants import Action, ReceiveMethod, Status
-from .constants import WorkflowMessages as M
 from .errors import WorkflowError
-from .formsets import form_set_for
 from .handoffs import hand_off, step_due
-from .models import ClockPause, Dossier, DossierEvent
 from .transitions import Transition
 
 

@@ -1,5 +1,5 @@
 """Staff screens inside the Wagtail admin: work queues, bulk assignment, the dossier page, file previews and one form
-per workflow action. Views stay thin: the queue queries are ``queues``, the forms ``staff_forms``, every change goes
+per workflow action. Views stay thin: the queue queries are ``queues``, the forms ``staff.forms``, every change goes
 through ``workflow.perform``.
 
 Access: only users with a staff role (``accounts.staff.user_roles``; superusers count as administrators) — others get
@@ -25,15 +25,15 @@ from wagtail.log_actions import log
 from skhcn.accounts.staff import user_roles
 from skhcn.core.uploads import private_file_response
 
+from ..constants import Action, ReceiveMethod, Status
+from ..constants import WorkflowMessages as M
+from ..documents.formsets import FormKind, get_form_set
+from ..models import DossierEvent, DossierEventFile, DossierFile, HandOff
+from ..workflow import WorkflowError, available_actions, perform, spec_for
+from ..workflow.access import acting_roles, visible_dossiers
+from ..workflow.transitions import STAFF_ACTIONS, TRANSITIONS
 from . import queues
-from .access import acting_roles, visible_dossiers
-from .constants import Action, ReceiveMethod, Status
-from .constants import WorkflowMessages as M
-from .formsets import FormKind, get_form_set
-from .models import DossierEvent, DossierEventFile, DossierFile, HandOff
-from .staff_forms import ActionForm, BulkAssignForm, QueueFilterForm, staff_name
-from .transitions import STAFF_ACTIONS, TRANSITIONS
-from .workflow import WorkflowError, available_actions, perform, spec_for
+from .forms import ActionForm, BulkAssignForm, QueueFilterForm, staff_name
 
 TEMPLATES = "dossiers/staff/"
 FILE_VIEWED = "skhcn.dossier.file_viewed"
