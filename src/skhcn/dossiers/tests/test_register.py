@@ -20,6 +20,7 @@ from skhcn.dossiers.documents.register import (
     register_xlsx,
 )
 from skhcn.dossiers.models import Dossier
+from skhcn.dossiers.workflow.access import visible_dossiers
 from skhcn.procedures.models import ProcedureField
 from skhcn.procedures.tests.factories import ProcedureFactory
 
@@ -160,7 +161,6 @@ def test_filters_procedure_field_division_status(march, world):
 
 
 def test_rows_limited_to_the_given_dossiers(march, world):
-    from skhcn.dossiers.workflow.access import visible_dossiers
 
     assert codes(register_rows(MARCH, visible_dossiers(world.other_head))) == [march["foreign"].code]
     assert codes(register_rows(MARCH, visible_dossiers(world.specialist))) == [

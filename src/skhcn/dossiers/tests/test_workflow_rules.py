@@ -11,8 +11,12 @@ from skhcn.deadlines.calendar import TZ
 from skhcn.deadlines.models import CalendarException
 from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action, Channel, HandOffOutcome, ReceiveMethod, Status
+from skhcn.dossiers.documents.formsets import FORM_SETS, FormKind, form_set_for, get_form_set
 from skhcn.dossiers.models import ClockPause, Dossier, DossierEvent, DossierEventFile, HandOff
 from skhcn.dossiers.workflow import timing
+from skhcn.notifications import services as notifications
+from skhcn.notifications import tasks
+from skhcn.notifications.models import Notification
 from skhcn.procedures.tests.factories import ProcedureFactory
 
 from .conftest import private_files
@@ -468,7 +472,6 @@ def test_event_files_and_details(world, clock):
 
 
 def test_form_set_kept_from_receipt(world, clock):
-    from skhcn.dossiers.documents.formsets import FORM_SETS, FormKind, form_set_for, get_form_set
 
     assert form_set_for(date(2025, 6, 30)).key == "tt01-2018"
     assert form_set_for(date(2025, 7, 1)).key == "tt03-2025"
@@ -555,7 +558,6 @@ def test_internal_actions_send_nothing(world, clock, mailoutbox, django_capture_
 def test_mail_failure_is_logged_and_never_undoes_the_change(
     world, clock, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
-    from skhcn.notifications import tasks
 
     class Down:
         def enqueue(self, *args, **kwargs):
@@ -571,8 +573,6 @@ def test_mail_failure_is_logged_and_never_undoes_the_change(
 
 
 def test_broken_notification_never_undoes_the_change(world, clock, monkeypatch, caplog):
-    from skhcn.notifications import services as notifications
-    from skhcn.notifications.models import Notification
 
     def broken(*args, **kwargs):
         raise RuntimeError("template storage down")

@@ -12,14 +12,15 @@ from django.utils import timezone
 
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.tests.factories import ApplicantFactory, DivisionFactory, StaffFactory
-from skhcn.deadlines.calendar import TZ
+from skhcn.deadlines.calendar import TZ, add_working_days
+from skhcn.deadlines.services import current_calendar
 from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
 from skhcn.dossiers.models import Dossier
 from skhcn.dossiers.workflow.transitions import TRANSITIONS, Role
 from skhcn.procedures.tests.factories import ProcedureFactory
 
-from .factories import pdf_upload
+from .factories import DossierFactory, pdf_upload
 
 R = StaffRole
 
@@ -152,9 +153,6 @@ def valid_input(action: str, dossier: Dossier, world: World) -> dict:
     if t.date_required:
         today = timezone.localdate(timezone.now())
         if action == Action.APOLOGIZE:
-            from skhcn.deadlines.calendar import add_working_days
-            from skhcn.deadlines.services import current_calendar
-
             kwargs["date"] = add_working_days(current_calendar(), dossier.due_at.astimezone(TZ).date(), 3)
         else:
             kwargs["date"] = today
@@ -209,8 +207,6 @@ PATHS[Status.STOPPED] = (Action.RECEIVE, Action.STOP_PROCESSING)
 def dossier_at(status: str, world: World, *, via: str | None = None) -> Dossier:
     """A dossier brought to ``status`` through ``perform`` (``via``: the state a supplement request paused)."""
     if status == Status.DRAFT:
-        from .factories import DossierFactory
-
         return DossierFactory(procedure=world.procedure, applicant=world.applicant)
     procedure = world.procedure
     if status == Status.AWAITING_FEE:

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from skhcn.delivery.services import paper_applicant_account
 from skhcn.dossiers import notify, workflow
 from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.tests.workflow_support import act, dossier_at, submitted_dossier
@@ -13,7 +14,7 @@ from skhcn.notifications import sending, services, tasks
 from skhcn.notifications.constants import MAX_ATTEMPTS, Channel, DeliveryStatus, Event
 from skhcn.notifications.models import ChannelPreference, Delivery, Notification, NotificationTemplate, SandboxSms
 
-from .factories import DeliveryFactory
+from .factories import DeliveryFactory, NotificationFactory
 
 
 def receive(dossier, world):
@@ -69,7 +70,6 @@ def test_a_landline_is_a_permanent_sms_failure(world, clock, django_capture_on_c
 
 
 def test_paper_dossier_is_told_by_email_and_sms_without_an_account(world, clock, django_capture_on_commit_callbacks):
-    from skhcn.delivery.services import paper_applicant_account
 
     dossier = submitted_dossier(world, applicant=paper_applicant_account(), applicant_email="")
     with django_capture_on_commit_callbacks(execute=True):
@@ -206,7 +206,6 @@ def test_resend_only_failed(db, django_capture_on_commit_callbacks):
 
 
 def test_inbox_read_state(db):
-    from .factories import NotificationFactory
 
     mine = NotificationFactory()
     other = NotificationFactory()
