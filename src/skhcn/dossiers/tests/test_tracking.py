@@ -149,3 +149,27 @@ def test_rate_limit_holds_per_process_while_redis_is_down(client, dossier, setti
 def test_empty_page(client, db):
     response = client.get(TRACK)
     assert response.status_code == 200 and "Tra cứu hồ sơ" in response.text
+
+
+def test_registered_tracking_panels_add_to_the_page_context(client, dossier, monkeypatch):
+    """The extension point other apps (payments) use: a panel's context reaches the tracking page, for the dossier
+    found; dossiers itself knows none of them."""
+    seen = []
+
+    def panel(found):
+        seen.append(found.pk)
+        return {"payments": [], "panel_marker": "có"}
+
+    monkeypatch.setitem(tracking.TRACKING_PANELS, "test", panel)
+    response = client.post(TRACK, {"ma": dossier.code, "sdt": "0987654321"})
+    assert response.status_code == 200 and seen == [dossier.pk]
+    assert response.context["panel_marker"] == "có"
+    client.post(TRACK, {"ma": dossier.code, "sdt": "0911111111"})  # not found: no panel asked
+    assert seen == [dossier.pk]
+
+
+def test_panels_context_merges_in_registration_order(monkeypatch):
+    monkeypatch.setattr(tracking, "TRACKING_PANELS", {})
+    tracking.register_tracking_panel("a", lambda d: {"x": 1, "y": 1})
+    tracking.register_tracking_panel("b", lambda d: {"y": 2})
+    assert tracking.panels_context(object()) == {"x": 1, "y": 2}
