@@ -28,7 +28,7 @@ reused while the sizes, this generator and the migrations are unchanged (``--reg
    and of the publication search.
 2. Notifications: (a) ``--receives`` receives with notifications and as many with ``notify.workflow_event`` /
    ``notify.staff_event`` replaced by no-ops, alternating in rounds (tasks: ``DummyBackend``, mail: locmem);
-   (b) ``notifications.services.send`` of ``--sends`` deliveries to an aiosmtpd server in this process, then of the
+   (b) ``notifications.sending.send`` of ``--sends`` deliveries to an aiosmtpd server in this process, then of the
    receive notifications (PDF receipt attached); (c) ``requeue_due()`` timed over rounds, with the plan.
 
 Prints the tables and PASS/FAIL; ``bench/out/records.json``. Exit code 0 when every target passes and nothing
@@ -618,12 +618,12 @@ class Inbox:
 
 
 def measure_sending(args, tag: str, applicant) -> dict:
-    """(b) services.send() to an aiosmtpd server on loopback: plain messages, then with the PDF receipt."""
+    """(b) sending.send() to an aiosmtpd server on loopback: plain messages, then with the PDF receipt."""
     from aiosmtpd.controller import Controller
     from django.test.utils import override_settings
     from django.utils import timezone
 
-    from skhcn.notifications import services
+    from skhcn.notifications import sending
     from skhcn.notifications.constants import Attachment, Channel, DeliveryStatus, Event
     from skhcn.notifications.models import Delivery, Notification
 
@@ -677,7 +677,7 @@ def measure_sending(args, tag: str, applicant) -> dict:
                 started = time.perf_counter()
                 for delivery_id in ids:
                     t0 = time.perf_counter()
-                    status = services.send(delivery_id)
+                    status = sending.send(delivery_id)
                     samples.append((time.perf_counter() - t0) * 1000)
                     statuses[status] = statuses.get(status, 0) + 1
                 elapsed = time.perf_counter() - started
@@ -706,7 +706,7 @@ def measure_requeue(args) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from skhcn.notifications import services
+    from skhcn.notifications import tasks
     from skhcn.notifications.constants import DeliveryStatus
     from skhcn.notifications.models import Delivery
 
@@ -726,16 +726,16 @@ def measure_requeue(args) -> dict:
     for limit in (200, 1000):
         for _ in range(2):  # warm-up
             make_due()
-            services.requeue_due(limit=limit)
+            tasks.requeue_due(limit=limit)
         for _ in range(args.requeue_rounds):
             make_due()
             started = time.perf_counter()
-            queued[limit] = services.requeue_due(limit=limit)
+            queued[limit] = tasks.requeue_due(limit=limit)
             samples[limit].append((time.perf_counter() - started) * 1000)
     make_due()
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
-        services.requeue_due()
+        tasks.requeue_due()
         once_ms = (time.perf_counter() - started) * 1000
     make_due()
     sql_ms = sum(float(q["time"]) * 1000 for q in captured.captured_queries)

@@ -79,7 +79,7 @@ def case_params(staff: dict, month: tuple[date, date], seed: int) -> dict:
     """The query strings of each (role, queue, variant); search terms are taken from the queue itself."""
     from django.utils import timezone
 
-    from skhcn.dossiers import queues
+    from skhcn.dossiers.staff import queues
     from skhcn.procedures.models import Procedure
 
     rng = random.Random(seed)
@@ -219,8 +219,8 @@ def measure_register(args, leader, month: tuple[date, date, int]) -> dict:
     from django.urls import reverse
     from openpyxl import load_workbook
 
-    from skhcn.dossiers.access import visible_dossiers
-    from skhcn.dossiers.register import RegisterFilters, register_queryset, register_rows, register_xlsx
+    from skhcn.dossiers.documents.register import RegisterFilters, register_queryset, register_rows, register_xlsx
+    from skhcn.dossiers.workflow.access import visible_dossiers
 
     start, end, expected = month
     filters = RegisterFilters(date_from=start, date_to=end)

@@ -8,7 +8,7 @@ statements (codes ``<agency>-<yymmdd>-<serial>`` over three years, lookup phone/
 events for a sample), ``VACUUM ANALYZE``. A marker table keeps the data for the next run while the size, this
 generator and the dossiers' migrations are unchanged (``--regenerate`` forces a rebuild).
 
-Then times ``skhcn.dossiers.tracking.find_dossier`` — the function the view calls — in-process on 2,000 random
+Then times ``skhcn.dossiers.citizen.tracking.find_dossier`` — the function the view calls — in-process on 2,000 random
 lookups (70% code + phone, 15% code + ID number, 15% wrong phone or unknown code), the lookup plus the public
 timeline, and the whole view (``POST /dich-vu-cong/tra-cuu/``) through Django's test client; prints
 ``EXPLAIN (ANALYZE, BUFFERS)`` of the queries. Exit code 0 when the lookup's p95 is under the target.
@@ -539,7 +539,7 @@ def measure(args, mix: list[dict]) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from skhcn.dossiers import tracking
+    from skhcn.dossiers.citizen import tracking
 
     wrong = 0
     for item in mix[:200]:  # warm-up: connection, query plans, Python code paths

@@ -56,7 +56,7 @@ urlpatterns = [
     path("thu-tuc-hanh-chinh/", include("skhcn.procedures.urls")),
     path("tai-khoan/thong-bao/", include("skhcn.notifications.urls")),
     path("tai-khoan/", include("skhcn.accounts.urls")),
-    path("dich-vu-cong/", include("skhcn.dossiers.urls")),
+    path("dich-vu-cong/", include("skhcn.dossiers.citizen.urls")),
     path("thanh-toan/", include("skhcn.payments.urls")),
     path("du-lieu-khcn/", include("skhcn.registries.urls")),
     path("", include("skhcn.ratings.urls")),

@@ -32,8 +32,8 @@ def site(tmp_path, monkeypatch, settings, live_server):
 
     import skhcn.accounts.demo as accounts_demo
     from skhcn.accounts.tests.factories import ApplicantFactory
-    from skhcn.dossiers import services
     from skhcn.dossiers.constants import ReceiveMethod
+    from skhcn.dossiers.intake import services
     from skhcn.procedures.models import Procedure
     from skhcn.registries.tests.factories import FilmFactory
 

@@ -181,7 +181,7 @@ def applicant_pays_in_the_sandbox(page, base, dossier):
 def through_the_workflow(dossier, department, *actions):
     """Internal steps between reception and the result, through the workflow service (not the point here)."""
     from skhcn.dossiers import workflow
-    from skhcn.dossiers.transitions import TRANSITIONS
+    from skhcn.dossiers.workflow.transitions import TRANSITIONS
 
     staff = department["staff"]
     extra = {

@@ -58,8 +58,8 @@ def test_staff_see_sandboxed_pdfs_through_pdfjs(live_server, browser, world, set
     from django.urls import reverse
     from playwright.sync_api import expect
 
-    from skhcn.dossiers import services
     from skhcn.dossiers.constants import Status
+    from skhcn.dossiers.intake import services
     from skhcn.dossiers.models import DossierFile
     from skhcn.dossiers.tests.workflow_support import dossier_at
 

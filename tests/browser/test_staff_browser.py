@@ -63,8 +63,8 @@ def department(db, settings, live_server):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from skhcn.accounts.tests.factories import ApplicantFactory, DivisionFactory, StaffFactory
-    from skhcn.dossiers import services
     from skhcn.dossiers.constants import ReceiveMethod
+    from skhcn.dossiers.intake import services
     from skhcn.procedures.tests.factories import ProcedureFactory, RequiredDocumentFactory
 
     settings.STAFF_2FA_REQUIRED = True
@@ -259,7 +259,7 @@ def test_one_dossier_from_intake_to_returned_result(live_server, browser, depart
 
     from skhcn.accounts.tests.factories import PASSWORD, enrol_totp
     from skhcn.dossiers.constants import Status
-    from skhcn.dossiers.formsets import get_form_set
+    from skhcn.dossiers.documents.formsets import get_form_set
     from skhcn.dossiers.models import Dossier
 
     base = live_server.url

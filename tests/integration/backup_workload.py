@@ -26,8 +26,8 @@ from django.db import connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from skhcn.accounts.models import ApplicantProfile  # noqa: E402
-from skhcn.dossiers import services  # noqa: E402
 from skhcn.dossiers.constants import ReceiveMethod  # noqa: E402
+from skhcn.dossiers.intake import services  # noqa: E402
 from skhcn.procedures.models import Procedure, ProcedureField, RequiredDocument  # noqa: E402
 from skhcn.testing.http_client import pdf_file  # noqa: E402
 

@@ -4,8 +4,8 @@ message is put next to the field it concerns)."""
 from django import forms
 
 from skhcn.accounts.constants import ApplicantKind
-from skhcn.dossiers.services import receive_methods
-from skhcn.dossiers.staff_forms import MultipleFileField, _date_field
+from skhcn.dossiers.intake.services import receive_methods
+from skhcn.dossiers.staff.forms import MultipleFileField, date_field
 from skhcn.procedures.models import Procedure
 
 from . import carriers
@@ -64,7 +64,7 @@ class ShipmentForm(ServiceErrorsMixin, forms.Form):
 
 
 class DeliveredForm(ServiceErrorsMixin, forms.Form):
-    delivered_at = _date_field(label="Ngày phát thành công", required=False)
+    delivered_at = date_field(label="Ngày phát thành công", required=False)
     note = forms.CharField(label="Ghi chú", required=False, max_length=2000)
 
 
@@ -103,7 +103,7 @@ class PostalIntakeForm(ServiceErrorsMixin, forms.Form):
     ward = forms.CharField(label="Xã/phường", max_length=120, required=False)
     district = forms.CharField(label="Quận/huyện (nếu có)", max_length=120, required=False)
     province = forms.CharField(label="Tỉnh/thành phố", max_length=120, required=False)
-    postmark_date = _date_field(label="Ngày gửi theo dấu bưu điện (dd/mm/yyyy)", required=False)
+    postmark_date = date_field(label="Ngày gửi theo dấu bưu điện (dd/mm/yyyy)", required=False)
     receive_method = forms.ChoiceField(label="Cách nhận kết quả")
     files = MultipleFileField(label="Bản quét thành phần hồ sơ", required=False)
     note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))

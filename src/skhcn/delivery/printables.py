@@ -17,7 +17,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from skhcn.core.pdf import FAMILY, FONT_DIR, AdministrativePDF, place_and_date
-from skhcn.dossiers.workflow import ONE_STOP_UNIT
+from skhcn.dossiers.workflow.handoffs import ONE_STOP_UNIT
 
 from . import carriers
 

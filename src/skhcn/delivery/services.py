@@ -17,20 +17,26 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from skhcn.accounts.constants import ApplicantKind, StaffRole
 from skhcn.accounts.staff import has_role
+from skhcn.core.uploads import UploadRejected, allowed_types, check_upload, format_size, store_private
 from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers import workflow
-from skhcn.dossiers.access import acting_roles
 from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
+from skhcn.dossiers.constants import Messages as DM
 from skhcn.dossiers.constants import WorkflowMessages as WM
+from skhcn.dossiers.intake.services import receive_methods
 from skhcn.dossiers.models import Dossier, DossierFile
+from skhcn.dossiers.notify import notify_applicant
 from skhcn.dossiers.workflow import SystemActor, WorkflowError
+from skhcn.dossiers.workflow.access import acting_roles
+from skhcn.dossiers.workflow.timing import check_past_date
 from skhcn.notifications.constants import Event as NotificationEvent
-from skhcn.notifications.services import guarded, notify_applicant
+from skhcn.notifications.services import guarded
 
 from . import carriers
 from .constants import MAX_INTAKE_FILES, NOTES_MAX_LENGTH, Direction, EventKind, ShipmentStatus
@@ -437,7 +443,6 @@ class PostalApplicant:
 
 
 def _delete_private(name: str) -> None:
-    from django.core.files.storage import storages
 
     try:
         storages["private"].delete(name)
@@ -466,7 +471,7 @@ def check_postmark(day, now: datetime | None = None) -> date:
     if isinstance(day, datetime) or not isinstance(day, date):
         raise DeliveryError(WM.DATE_INVALID, "date", "postmark_date")
     try:
-        workflow.check_past_date(day, now or timezone.now())
+        check_past_date(day, now or timezone.now())
     except WorkflowError as error:
         raise DeliveryError(error.message, error.code, "postmark_date") from None
     return day
@@ -508,15 +513,11 @@ def receive_postal_dossier(
 ) -> Dossier:
     """Enter a dossier that arrived by post and receive it at once (so the clock starts).
 
-    Creates the dossier (channel post, the postmark date, a code from ``dossiers.codes.allocate_code``), stores the
+    Creates the dossier with the workflow's ``intake`` action (channel post, a code, the lookup keys), stores the
     scanned documents, then performs ``receive`` with the postmark date, all in one transaction: a refusal leaves no
     dossier and no file. The due date counts from the receipt at the department (now), as ``receive`` always
     computes it; the postmark date is kept for the record (it proves when the applicant sent the dossier).
     """
-    from skhcn.core.uploads import UploadRejected, allowed_types, check_upload, store_private
-    from skhcn.dossiers.codes import allocate_code
-    from skhcn.dossiers.services import receive_methods
-    from skhcn.dossiers.tracking import normalise_id, normalise_phone
 
     if not can_receive_by_post(actor):
         raise DeliveryError(M.INTAKE_NOT_ALLOWED, "role")
@@ -543,9 +544,6 @@ def receive_postal_dossier(
         raise DeliveryError(error.message, "upload", "files") from None
     total = sum(c.size for c in checked)
     if total > settings.UPLOAD_MAX_DOSSIER_BYTES:
-        from skhcn.core.uploads import format_size
-        from skhcn.dossiers.constants import Messages as DM
-
         raise DeliveryError(
             DM.DOSSIER_TOO_LARGE.format(limit=format_size(settings.UPLOAD_MAX_DOSSIER_BYTES)), "upload", "files"
         )
@@ -554,26 +552,29 @@ def receive_postal_dossier(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            now = timezone.now()
-            dossier = Dossier.objects.create(
-                code=allocate_code(now),
-                procedure=procedure,
-                applicant=holder,
-                status=Status.SUBMITTED,
-                channel=Channel.POST,
-                submitted_at=now,
-                applicant_kind=applicant.kind,
-                applicant_name=applicant.name,
-                applicant_id_number=applicant.id_number,
-                applicant_phone=applicant.phone,
-                applicant_email=applicant.email,
-                applicant_address=applicant.address,
-                receive_method=receive_method,
-                postal_address=applicant.address if receive_method == ReceiveMethod.POST else "",
-                note=note,
-                lookup_phone=normalise_phone(applicant.phone),
-                lookup_id_number=normalise_id(applicant.id_number),
-            )
+            try:
+                dossier = workflow.perform(
+                    None,
+                    Action.INTAKE,
+                    actor,
+                    expected_version=0,
+                    fields={
+                        "procedure": procedure,
+                        "applicant": holder,
+                        "channel": Channel.POST,
+                        "applicant_kind": applicant.kind,
+                        "applicant_name": applicant.name,
+                        "applicant_id_number": applicant.id_number,
+                        "applicant_phone": applicant.phone,
+                        "applicant_email": applicant.email,
+                        "applicant_address": applicant.address,
+                        "receive_method": receive_method,
+                        "postal_address": applicant.address if receive_method == ReceiveMethod.POST else "",
+                        "note": note,
+                    },
+                )
+            except WorkflowError as error:
+                raise DeliveryError(error.message, error.code) from None
             for upload, info in zip(files, checked, strict=True):
                 try:
                     name = store_private(info, upload, f"dossiers/{dossier.pk}")

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from skhcn.accounts.staff import user_roles
 from skhcn.core.uploads import content_disposition
-from skhcn.dossiers.access import visible_dossiers
+from skhcn.dossiers.workflow.access import visible_dossiers
 
 from . import printables, services
 from .forms import DeliveredForm, PostalIntakeForm, ReturnedForm, ShipmentFilterForm, ShipmentForm

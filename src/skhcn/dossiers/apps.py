@@ -12,4 +12,4 @@ class DossiersConfig(AppConfig):
     }
 
     def ready(self):
-        from . import tasks  # noqa: F401  (registers the periodic jobs)
+        from . import notify, tasks  # noqa: F401  (registers the receipt attachment and the periodic jobs)

@@ -68,6 +68,7 @@ class Action(models.TextChoices):
 
     CREATE = "create", "Tạo hồ sơ nháp"
     SUBMIT = "submit", "Nộp hồ sơ trực tuyến"
+    INTAKE = "intake", "Nhập hồ sơ nộp trực tiếp hoặc qua bưu chính"
     RECEIVE = "receive", "Tiếp nhận hồ sơ"
     REQUEST_COMPLETION = "request_completion", "Yêu cầu bổ sung, hoàn thiện hồ sơ"
     REFUSE_INTAKE = "refuse_intake", "Từ chối tiếp nhận hồ sơ"

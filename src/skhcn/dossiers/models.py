@@ -101,7 +101,7 @@ class Dossier(models.Model):
     returned_at = models.DateTimeField("trả kết quả lúc", null=True, blank=True)
     return_method = models.CharField("hình thức trả kết quả", max_length=10, choices=ReceiveMethod.choices, blank=True)
 
-    # Normalised copies for the public tracking lookup (see services.normalise_phone / normalise_id).
+    # Normalised copies for the public tracking lookup (see documents.codes.normalise_phone / normalise_id).
     lookup_phone = models.CharField(max_length=20, blank=True, editable=False)
     lookup_id_number = models.CharField(max_length=20, blank=True, editable=False)
     # Bumped by every change: the review page carries it so a submit after an edit elsewhere is caught.

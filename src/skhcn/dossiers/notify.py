@@ -1,22 +1,81 @@
-"""What each dossier event tells whom, through ``skhcn.notifications``. Called inside the transaction of the change
-(``workflow.perform``, submission), so the notification commits with it; every function here is ``guarded`` (its own
-savepoint, failures logged) so that building the message can never undo the change. Sending happens after commit."""
+"""The notification content of dossiers: which dossier event tells whom what, with which links and attachment.
+``skhcn.notifications`` only records, renders and sends; it knows nothing of dossiers.
+
+Called inside the transaction of the change (``workflow.perform``), so the notification commits with it; every
+function here is ``guarded`` (its own savepoint, failures logged) so that building the message can never undo the
+change. Sending happens after commit. The receipt attached to e-mails is built at send time
+(``receipt_attachment``, registered with ``notifications.sending`` below).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.urls import reverse
 
 from skhcn.core.text import format_vnd
 from skhcn.notifications import services as notifications
 from skhcn.notifications.constants import Attachment, Event
+from skhcn.notifications.sending import register_attachment
 from skhcn.notifications.services import guarded
 
 from .constants import Action, ReceiveMethod
-from .receipt import fee_text, local_date, receive_text
+from .documents.forms_pdf import applicant_receipt
+from .documents.receipt import fee_text, local_date, receive_text, tracking_url
 
 ATTACH_RECEIPT = {Event.SUBMITTED, Event.RECEIVED}
+
+
+def staff_dossier_url(dossier) -> str:
+    """Absolute link to the dossier's staff page (in e-mails to staff)."""
+    return f"{notifications.base_url()}/admin/ho-so/{dossier.pk}/"
+
+
+def applicant_values(dossier) -> dict[str, str]:
+    """The values every applicant notification may use (the template variables of ``notifications.templating``)."""
+    return {
+        "co_quan": settings.AGENCY_NAME,
+        "ma_ho_so": dossier.code or "",
+        "thu_tuc": dossier.procedure.name,
+        "ma_thu_tuc": dossier.procedure.code,
+        "nguoi_nop": dossier.applicant_name,
+        "trang_ho_so": notifications.base_url() + reverse("dossiers:edit", kwargs={"pk": dossier.pk}),
+        "tra_cuu": tracking_url(dossier.code) if dossier.code else "",
+        "ngay_hen_tra": local_date(dossier.due_at or dossier.expected_return_at),
+    }
+
+
+@guarded
+def notify_applicant(dossier, event: str, values: dict | None = None, *, attachment: str = ""):
+    """Tell the applicant of ``dossier`` about ``event``: in their account, and by e-mail / SMS as they chose. A
+    dossier filed on paper has no usable account: it is told by e-mail and SMS to the contacts on the dossier."""
+    user = dossier.applicant if dossier.applicant.is_active else None
+    preference = notifications.preference_for(user)
+    if user is None:
+        preference.sms = settings.SMS_WITHOUT_ACCOUNT
+    return notifications.notify(
+        event,
+        user=user,
+        dossier=dossier,
+        values={**applicant_values(dossier), **(values or {})},
+        link=reverse("dossiers:edit", kwargs={"pk": dossier.pk}),
+        email=dossier.applicant_email if preference.email else "",
+        phone=dossier.applicant_phone if preference.sms else "",
+        attachment=attachment,
+    )
+
+
+def receipt_attachment(notification) -> tuple[str, bytes, str] | None:
+    """The applicant's receipt (PDF) for an e-mail about a dossier; None when the notification has no dossier."""
+    dossier = notification.dossier
+    if dossier is None:
+        return None
+    content, filename = applicant_receipt(dossier)
+    return filename, content, "application/pdf"
+
+
+register_attachment(Attachment.RECEIPT, receipt_attachment)
 
 
 def _date_text(iso: str | None) -> str:
@@ -25,7 +84,7 @@ def _date_text(iso: str | None) -> str:
 
 @guarded
 def submitted(dossier) -> None:
-    notifications.notify_applicant(dossier, Event.SUBMITTED, attachment=Attachment.RECEIPT)
+    notify_applicant(dossier, Event.SUBMITTED, attachment=Attachment.RECEIPT)
 
 
 @guarded
@@ -47,7 +106,7 @@ def workflow_event(event, kind: str) -> None:
     if kind == Event.RESULT_RETURNED and method == ReceiveMethod.ONLINE:
         values["lien_ket_ket_qua"] = notifications.base_url() + reverse("dossiers:result", kwargs={"pk": dossier.pk})
     attachment = Attachment.RECEIPT if kind in ATTACH_RECEIPT else ""
-    notifications.notify_applicant(dossier, kind, values, attachment=attachment)
+    notify_applicant(dossier, kind, values, attachment=attachment)
 
 
 @guarded
@@ -70,7 +129,7 @@ def staff_event(event) -> None:
             "nguoi_nop": dossier.applicant_name,
             "ngay_hen_tra": local_date(dossier.due_at),
             "noi_dung": event.comment or "—",
-            "lien_ket_can_bo": notifications.staff_dossier_url(dossier),
+            "lien_ket_can_bo": staff_dossier_url(dossier),
         },
         link=reverse("dossiers_staff:detail", kwargs={"pk": dossier.pk}),
         dossier=dossier,

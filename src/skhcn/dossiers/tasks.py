@@ -1,13 +1,21 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django_tasks import task
 
+from skhcn.accounts.models import StaffProfile
 from skhcn.core.jobs import periodic
-from skhcn.notifications.services import staff_dossier_url
+from skhcn.deadlines import status as deadline
+from skhcn.deadlines.services import current_calendar
 
 from . import notify
-from .receipt import local_date
+from .constants import Status
+from .documents.receipt import local_date
+from .models import DailyJobRun
+from .workflow.access import work_queue
 
 logger = logging.getLogger(__name__)
 
@@ -19,13 +27,6 @@ REMINDER_JOB = "due_reminders"
 def reminder_groups(user, now=None) -> dict[str, list]:
     """The staff member's queue split into "overdue" and "due_soon" (due today counts as due soon here), soonest
     first; dossiers whose deadline is further away, or not running, are left out."""
-    from django.utils import timezone
-
-    from skhcn.deadlines import status as deadline
-    from skhcn.deadlines.services import current_calendar
-
-    from .access import work_queue
-    from .constants import Status
 
     now = now or timezone.now()
     cal = current_calendar()
@@ -47,10 +48,6 @@ def send_due_reminders() -> int:
     """Tell each active staff member which dossiers of their queue are overdue or due soon (one digest, with links
     to the staff screen; in the admin's "Thông báo" and by e-mail). Returns the number of digests; a failure for one
     person is logged and does not stop the others."""
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from skhcn.accounts.models import StaffProfile
 
     now = timezone.now()
     sent = 0
@@ -68,7 +65,7 @@ def send_due_reminders() -> int:
                     "applicant": d.applicant_name,
                     "due": local_date(d.due_at),
                     "status": d.get_status_display(),
-                    "url": staff_dossier_url(d),
+                    "url": notify.staff_dossier_url(d),
                 }
                 for d in dossiers
             ]
@@ -81,9 +78,6 @@ def send_due_reminders() -> int:
 
 def claim_daily_run(job: str, day) -> bool:
     """True for exactly one caller per (job, day), across processes: the unique row is the lock."""
-    from django.db import IntegrityError, transaction
-
-    from .models import DailyJobRun
 
     try:
         with transaction.atomic():
@@ -97,12 +91,10 @@ def claim_daily_run(job: str, day) -> bool:
 def maybe_enqueue_due_reminders(now=None) -> bool:
     """Called by ``run_scheduler`` on every loop: once the local time reaches ``DOSSIER_REMINDER_HOUR`` (default 7),
     queue today's reminders, once per day however many schedulers run. True when this call queued them."""
-    from django.utils import timezone
 
     local = timezone.localtime(now or timezone.now())
     if local.hour < settings.DOSSIER_REMINDER_HOUR:
         return False
-    from .models import DailyJobRun
 
     # A plain read first: the insert below fails (and is logged by PostgreSQL) on every later loop of the day.
     if DailyJobRun.objects.filter(job=REMINDER_JOB, day=local.date()).exists():

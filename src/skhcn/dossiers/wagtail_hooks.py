@@ -7,8 +7,8 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from skhcn.accounts.staff import user_roles
 
-from . import staff_urls
-from .queues import QUEUES
+from .staff import urls as staff_urls
+from .staff.queues import QUEUES
 
 
 @hooks.register("register_admin_urls")

@@ -6,4 +6,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Thanh toán trực tuyến"
 
     def ready(self):
-        from . import checks, tasks  # noqa: F401  (registers the system checks and periodic jobs)
+        from . import checks, panels, tasks  # noqa: F401  (registers the system checks, tracking panel, periodic jobs)

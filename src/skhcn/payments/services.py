@@ -25,13 +25,14 @@ from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import has_role
 from skhcn.core.text import format_vnd
 from skhcn.deadlines.calendar import TZ
-from skhcn.dossiers.access import visible_dossiers
 from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.models import Dossier
+from skhcn.dossiers.notify import notify_applicant
 from skhcn.dossiers.workflow import SystemActor, WorkflowError, perform
+from skhcn.dossiers.workflow.access import visible_dossiers
 from skhcn.notifications.constants import Event as NotificationEvent
 from skhcn.notifications.services import base_url as notifications_base_url
-from skhcn.notifications.services import guarded, notify_applicant
+from skhcn.notifications.services import guarded
 
 from .gateways import GatewayError, GatewayNotSent, GatewayUnavailable, NotificationResult, enabled_names, get_gateway
 from .gateways.base import UNCHANGED, Outcome, RefundKind, ReturnResult

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.auth import permission_denied
 
 from skhcn.accounts.staff import has_role, user_roles
-from skhcn.dossiers.access import visible_dossiers
+from skhcn.dossiers.workflow.access import visible_dossiers
 
 from . import services
 from .models import Payment, PaymentStatus

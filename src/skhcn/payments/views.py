@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 
-from skhcn.dossiers.views import _private, applicant_view
+from skhcn.dossiers.citizen.pages import applicant_view, private_page
 
 from . import services, tasks
 from .gateways import NotificationResult, get_gateway, vnpay
@@ -77,7 +77,7 @@ def payment_return(request, gateway: str):
         "dossier_url": dossier_url(payment) if payment is not None else reverse("dossiers:mine"),
         "receipt_available": payment is not None and services.receipt_available(payment),
     }
-    return _private(render(request, "payments/return.html", context, status=200 if result.valid else 400))
+    return private_page(render(request, "payments/return.html", context, status=200 if result.valid else 400))
 
 
 @applicant_view()
@@ -87,7 +87,7 @@ def receipt(request, pk: int):
         raise Http404("Khoản phí chưa được thanh toán.")
     response = HttpResponse(render_receipt(payment), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{receipt_filename(payment)}"'
-    return _private(response)
+    return private_page(response)
 
 
 # --- machine endpoints and the sandbox page: any input gets a 4xx or the protocol's answer, never a 500 -------------
@@ -123,7 +123,7 @@ def ipn(request, gateway: str):
 
 # --- sandbox payment page -------------------------------------------------------------------------------------------
 def _sandbox_error(request, reason: str, status: int = 400):
-    return _private(render(request, "payments/sandbox_error.html", {"reason": reason}, status=status))
+    return private_page(render(request, "payments/sandbox_error.html", {"reason": reason}, status=status))
 
 
 def sandbox_pay(request):
@@ -154,7 +154,7 @@ def sandbox_pay(request):
     expires = vnpay.parse_date(params.get("vnp_ExpireDate", ""))
     if request.method == "GET":
         context = {"params": params, "amount": amount, "expires": expires}
-        return _private(render(request, "payments/sandbox_pay.html", context))
+        return private_page(render(request, "payments/sandbox_pay.html", context))
 
     choice = request.POST.get("ket_qua", "")
     if choice not in sandbox_gateway.CHOICES:

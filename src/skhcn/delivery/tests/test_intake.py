@@ -64,7 +64,7 @@ def test_postal_dossier_received_at_once(world, clock, private_root):
     holder = dossier.applicant
     assert not holder.is_active and not holder.has_usable_password()
     # The applicant can follow it on the public tracking page.
-    from skhcn.dossiers.tracking import find_dossier
+    from skhcn.dossiers.citizen.tracking import find_dossier
 
     assert find_dossier(dossier.code, phone="0987654321") == dossier
 

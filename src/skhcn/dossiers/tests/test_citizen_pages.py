@@ -5,8 +5,8 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from skhcn.accounts.tests.factories import ApplicantFactory
-from skhcn.dossiers import services
 from skhcn.dossiers.constants import Messages, ReceiveMethod
+from skhcn.dossiers.intake import services
 
 from .factories import pdf_upload
 

@@ -6,12 +6,13 @@ from unittest import mock
 import pytest
 
 from skhcn.accounts.tests.factories import ApplicantFactory
-from skhcn.dossiers import services
 from skhcn.dossiers.constants import ReceiveMethod, Status
+from skhcn.dossiers.intake import services
 from skhcn.dossiers.models import DailySerial, Dossier, DossierEvent
+from skhcn.procedures.tests.factories import ProcedureFactory
 
 from .concurrency_support import POSTGRESQL_ONLY, run_together
-from .factories import pdf_upload
+from .factories import MINIMAL_PDF, pdf_upload
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -53,9 +54,6 @@ def test_concurrent_uploads_cannot_together_pass_the_account_limit(settings):
     """Uploads to drafts of one account lock the account: exactly as many fit as the limit allows. The drafts are
     for different procedures: locking a dossier also locks its procedure's row (select_related), which would hide
     a missing account lock."""
-    from skhcn.procedures.tests.factories import ProcedureFactory
-
-    from .factories import MINIMAL_PDF
 
     user = ApplicantFactory()
     drafts = [services.start_draft(user, ProcedureFactory()) for _ in range(THREADS)]

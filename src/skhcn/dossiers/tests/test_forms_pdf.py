@@ -12,11 +12,18 @@ from pypdf import PdfReader
 
 from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers.constants import Action, Status
-from skhcn.dossiers.forms_pdf import FormMessages, FormUnavailable, available_forms, register_number, render_form
+from skhcn.dossiers.documents.forms_pdf import (
+    FormMessages,
+    FormUnavailable,
+    available_forms,
+    register_number,
+    render_form,
+)
 from skhcn.dossiers.models import Dossier, DossierFile, HandOff
 from skhcn.procedures.constants import DocumentForm
 from skhcn.procedures.tests.factories import RequiredDocumentFactory
 
+from .factories import DossierFactory
 from .workflow_support import PATHS, act, dossier_at, submitted_dossier
 
 pytestmark = pytest.mark.django_db
@@ -342,7 +349,6 @@ def test_who_may_print(client, world, clock):
 
 
 def test_missing_dossier_and_drafts_are_404(client, world, clock):
-    from .factories import DossierFactory
 
     draft = DossierFactory(procedure=world.procedure, applicant=world.applicant)
     client.force_login(world.admin)

@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 import pytest
 from django.db import transaction
 
-from skhcn.dossiers import transitions
-from skhcn.dossiers.codes import allocate_code, format_code
 from skhcn.dossiers.constants import Action, Status
+from skhcn.dossiers.documents.codes import allocate_code, format_code
 from skhcn.dossiers.models import DailySerial, DossierEvent
+from skhcn.dossiers.workflow import transitions
 
 from .factories import DossierFactory
 

@@ -8,10 +8,11 @@ from django.core import mail
 from pypdf import PdfReader
 
 from skhcn.accounts.tests.factories import ApplicantFactory
-from skhcn.dossiers import services
 from skhcn.dossiers.constants import ReceiveMethod, Status
+from skhcn.dossiers.documents.receipt import document_rows, render_receipt, tracking_url
+from skhcn.dossiers.intake import services
 from skhcn.dossiers.models import Dossier
-from skhcn.dossiers.receipt import document_rows, render_receipt, tracking_url
+from skhcn.notifications.models import Delivery
 
 from .factories import pdf_upload, png_upload
 
@@ -109,7 +110,6 @@ def test_email_with_receipt(procedure, documents, django_capture_on_commit_callb
 
 
 def test_mail_failure_does_not_undo_the_submission(procedure, documents, django_capture_on_commit_callbacks):
-    from skhcn.notifications.models import Delivery
 
     with (
         mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("SMTP down")),

@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 
 from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers.constants import Action, Status
-from skhcn.dossiers.models import Dossier
-from skhcn.dossiers.register import (
+from skhcn.dossiers.documents.register import (
     HEADERS,
     RegisterFilterForm,
     RegisterFilters,
@@ -20,6 +19,8 @@ from skhcn.dossiers.register import (
     register_rows,
     register_xlsx,
 )
+from skhcn.dossiers.models import Dossier
+from skhcn.dossiers.workflow.access import visible_dossiers
 from skhcn.procedures.models import ProcedureField
 from skhcn.procedures.tests.factories import ProcedureFactory
 
@@ -160,7 +161,6 @@ def test_filters_procedure_field_division_status(march, world):
 
 
 def test_rows_limited_to_the_given_dossiers(march, world):
-    from skhcn.dossiers.access import visible_dossiers
 
     assert codes(register_rows(MARCH, visible_dossiers(world.other_head))) == [march["foreign"].code]
     assert codes(register_rows(MARCH, visible_dossiers(world.specialist))) == [

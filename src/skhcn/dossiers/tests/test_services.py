@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from skhcn.accounts.tests.factories import ApplicantFactory
 from skhcn.core.uploads import UploadRejected
-from skhcn.dossiers import services
+from skhcn.deadlines.services import expected_return
 from skhcn.dossiers.constants import Action, Messages, ReceiveMethod, Status
+from skhcn.dossiers.intake import services
 from skhcn.dossiers.models import Dossier, DossierEvent, DossierFile
 from skhcn.procedures.constants import OnlineLevel
 from skhcn.procedures.tests.factories import ProcedureFactory, RequiredDocumentFactory
@@ -232,7 +233,6 @@ def test_submit_allocates_code_snapshots_profile_and_records(
     assert dossier.status == Status.SUBMITTED and dossier.submitted_at == moment
     assert dossier.applicant_name == profile.full_name and dossier.applicant_email == draft.applicant.email
     assert dossier.lookup_phone == "0912345678" and dossier.lookup_id_number == profile.id_number
-    from skhcn.deadlines.services import expected_return
 
     assert dossier.expected_return_at == expected_return(moment, 15, "working")
     assert timezone.localtime(dossier.expected_return_at).date() > timezone.localtime(moment).date()

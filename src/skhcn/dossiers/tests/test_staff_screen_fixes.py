@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from skhcn.dossiers.constants import Action, Status
-from skhcn.dossiers.workflow import APPLICANT_UNIT, ONE_STOP_UNIT
+from skhcn.dossiers.workflow.handoffs import APPLICANT_UNIT, ONE_STOP_UNIT
 
 from .workflow_support import act, dossier_at
 

@@ -17,10 +17,10 @@ from wagtail.models import ModelLogEntry
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.tests.factories import ApplicantFactory, StaffFactory, verified_staff_login
 from skhcn.deadlines.calendar import TZ
-from skhcn.dossiers import queues
 from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
 from skhcn.dossiers.models import Dossier, DossierEvent, DossierFile, HandOff
-from skhcn.dossiers.staff_views import STALE_MESSAGE
+from skhcn.dossiers.staff import queues
+from skhcn.dossiers.staff.views import STALE_MESSAGE
 from skhcn.procedures.tests.factories import ProcedureFactory
 
 from .factories import MINIMAL_PDF, pdf_upload, png_bytes

@@ -2,8 +2,10 @@ import pytest
 from django.urls import reverse
 
 from skhcn.accounts.tests.factories import ApplicantFactory
-from skhcn.dossiers import services, tracking
+from skhcn.dossiers.citizen import tracking
 from skhcn.dossiers.constants import Messages, ReceiveMethod
+from skhcn.dossiers.documents import codes
+from skhcn.dossiers.intake import services
 
 from .factories import pdf_upload
 
@@ -31,12 +33,12 @@ def test_url_name():
     [("0987 654 321", "0987654321"), ("+84 987.654.321", "0987654321"), ("0084-987-654-321", "0987654321")],
 )
 def test_normalise_phone(raw, expected):
-    assert tracking.normalise_phone(raw) == expected
+    assert codes.normalise_phone(raw) == expected
 
 
 def test_normalise_id_and_code():
-    assert tracking.normalise_id(" 079.088-001 234 ") == "079088001234"
-    assert tracking.normalise_code(" 000.26.h11-261129-00001 ") == "000.26.H11-261129-00001"
+    assert codes.normalise_id(" 079.088-001 234 ") == "079088001234"
+    assert codes.normalise_code(" 000.26.h11-261129-00001 ") == "000.26.H11-261129-00001"
 
 
 @pytest.mark.parametrize(
@@ -147,3 +149,27 @@ def test_rate_limit_holds_per_process_while_redis_is_down(client, dossier, setti
 def test_empty_page(client, db):
     response = client.get(TRACK)
     assert response.status_code == 200 and "Tra cứu hồ sơ" in response.text
+
+
+def test_registered_tracking_panels_add_to_the_page_context(client, dossier, monkeypatch):
+    """The extension point other apps (payments) use: a panel's context reaches the tracking page, for the dossier
+    found; dossiers itself knows none of them."""
+    seen = []
+
+    def panel(found):
+        seen.append(found.pk)
+        return {"payments": [], "panel_marker": "có"}
+
+    monkeypatch.setitem(tracking.TRACKING_PANELS, "test", panel)
+    response = client.post(TRACK, {"ma": dossier.code, "sdt": "0987654321"})
+    assert response.status_code == 200 and seen == [dossier.pk]
+    assert response.context["panel_marker"] == "có"
+    client.post(TRACK, {"ma": dossier.code, "sdt": "0911111111"})  # not found: no panel asked
+    assert seen == [dossier.pk]
+
+
+def test_panels_context_merges_in_registration_order(monkeypatch):
+    monkeypatch.setattr(tracking, "TRACKING_PANELS", {})
+    tracking.register_tracking_panel("a", lambda d: {"x": 1, "y": 1})
+    tracking.register_tracking_panel("b", lambda d: {"y": 2})
+    assert tracking.panels_context(object()) == {"x": 1, "y": 2}

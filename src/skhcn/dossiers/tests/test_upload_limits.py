@@ -7,10 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from skhcn.accounts.tests.factories import ApplicantFactory
+from skhcn.core import pdf_safety
 from skhcn.core.tests.pdf_samples import active_pdf_bytes, clean_pdf_bytes
 from skhcn.core.uploads import UploadRejected, format_size
-from skhcn.dossiers import services
 from skhcn.dossiers.constants import Action, Messages, Status
+from skhcn.dossiers.intake import services
 from skhcn.dossiers.models import Dossier, DossierEvent, DossierEventFile, DossierFile
 from skhcn.dossiers.workflow import WorkflowError
 
@@ -69,7 +70,6 @@ def test_citizen_upload_of_active_pdf_is_refused_and_nothing_stored(logged_in, d
 def test_citizen_upload_is_cleaned_in_strip_mode_and_staff_see_the_note(
     client, logged_in, draft, documents, private_root, strip, world
 ):
-    from skhcn.core import pdf_safety
 
     response = upload(logged_in, draft, documents[0], pdf_file(active_pdf_bytes("names_javascript")))
     assert response.status_code == 302

@@ -9,8 +9,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from skhcn.accounts.tests.factories import ApplicantFactory
-from skhcn.dossiers import services
 from skhcn.dossiers.constants import Messages, ReceiveMethod, Status
+from skhcn.dossiers.intake import services
 from skhcn.dossiers.models import Dossier, DossierFile
 from skhcn.procedures.constants import OnlineLevel
 from skhcn.procedures.tests.factories import ProcedureFactory

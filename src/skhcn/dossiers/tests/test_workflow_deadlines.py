@@ -8,8 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skhcn.deadlines import status as ds
-from skhcn.deadlines.calendar import TZ, WorkCalendar, add_working_days, due_at, due_at_with_pauses
+from skhcn.deadlines.calendar import (
+    TZ,
+    WorkCalendar,
+    add_working_days,
+    due_at,
+    due_at_with_pauses,
+    receipt_day,
+    working_days_between,
+)
 from skhcn.deadlines.constants import TimeUnit
+from skhcn.procedures.tests.factories import ProcedureFactory
 
 CAL = WorkCalendar()
 W, C = TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS
@@ -119,7 +128,6 @@ def test_steps_end_at_the_overall_due_date_and_never_go_back(received, amount):
 @settings(max_examples=150, deadline=None)
 @given(received=moments, amount=days, gap=st.integers(0, 30), length=st.integers(0, 30))
 def test_a_pause_extends_by_exactly_its_working_days(received, amount, gap, length):
-    from skhcn.deadlines.calendar import receipt_day, working_days_between
 
     base = due_at(CAL, received, amount, W)
     stop = received + timedelta(days=gap)
@@ -173,8 +181,6 @@ def test_no_pause_means_the_plain_due_date(received, amount):
 )
 def test_procedure_step_budgets(value, time, error, budgets):
     from django.core.exceptions import ValidationError
-
-    from skhcn.procedures.tests.factories import ProcedureFactory
 
     procedure = ProcedureFactory.build(processing_time=time, step_budgets=value)
     if error is None:

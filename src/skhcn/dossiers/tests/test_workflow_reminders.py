@@ -3,10 +3,17 @@
 from django.core import mail
 from django.core.management import call_command
 
-from skhcn.dossiers import access
 from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.models import DailyJobRun
-from skhcn.dossiers.tasks import REMINDER_JOB, maybe_enqueue_due_reminders, reminder_groups, send_due_reminders
+from skhcn.dossiers.tasks import (
+    REMINDER_JOB,
+    claim_daily_run,
+    maybe_enqueue_due_reminders,
+    reminder_groups,
+    send_due_reminders,
+)
+from skhcn.dossiers.workflow import access
+from skhcn.notifications.models import Delivery
 
 from .workflow_support import act, dossier_at
 
@@ -68,7 +75,6 @@ def test_nothing_to_remind_sends_nothing(world, clock, mailoutbox):
 
 
 def test_once_a_day_from_the_configured_hour(world, clock, mailoutbox, settings, django_capture_on_commit_callbacks):
-    from skhcn.notifications.models import Delivery
 
     setup_queue(world, clock)
     # The set-up's own notifications were never sent (no commit in this test); the scheduler would send them now.
@@ -95,7 +101,6 @@ def test_once_a_day_from_the_configured_hour(world, clock, mailoutbox, settings,
 
 
 def test_a_concurrent_claim_loses(world, clock):
-    from skhcn.dossiers.tasks import claim_daily_run
 
     day = clock().date()
     assert claim_daily_run(REMINDER_JOB, day) is True

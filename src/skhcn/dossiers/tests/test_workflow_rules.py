@@ -11,7 +11,12 @@ from skhcn.deadlines.calendar import TZ
 from skhcn.deadlines.models import CalendarException
 from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action, Channel, HandOffOutcome, ReceiveMethod, Status
+from skhcn.dossiers.documents.formsets import FORM_SETS, FormKind, form_set_for, get_form_set
 from skhcn.dossiers.models import ClockPause, Dossier, DossierEvent, DossierEventFile, HandOff
+from skhcn.dossiers.workflow import timing
+from skhcn.notifications import services as notifications
+from skhcn.notifications import tasks
+from skhcn.notifications.models import Notification
 from skhcn.procedures.tests.factories import ProcedureFactory
 
 from .conftest import private_files
@@ -136,7 +141,7 @@ def test_failure_after_storing_the_file_removes_it_and_rolls_everything_back(wor
     def broken(now):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(workflow, "allocate_result_number", broken)
+    monkeypatch.setattr(timing, "allocate_result_number", broken)
     with pytest.raises(RuntimeError):
         workflow.perform(
             dossier.pk, Action.ISSUE_RESULT, world.clerk, expected_version=dossier.version, files=[pdf_upload()]
@@ -328,7 +333,7 @@ def test_supply_after_the_cutoff_resumes_the_next_working_day(world, clock):
 
 def test_step_due_times_and_control_slip(world, clock):
     dossier = dossier_at(Status.RECEIVED, world)  # 2,10,3 from Mon 02/03/2026
-    assert workflow.step_due_times(dossier) == [end_of(2026, 3, 4), end_of(2026, 3, 18), end_of(2026, 3, 23)]
+    assert timing.step_due_times(dossier) == [end_of(2026, 3, 4), end_of(2026, 3, 18), end_of(2026, 3, 23)]
     clock.set(2026, 3, 4, 16, 0)  # the one-stop transfers on its last day: on time
     dossier = act(dossier, Action.TRANSFER, world=world)
     clock.set(2026, 3, 5, 9, 0)
@@ -383,7 +388,7 @@ def test_apology_sets_a_new_date_once(world, clock, mailoutbox, django_capture_o
     assert "xin lỗi" in mail.outbox[0].subject
     assert "Ngày hẹn trả ban đầu: 23/03/2026\nNgày hẹn trả mới: 27/03/2026" in mail.outbox[0].body
     # The apology moves the last step; the specialist's open control-slip row keeps the appraisal deadline.
-    assert workflow.step_due_times(dossier) == [end_of(2026, 3, 4), end_of(2026, 3, 18), end_of(2026, 3, 27)]
+    assert timing.step_due_times(dossier) == [end_of(2026, 3, 4), end_of(2026, 3, 18), end_of(2026, 3, 27)]
     assert dossier.handoffs.get(finished_at=None).due_at == end_of(2026, 3, 18)
     with pytest.raises(workflow.WorkflowError) as caught:
         act(dossier, Action.APOLOGIZE, world.leader, world=world, date=date(2026, 3, 31))
@@ -467,7 +472,6 @@ def test_event_files_and_details(world, clock):
 
 
 def test_form_set_kept_from_receipt(world, clock):
-    from skhcn.dossiers.formsets import FORM_SETS, FormKind, form_set_for, get_form_set
 
     assert form_set_for(date(2025, 6, 30)).key == "tt01-2018"
     assert form_set_for(date(2025, 7, 1)).key == "tt03-2025"
@@ -554,7 +558,6 @@ def test_internal_actions_send_nothing(world, clock, mailoutbox, django_capture_
 def test_mail_failure_is_logged_and_never_undoes_the_change(
     world, clock, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
-    from skhcn.notifications import tasks
 
     class Down:
         def enqueue(self, *args, **kwargs):
@@ -570,8 +573,6 @@ def test_mail_failure_is_logged_and_never_undoes_the_change(
 
 
 def test_broken_notification_never_undoes_the_change(world, clock, monkeypatch, caplog):
-    from skhcn.notifications import services as notifications
-    from skhcn.notifications.models import Notification
 
     def broken(*args, **kwargs):
         raise RuntimeError("template storage down")

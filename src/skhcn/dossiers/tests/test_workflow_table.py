@@ -6,10 +6,12 @@ import itertools
 import pytest
 
 from skhcn.accounts.constants import StaffRole
-from skhcn.dossiers import access, workflow
-from skhcn.dossiers.constants import Action, Status
+from skhcn.dossiers import workflow
+from skhcn.dossiers.constants import Action, Channel, Status
 from skhcn.dossiers.models import Dossier, DossierEvent, DossierEventFile
-from skhcn.dossiers.transitions import RESUME, TRANSITIONS, Role, allowed_transitions
+from skhcn.dossiers.workflow import access
+from skhcn.dossiers.workflow.handlers import HANDLERS
+from skhcn.dossiers.workflow.transitions import CREATING_ACTIONS, NEW, RESUME, TRANSITIONS, Role, allowed_transitions
 
 from .conftest import private_files
 from .workflow_support import actor_for, dossier_at, submitted_dossier, valid_input
@@ -20,7 +22,9 @@ ALLOWED = sorted(
     (source, action, target)
     for source, action, target in allowed_transitions()
     if action != Action.SUBMIT  # the citizen's submit: test_services
+    and source != NEW  # creating a dossier: test_every_creating_transition
 )
+CREATING = sorted((action, TRANSITIONS[action].target) for action in CREATING_ACTIONS)
 
 
 def _id(case):
@@ -38,6 +42,84 @@ def test_table_is_consistent():
     # Every state but the draft is reachable.
     reached = {Status.DRAFT} | {t for _s, _a, t in allowed_transitions() if t not in (None, RESUME)}
     assert reached == set(STATES)
+
+
+def test_every_action_has_a_handler():
+    assert set(HANDLERS) == set(TRANSITIONS) == set(Action.values)
+
+
+def test_creating_actions_are_the_draft_and_the_paper_intake():
+    assert {(s, a, t) for s, a, t in allowed_transitions() if s == NEW} == {
+        (NEW, Action.CREATE, Status.DRAFT),
+        (NEW, Action.INTAKE, Status.SUBMITTED),
+    }
+    assert all(TRANSITIONS[action].sources == {NEW} for action in CREATING_ACTIONS)
+
+
+def creation_fields(action: str, world) -> dict:
+    """The fields a creating action takes: the applicant's own draft, or a paper dossier's details."""
+    fields = {"procedure": world.procedure, "applicant": world.applicant}
+    if action == Action.INTAKE:
+        fields.update(
+            channel=Channel.POST,
+            applicant_name="Nguyễn Văn An",
+            applicant_id_number="079.088-001",
+            applicant_phone="+84 912.345.678",
+        )
+    return fields
+
+
+@pytest.mark.parametrize(("action", "target"), CREATING, ids=[_id(c) for c in CREATING])
+def test_every_creating_transition(world, clock, action, target):
+    actor = actor_for(action, None, world)
+    dossier = workflow.perform(None, action, actor, expected_version=0, fields=creation_fields(action, world))
+    dossier.refresh_from_db()
+    assert dossier.status == target and dossier.version == 1
+    event = dossier.events.get()
+    assert (event.action, event.from_status, event.to_status, event.actor_id) == (action, NEW, target, actor.pk)
+    if action == Action.INTAKE:
+        assert dossier.code and dossier.submitted_at is not None
+        assert (dossier.lookup_phone, dossier.lookup_id_number) == ("0912345678", "079088001")
+    else:
+        assert dossier.code is None and dossier.submitted_at is None
+
+
+@pytest.mark.parametrize("action", sorted(set(TRANSITIONS) - CREATING_ACTIONS))
+def test_no_other_action_creates_a_dossier(world, clock, action):
+    actor = actor_for(action, None, world)
+    with pytest.raises(TypeError):
+        workflow.perform(None, action, actor, expected_version=0, fields=creation_fields(action, world))
+    assert not Dossier.objects.exists() and not DossierEvent.objects.exists()
+
+
+@pytest.mark.parametrize("action", sorted(CREATING_ACTIONS))
+def test_creating_is_refused_with_workflow_fields_or_a_version(world, clock, action):
+    actor = actor_for(action, None, world)
+    for taken in ({"status": Status.RECEIVED}, {"version": 7}, {"code": "X"}):
+        with pytest.raises(TypeError):
+            workflow.perform(
+                None, action, actor, expected_version=0, fields={**creation_fields(action, world), **taken}
+            )
+    with pytest.raises(workflow.WorkflowError) as caught:
+        workflow.perform(None, action, actor, expected_version=1, fields=creation_fields(action, world))
+    assert caught.value.code == "stale"
+    assert not Dossier.objects.exists()
+
+
+CREATING_ROLES = sorted((action, role) for action in CREATING_ACTIONS for role in [*StaffRole.values, Role.APPLICANT])
+
+
+@pytest.mark.parametrize(("action", "role"), CREATING_ROLES, ids=[_id(c) for c in CREATING_ROLES])
+def test_every_role_allowed_or_refused_to_create(world, clock, action, role):
+    user = world.by_role(role)
+    if role in TRANSITIONS[action].roles:
+        dossier = workflow.perform(None, action, user, expected_version=0, fields=creation_fields(action, world))
+        assert dossier.status == TRANSITIONS[action].target
+    else:
+        with pytest.raises(workflow.WorkflowError) as caught:
+            workflow.perform(None, action, user, expected_version=0, fields=creation_fields(action, world))
+        assert caught.value.code == "role"
+        assert not Dossier.objects.exists()
 
 
 @pytest.mark.parametrize(("source", "action", "target"), ALLOWED, ids=[_id(c) for c in ALLOWED])
@@ -127,7 +209,12 @@ def test_every_forbidden_pair_is_refused_and_changes_nothing(world, clock, state
     assert private_files(private_root) == []
 
 
-ROLE_CASES = sorted((action, role) for action in WORKFLOW_ACTIONS for role in [*StaffRole.values, Role.APPLICANT])
+ROLE_CASES = sorted(
+    (action, role)
+    for action in WORKFLOW_ACTIONS
+    if action not in CREATING_ACTIONS  # test_every_role_allowed_or_refused_to_create
+    for role in [*StaffRole.values, Role.APPLICANT]
+)
 
 
 @pytest.mark.parametrize(("action", "role"), ROLE_CASES, ids=[_id(c) for c in ROLE_CASES])

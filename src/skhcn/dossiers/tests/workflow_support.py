@@ -7,18 +7,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.tests.factories import ApplicantFactory, DivisionFactory, StaffFactory
-from skhcn.deadlines.calendar import TZ
+from skhcn.deadlines.calendar import TZ, add_working_days
+from skhcn.deadlines.services import current_calendar
 from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
 from skhcn.dossiers.models import Dossier
-from skhcn.dossiers.transitions import TRANSITIONS, Role
+from skhcn.dossiers.workflow.transitions import TRANSITIONS, Role
 from skhcn.procedures.tests.factories import ProcedureFactory
 
-from .factories import pdf_upload
+from .factories import DossierFactory, pdf_upload
 
 R = StaffRole
 
@@ -78,29 +80,40 @@ def world(db):
 
 
 class Clock:
-    """``timezone.now()`` under the test's control (auto_now fields follow it too)."""
+    """The test's time, moved by time-machine: ``timezone.now()``, ``time.time()`` and auto_now fields follow it, and
+    it stands still between moves."""
 
-    def __init__(self, moment: datetime):
-        self.moment = moment
+    def __init__(self, traveller, moment: datetime):
+        self.traveller = traveller
+        self._moment = moment
 
     def __call__(self) -> datetime:
-        return self.moment
+        return self._moment
+
+    @property
+    def moment(self) -> datetime:
+        return self._moment
+
+    @moment.setter
+    def moment(self, moment: datetime) -> None:
+        self._moment = moment
+        self.traveller.move_to(moment)
 
     def set(self, *args) -> datetime:
         self.moment = datetime(*args, tzinfo=TZ) if not isinstance(args[0], datetime) else args[0]
         return self.moment
 
     def advance(self, **kwargs) -> datetime:
-        self.moment += timedelta(**kwargs)
+        self.moment = self.moment + timedelta(**kwargs)
         return self.moment
 
 
 @pytest.fixture
-def clock(monkeypatch):
+def clock():
     """Starts Monday 02/03/2026 09:00 (Vietnam time)."""
-    clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=TZ))
-    monkeypatch.setattr(timezone, "now", clock)
-    return clock
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
+    with time_machine.travel(start, tick=False) as traveller:
+        yield Clock(traveller, start)
 
 
 def submitted_dossier(world: World, *, procedure=None, channel=Channel.ONLINE, **fields) -> Dossier:
@@ -140,9 +153,6 @@ def valid_input(action: str, dossier: Dossier, world: World) -> dict:
     if t.date_required:
         today = timezone.localdate(timezone.now())
         if action == Action.APOLOGIZE:
-            from skhcn.deadlines.calendar import add_working_days
-            from skhcn.deadlines.services import current_calendar
-
             kwargs["date"] = add_working_days(current_calendar(), dossier.due_at.astimezone(TZ).date(), 3)
         else:
             kwargs["date"] = today
@@ -197,8 +207,6 @@ PATHS[Status.STOPPED] = (Action.RECEIVE, Action.STOP_PROCESSING)
 def dossier_at(status: str, world: World, *, via: str | None = None) -> Dossier:
     """A dossier brought to ``status`` through ``perform`` (``via``: the state a supplement request paused)."""
     if status == Status.DRAFT:
-        from .factories import DossierFactory
-
         return DossierFactory(procedure=world.procedure, applicant=world.applicant)
     procedure = world.procedure
     if status == Status.AWAITING_FEE:

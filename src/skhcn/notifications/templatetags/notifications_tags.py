@@ -2,6 +2,7 @@ from django import template
 
 from ..constants import STAFF_EVENTS
 from ..models import Delivery
+from ..services import unread_count
 from ..views import can_see_deliveries
 
 register = template.Library()
@@ -23,7 +24,6 @@ def dossier_notifications(context, dossier):
 @register.inclusion_tag("notifications/_inbox_link.html", takes_context=True)
 def inbox_link(context):
     """ "Thông báo (n chưa đọc)" for the citizen's own pages (never on cached public pages)."""
-    from ..services import unread_count
 
     request = context.get("request")
     return {"unread": unread_count(request.user) if request is not None else 0}

@@ -6,14 +6,15 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from skhcn.dossiers import workflow
+from skhcn.delivery.services import paper_applicant_account
+from skhcn.dossiers import notify, workflow
 from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.tests.workflow_support import act, dossier_at, submitted_dossier
-from skhcn.notifications import services
+from skhcn.notifications import sending, services, tasks
 from skhcn.notifications.constants import MAX_ATTEMPTS, Channel, DeliveryStatus, Event
 from skhcn.notifications.models import ChannelPreference, Delivery, Notification, NotificationTemplate, SandboxSms
 
-from .factories import DeliveryFactory
+from .factories import DeliveryFactory, NotificationFactory
 
 
 def receive(dossier, world):
@@ -69,7 +70,6 @@ def test_a_landline_is_a_permanent_sms_failure(world, clock, django_capture_on_c
 
 
 def test_paper_dossier_is_told_by_email_and_sms_without_an_account(world, clock, django_capture_on_commit_callbacks):
-    from skhcn.delivery.services import paper_applicant_account
 
     dossier = submitted_dossier(world, applicant=paper_applicant_account(), applicant_email="")
     with django_capture_on_commit_callbacks(execute=True):
@@ -133,11 +133,11 @@ def test_outage_is_retried_with_growing_delays_then_fails(clock, db):
     delays = []
     with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=_outage):
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            assert services.send(delivery.pk) in (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+            assert sending.send(delivery.pk) in (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
             delivery.refresh_from_db()
             assert delivery.attempts == attempt
             if delivery.status == DeliveryStatus.PENDING:
-                assert services.send(delivery.pk) == "skipped"  # not due yet
+                assert sending.send(delivery.pk) == "skipped"  # not due yet
                 delays.append(delivery.next_attempt_at - timezone.now())
                 clock.moment = delivery.next_attempt_at
     assert delivery.status == DeliveryStatus.FAILED
@@ -149,7 +149,7 @@ def test_refused_recipient_fails_at_once(db):
     delivery = DeliveryFactory(next_attempt_at=timezone.now())
     refused = smtplib.SMTPRecipientsRefused({"x@example.vn": (550, b"5.1.1 No such user")})
     with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=refused):
-        assert services.send(delivery.pk) == DeliveryStatus.FAILED
+        assert sending.send(delivery.pk) == DeliveryStatus.FAILED
     delivery.refresh_from_db()
     assert delivery.last_error == "Máy chủ thư từ chối địa chỉ người nhận (550 5.1.1 No such user)."
 
@@ -159,20 +159,20 @@ def test_smtp_reply_codes(db, code, status):
     delivery = DeliveryFactory(next_attempt_at=timezone.now())
     error = smtplib.SMTPDataError(code, b"try later" if code < 500 else b"rejected")
     with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=error):
-        assert services.send(delivery.pk) == status
+        assert sending.send(delivery.pk) == status
 
 
 def test_unexpected_error_is_logged_and_retried(db, caplog):
     delivery = DeliveryFactory(next_attempt_at=timezone.now())
     with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=KeyError("bug")):
-        assert services.send(delivery.pk) == DeliveryStatus.PENDING
+        assert sending.send(delivery.pk) == DeliveryStatus.PENDING
     assert "failed unexpectedly" in caplog.text
 
 
 def test_a_sent_message_is_never_sent_twice(db):
     delivery = DeliveryFactory(next_attempt_at=timezone.now())
-    assert services.send(delivery.pk) == DeliveryStatus.SENT
-    assert services.send(delivery.pk) == "skipped"
+    assert sending.send(delivery.pk) == DeliveryStatus.SENT
+    assert sending.send(delivery.pk) == "skipped"
     assert len(mail.outbox) == 1
 
 
@@ -183,7 +183,7 @@ def test_scheduler_sweep(clock, db):
     lost = DeliveryFactory(next_attempt_at=now, queued_at=now - timedelta(minutes=11))
     stuck = DeliveryFactory(status=DeliveryStatus.SENDING, claimed_at=now - timedelta(minutes=16), attempts=1)
     later = DeliveryFactory(next_attempt_at=now + timedelta(minutes=5), queued_at=None, attempts=1)
-    assert services.requeue_due() == 3
+    assert tasks.requeue_due() == 3
     statuses = {d.pk: Delivery.objects.get(pk=d.pk).status for d in (due, fresh, lost, stuck, later)}
     assert statuses == {
         due.pk: DeliveryStatus.SENT,
@@ -206,7 +206,6 @@ def test_resend_only_failed(db, django_capture_on_commit_callbacks):
 
 
 def test_inbox_read_state(db):
-    from .factories import NotificationFactory
 
     mine = NotificationFactory()
     other = NotificationFactory()
@@ -226,12 +225,10 @@ def test_a_template_saved_without_validation_falls_back_to_the_default(world, cl
 
 
 def test_failure_while_building_values_never_undoes_the_change(world, clock, monkeypatch, caplog):
-    from skhcn.dossiers import notify
-
     def broken(dossier):
         raise RuntimeError("lookup failed")
 
-    monkeypatch.setattr(services, "applicant_values", broken)
+    monkeypatch.setattr(notify, "applicant_values", broken)
     dossier = submitted_dossier(world)
     dossier = receive(dossier, world)
     assert dossier.status == Status.RECEIVED and not Notification.objects.filter(dossier=dossier).exists()
@@ -248,6 +245,6 @@ def test_a_stalled_worker_does_not_overwrite_a_newer_claim(clock, db):
         raise ConnectionRefusedError(111, "Connection refused")
 
     with mock.patch("django.core.mail.EmailMultiAlternatives.send", autospec=True, side_effect=stall_then_send):
-        services.send(delivery.pk)
+        sending.send(delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT  # not turned back to "pending" by the stalled worker

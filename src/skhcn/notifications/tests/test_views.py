@@ -3,9 +3,10 @@ from django.core import mail
 
 from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action
-from skhcn.dossiers.tests.workflow_support import submitted_dossier
+from skhcn.dossiers.tests.workflow_support import dossier_at, submitted_dossier
 from skhcn.notifications.constants import Channel, DeliveryStatus, Event
 from skhcn.notifications.models import ChannelPreference, Delivery, NotificationTemplate, SandboxSms
+from skhcn.notifications.wagtail_hooks import InboxMenuItem
 
 from .factories import DeliveryFactory, NotificationFactory
 
@@ -85,8 +86,6 @@ def inbox_label(user) -> str:
     from django.test import RequestFactory
     from django.urls import reverse
 
-    from skhcn.notifications.wagtail_hooks import InboxMenuItem
-
     request = RequestFactory().get("/admin/")
     request.user = user
     return InboxMenuItem("Thông báo của tôi", reverse("notifications_staff:inbox")).render_component(request).label
@@ -100,8 +99,6 @@ def admin_client(client, world):
 
 def test_staff_inbox_and_menu(client, world, clock, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        from skhcn.dossiers.tests.workflow_support import dossier_at
-
         dossier = dossier_at("assigned", world)
     client.force_login(world.specialist)
     # The sidebar is JSON in the page: look for the items' names (ASCII); the label through the menu item itself.

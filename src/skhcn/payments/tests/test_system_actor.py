@@ -5,8 +5,8 @@ import pytest
 from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.tests.workflow_support import dossier_at, today
-from skhcn.dossiers.transitions import SYSTEM_ACTIONS
 from skhcn.dossiers.workflow import SystemActor, WorkflowError
+from skhcn.dossiers.workflow.transitions import SYSTEM_ACTIONS
 
 
 def test_system_actor_records_the_fee(world):

@@ -1,34 +1,15 @@
 """Public tracking: a dossier is shown only to someone who knows its code AND the phone or ID number given with it."""
 
-import re
+from collections.abc import Callable
 
 from django.conf import settings
 
 from skhcn.core.throttle import Fallback, Throttle
 
-from .constants import Status
-from .models import Dossier
-
-_SEPARATORS = re.compile(r"[\s.\-_/()]+")
-
-
-def normalise_phone(value: str) -> str:
-    """ "+84 912.345.678" -> "0912345678"; anything but digits is dropped."""
-    value = _SEPARATORS.sub("", value or "")
-    if value.startswith("+84"):
-        value = "0" + value[3:]
-    elif value.startswith("0084"):
-        value = "0" + value[4:]
-    return re.sub(r"\D", "", value)[:20]
-
-
-def normalise_id(value: str) -> str:
-    """ID card numbers and tax codes without spaces, dots or dashes, upper-case (tax branches use "-001")."""
-    return _SEPARATORS.sub("", value or "").upper()[:20]
-
-
-def normalise_code(value: str) -> str:
-    return re.sub(r"\s+", "", value or "").upper()[:40]
+from ..constants import Status
+from ..documents.codes import normalise_code, normalise_id, normalise_phone
+from ..models import Dossier
+from ..workflow.transitions import APPLICANT_COMMENT_ACTIONS, PUBLIC_ACTIONS
 
 
 def find_dossier(code: str, phone: str = "", id_number: str = "") -> Dossier | None:
@@ -56,8 +37,6 @@ def public_timeline(dossier: Dossier, *, for_applicant: bool = False) -> list[di
     officer addressed to the applicant (requests, reasons) and the files of public steps; the public tracking page
     shows neither.
     """
-    from .transitions import APPLICANT_COMMENT_ACTIONS, PUBLIC_ACTIONS
-
     events = dossier.events.filter(action__in=PUBLIC_ACTIONS)
     if for_applicant:
         events = events.prefetch_related("files")
@@ -76,11 +55,24 @@ def public_shipments(dossier: Dossier) -> list:
     return list(dossier.shipments.exclude(status="cancelled").order_by("created_at", "id"))
 
 
-def public_payments(dossier: Dossier) -> list[dict]:
-    """Fees requested for the dossier, as ``payments.services.public_payments`` describes them."""
-    from skhcn.payments.services import public_payments
+# The extension point of the public tracking page: apps above dossiers (payments: the fees) register a panel, a
+# function of the dossier returning extra template context; dossiers imports none of them.
+TrackingPanel = Callable[[Dossier], dict]
+TRACKING_PANELS: dict[str, TrackingPanel] = {}
 
-    return public_payments(dossier)
+
+def register_tracking_panel(name: str, panel: TrackingPanel) -> TrackingPanel:
+    """Add (or replace) the panel ``name``; called from the registering app's ``AppConfig.ready``."""
+    TRACKING_PANELS[name] = panel
+    return panel
+
+
+def panels_context(dossier: Dossier) -> dict:
+    """The context every registered panel adds for ``dossier``, in registration order."""
+    context: dict = {}
+    for panel in TRACKING_PANELS.values():
+        context.update(panel(dossier))
+    return context
 
 
 def _limits() -> tuple[int, int]:

@@ -13,11 +13,12 @@ from django.contrib.auth import get_user_model
 
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.models import Division
+from skhcn.accounts.staff import has_role, staff_profile
 from skhcn.procedures.models import Procedure, ProcedureField
 
-from .constants import COMMENT_MAX_LENGTH, Channel, ReceiveMethod, Status
+from ..constants import COMMENT_MAX_LENGTH, Channel, ReceiveMethod, Status
+from ..workflow.transitions import TRANSITIONS, DateKind, Need
 from .queues import DEFAULT_SORT, SORTS
-from .transitions import TRANSITIONS, DateKind, Need
 
 DATE_FORMAT = "%d/%m/%Y"
 DATE_MESSAGE = "Ngày không hợp lệ. Vui lòng nhập theo dạng ngày/tháng/năm, ví dụ 05/03/2026."
@@ -59,7 +60,7 @@ def staff_name(user) -> str:
     return name or user.get_full_name() or user.get_username()
 
 
-def _date_field(**kwargs) -> forms.DateField:
+def date_field(**kwargs) -> forms.DateField:
     return forms.DateField(
         input_formats=[DATE_FORMAT, "%Y-%m-%d"],
         error_messages={"invalid": DATE_MESSAGE},
@@ -90,8 +91,8 @@ class QueueFilterForm(forms.Form):
         choices=[("", "Tất cả")] + [(v, label) for v, label in Status.choices if v != Status.DRAFT],
     )
     channel = forms.ChoiceField(label="Hình thức nộp", required=False, choices=[("", "Tất cả"), *Channel.choices])
-    received_from = _date_field(label="Tiếp nhận từ ngày", required=False)
-    received_to = _date_field(label="đến ngày", required=False)
+    received_from = date_field(label="Tiếp nhận từ ngày", required=False)
+    received_to = date_field(label="đến ngày", required=False)
     sort = forms.ChoiceField(
         label="Sắp xếp theo",
         required=False,
@@ -190,7 +191,7 @@ class ActionForm(forms.Form):
             self.fields["assignee"] = field
         if spec.date_kind and (spec.date_kind != DateKind.POSTMARK or dossier.channel == Channel.POST):
             label, help_text = DATE_LABELS.get(spec.date_kind, ("Ngày", ""))
-            self.fields["date"] = _date_field(
+            self.fields["date"] = date_field(
                 label=_required_label(label, spec.needs_date), required=False, help_text=help_text
             )
         if spec.needs_receive_method:
@@ -316,7 +317,6 @@ def _specialist_label(user) -> str:
 
 def assignable_specialists(user):
     """The specialists a bulk assignment may pick: the head's division; every division for an administrator."""
-    from skhcn.accounts.staff import has_role, staff_profile
 
     user_model = get_user_model()
     base = (

@@ -1,5 +1,7 @@
-"""Dossier codes: ``<AGENCY_CODE>-<yymmdd>-<5-digit serial of the day>``, days counted in Vietnam time."""
+"""Dossier codes: ``<AGENCY_CODE>-<yymmdd>-<5-digit serial of the day>``, days counted in Vietnam time; and the
+normalised lookup keys (code, phone, ID number) that public tracking compares."""
 
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -7,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import DailySerial
+from ..models import DailySerial
 
 SERIAL_DIGITS = 5
 
@@ -32,3 +34,25 @@ def allocate_code(now: datetime | None = None) -> str:
     serial = DailySerial.objects.select_for_update().get(agency_code=agency, day=day)
     DailySerial.objects.filter(pk=serial.pk).update(last_value=F("last_value") + 1)
     return format_code(agency, day, serial.last_value + 1)
+
+
+_SEPARATORS = re.compile(r"[\s.\-_/()]+")
+
+
+def normalise_phone(value: str) -> str:
+    """ "+84 912.345.678" -> "0912345678"; anything but digits is dropped."""
+    value = _SEPARATORS.sub("", value or "")
+    if value.startswith("+84"):
+        value = "0" + value[3:]
+    elif value.startswith("0084"):
+        value = "0" + value[4:]
+    return re.sub(r"\D", "", value)[:20]
+
+
+def normalise_id(value: str) -> str:
+    """ID card numbers and tax codes without spaces, dots or dashes, upper-case (tax branches use "-001")."""
+    return _SEPARATORS.sub("", value or "").upper()[:20]
+
+
+def normalise_code(value: str) -> str:
+    return re.sub(r"\s+", "", value or "").upper()[:40]

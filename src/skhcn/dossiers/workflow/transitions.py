@@ -1,5 +1,6 @@
 """The dossier state machine as data: which action moves a dossier from which states to which state, who may do it
-and what it needs. ``workflow.perform`` is the one place that applies it; the README table is generated from the
+and what it needs; creating a dossier is an action from the pseudo-state ``NEW``. ``workflow.perform`` is the one
+place that applies it; the README table is generated from the
 same facts ("Quy trình xử lý hồ sơ (cán bộ)").
 
 Roles are ``StaffRole`` values plus ``Role.APPLICANT``. Roles say *who in principle*; ``access.can_act`` adds
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from skhcn.accounts.constants import StaffRole
 
-from .constants import Action, Status
+from ..constants import Action, Status
 
 
 class Role:
@@ -40,6 +41,9 @@ class DateKind:
 
 # Where a pause resumes to: the state recorded when the clock was paused.
 RESUME = "__resume__"
+# The source of the actions that create a dossier (a draft, or a dossier handed in on paper): not yet a dossier.
+# Its history row has this as ``from_status`` (empty).
+NEW = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,10 @@ NOT_DRAFT = frozenset(set(Status.values) - {S.DRAFT})
 ALL_STAFF = frozenset(R.values)
 
 _TABLE = (
+    # --- new dossiers ----------------------------------------------------------------------------------------------
+    Transition(A.CREATE, frozenset({NEW}), S.DRAFT, frozenset({Role.APPLICANT}), comment=Need.NO, public=True),
+    # A dossier handed in on paper (by post, at the desk): entered by the one-stop officer, then received.
+    Transition(A.INTAKE, frozenset({NEW}), S.SUBMITTED, frozenset({R.ONE_STOP, ADMIN})),
     # --- citizen side --------------------------------------------------------------------------------------------
     Transition(A.SUBMIT, frozenset({S.DRAFT}), S.SUBMITTED, frozenset({Role.APPLICANT}), comment=Need.NO, public=True),
     # --- intake (one-stop) ---------------------------------------------------------------------------------------
@@ -338,10 +346,13 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in _TABLE}
 # gateway's confirmed notification records the fee as paid; the postal tracking task notes a returned item. Kept
 # out of the table's roles (people only).
 SYSTEM_ACTIONS = frozenset({A.RECORD_FEE_PAID, A.COMMENT})
-# Actions a staff screen may offer (CREATE and SUBMIT belong to the citizen's draft pages).
-STAFF_ACTIONS = tuple(t.action for t in _TABLE if set(t.roles) - {Role.APPLICANT})
+# Actions that create a dossier (from NEW): the citizen's new draft, the officer's entry of a paper dossier.
+CREATING_ACTIONS = frozenset(t.action for t in _TABLE if NEW in t.sources)
+# Actions a staff screen may offer on a dossier (CREATE and SUBMIT belong to the citizen's draft pages, INTAKE to
+# the postal intake form).
+STAFF_ACTIONS = tuple(t.action for t in _TABLE if set(t.roles) - {Role.APPLICANT} and t.action not in CREATING_ACTIONS)
 # Events the applicant and the public tracking page see (when and what, never who).
-PUBLIC_ACTIONS = frozenset({A.CREATE} | {t.action for t in _TABLE if t.public})
+PUBLIC_ACTIONS = frozenset(t.action for t in _TABLE if t.public)
 APPLICANT_COMMENT_ACTIONS = frozenset(t.action for t in _TABLE if t.comment_public)
 
 

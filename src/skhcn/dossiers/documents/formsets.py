@@ -13,6 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils import timezone
+
+from skhcn.deadlines.calendar import TZ
+
 
 class FormKind:
     RECEIPT = "receipt"  # 01 tiếp nhận và hẹn trả kết quả
@@ -82,8 +86,6 @@ FORM_SETS: dict[str, FormSet] = {
 def form_set_for(day: date | datetime) -> FormSet:
     """The set in force on ``day`` (the latest whose ``effective_from`` is on or before it; the oldest before all)."""
     if isinstance(day, datetime):
-        from skhcn.deadlines.calendar import TZ
-
         day = day.astimezone(TZ).date() if day.tzinfo else day.date()
     in_force = [s for s in FORM_SETS.values() if s.effective_from <= day]
     if not in_force:
@@ -95,6 +97,5 @@ def get_form_set(key: str) -> FormSet:
     """The stored set of a dossier; unknown or blank keys (dossiers not yet received) give the current set."""
     if key in FORM_SETS:
         return FORM_SETS[key]
-    from django.utils import timezone
 
     return form_set_for(timezone.now())

@@ -1,7 +1,8 @@
-"""Everything that changes a dossier. Views stay thin and call these.
+"""The applicant's draft: creating, files, details, submitting. Views stay thin and call these.
 
-Each change: one transaction, the dossier row locked (SELECT ... FOR UPDATE), the state checked against
-``transitions``, history appended, side effects (mail, deleting stored files) only after commit.
+Creating and submitting go through ``workflow.perform`` (the one path of every status change); the draft's files
+and details change here, each in one transaction with the dossier row locked (SELECT ... FOR UPDATE), deleting
+stored files only after commit.
 """
 
 import logging
@@ -12,17 +13,15 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import ProtectedError, Sum
-from django.utils import timezone
 
 from skhcn.accounts.services import get_profile
-from skhcn.core.uploads import format_size
+from skhcn.core.uploads import allowed_types, check_upload, format_size, store_private
 
-from . import notify
-from .codes import allocate_code
-from .constants import MAX_FILES_PER_DOSSIER, Action, Messages, ReceiveMethod, Status
-from .models import Dossier, DossierEvent, DossierFile
-from .tracking import normalise_id, normalise_phone
-from .transitions import Role, TransitionRefused, is_editable, transition_for
+from .. import workflow
+from ..constants import MAX_FILES_PER_DOSSIER, Action, Messages, ReceiveMethod, Status
+from ..models import Dossier, DossierFile
+from ..workflow.errors import WorkflowError
+from ..workflow.transitions import is_editable
 
 logger = logging.getLogger(__name__)
 
@@ -83,17 +82,6 @@ def _touch(dossier: Dossier, *fields: str) -> None:
     dossier.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _record(dossier: Dossier, action: str, from_status: str, actor, comment: str = "") -> DossierEvent:
-    return DossierEvent.objects.create(
-        dossier=dossier,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        from_status=from_status,
-        to_status=dossier.status,
-        action=action,
-        comment=comment,
-    )
-
-
 def _delete_stored(name: str) -> None:
     try:
         private_storage().delete(name)
@@ -128,9 +116,12 @@ def start_draft(user, procedure) -> Dossier:
         count = open_drafts(user).count()
         if count >= limit:
             raise DossierError(Messages.TOO_MANY_DRAFTS.format(count=count, limit=limit))
-        dossier = Dossier.objects.create(applicant=user, procedure=procedure, status=Status.DRAFT)
-        _record(dossier, Action.CREATE, "", user)
-    return dossier
+        try:
+            return workflow.perform(
+                None, Action.CREATE, user, expected_version=0, fields={"applicant": user, "procedure": procedure}
+            )
+        except WorkflowError as exc:
+            raise DossierError(exc.message) from exc
 
 
 def delete_draft(dossier: Dossier, actor=None) -> None:
@@ -165,8 +156,6 @@ def attach_file(dossier: Dossier, required_document, uploaded, actor=None) -> Do
     The file is written before the row (the row must not point at nothing); if the row cannot be written the
     stored file is deleted again, so a failure leaves no orphan in the private storage.
     """
-    from skhcn.core.uploads import allowed_types, check_upload, store_private
-
     procedure = dossier.procedure
     if required_document is not None and required_document.procedure_id != procedure.pk:
         raise DossierError(Messages.UNKNOWN_DOCUMENT)
@@ -262,45 +251,22 @@ def submission_problems(dossier: Dossier) -> list[str]:
 
 
 def submit_dossier(dossier: Dossier, actor, expected_version: int | None = None) -> Dossier:
-    """Submit a draft: code, applicant snapshot, provisional return date, history; the e-mail goes after commit.
+    """Submit a draft through ``workflow.perform`` (``submit``: code, applicant snapshot, provisional return date,
+    history; the e-mail goes after commit).
 
     ``expected_version`` is the version the applicant reviewed: a change made since (another tab) is refused.
     A second submit of the same dossier (double click) raises ``AlreadySubmitted`` and changes nothing.
     """
-    from skhcn.deadlines.services import expected_return
-
     with transaction.atomic():
         locked = _locked(dossier)
         if locked.status != Status.DRAFT:
             raise AlreadySubmitted(locked)
-        try:
-            transition = transition_for(Action.SUBMIT, locked.status, Role.APPLICANT)
-        except TransitionRefused as exc:
-            raise DossierError(Messages.NOT_EDITABLE) from exc
         if expected_version is not None and expected_version != locked.version:
             raise StaleDossier()
         problems = submission_problems(locked)
         if problems:
             raise SubmitRefused(problems)
-
-        now = timezone.now()
-        procedure = locked.procedure
-        profile = get_profile(locked.applicant)
-        from_status = locked.status
-        locked.code = allocate_code(now)
-        locked.status = transition.target
-        locked.submitted_at = now
-        locked.expected_return_at = expected_return(now, procedure.processing_time, procedure.time_unit)
-        locked.applicant_kind = profile.kind
-        locked.applicant_name = profile.full_name
-        locked.applicant_id_number = profile.id_number
-        locked.applicant_phone = profile.phone
-        locked.applicant_email = locked.applicant.email
-        locked.applicant_address = profile.address
-        locked.lookup_phone = normalise_phone(profile.phone)
-        locked.lookup_id_number = normalise_id(profile.id_number)
-        locked.version += 1
-        locked.save()
-        _record(locked, Action.SUBMIT, from_status, actor)
-        notify.submitted(locked)  # with the receipt; sent after commit
-    return locked
+        try:
+            return workflow.perform(locked.pk, Action.SUBMIT, actor, expected_version=locked.version)
+        except WorkflowError as exc:
+            raise DossierError(exc.message) from exc

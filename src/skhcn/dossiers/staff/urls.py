@@ -6,7 +6,7 @@ Registered through ``register_admin_urls`` in ``wagtail_hooks``; the PDF forms (
 
 from django.urls import path
 
-from . import staff_views
+from . import views as staff_views
 
 app_name = "dossiers_staff"
 
@@ -25,7 +25,7 @@ urlpatterns = [
 ]
 
 # Printable forms 01–05 and the register 06 (staff_documents_views).
-from . import staff_documents_views  # noqa: E402
+from . import documents_views as staff_documents_views  # noqa: E402
 
 urlpatterns += [
     path("<int:pk>/mau/<str:number>.pdf", staff_documents_views.form_pdf, name="form_pdf"),

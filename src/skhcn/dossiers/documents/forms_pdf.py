@@ -18,13 +18,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Q
 
+from skhcn.accounts.constants import StaffRole
+from skhcn.accounts.staff import staff_profile
 from skhcn.core.pdf import VIETNAM, AdministrativePDF, local, place_and_date
 
-from .constants import Action, Channel
+from ..constants import Action, Channel
+from ..models import Dossier, DossierEvent
 from .formsets import Form, FormKind, get_form_set
-from .models import Dossier, DossierEvent
-from .receipt import applicant_beside_qr, document_rows, fee_text, matter_text, receive_text, tracking_url
+from .receipt import (
+    applicant_beside_qr,
+    document_rows,
+    fee_text,
+    matter_text,
+    receipt_filename,
+    receive_text,
+    render_receipt,
+    tracking_url,
+)
 
 ONE_STOP_UNIT = "Bộ phận Một cửa"
 HEAD_OF_AGENCY = "Giám đốc"
@@ -89,7 +101,6 @@ def staff_name(user) -> str:
 
 
 def _profile(user):
-    from skhcn.accounts.staff import staff_profile
 
     return staff_profile(user) if user is not None else None
 
@@ -138,7 +149,6 @@ def register_number(dossier: Dossier) -> str:
     """ "Quyển số 2026, số thứ tự 12": the dossier's rank among those received in the same (Vietnam-time) year."""
     received = local(dossier.received_at)
     start = datetime(received.year, 1, 1, tzinfo=VIETNAM)
-    from django.db.models import Q
 
     rank = (
         Dossier.objects.filter(received_at__gte=start)
@@ -345,7 +355,6 @@ def _apology(dossier: Dossier, form: Form, event_id: int | None) -> Administrati
         + (f"ngày {new_day:%d} tháng {new_day:%m} năm {new_day:%Y}." if new_day else "ngày được thông báo sau."),
     )
     pdf.paragraph("Xin trân trọng cảm ơn./.")
-    from skhcn.accounts.constants import StaffRole
 
     profile = _profile(event.actor)
     signer = staff_name(event.actor) if profile is not None and profile.role == StaffRole.LEADER else ""
@@ -430,3 +439,14 @@ def render_form(dossier: Dossier, number: str, *, event_id: int | None = None) -
 
 def form_filename(dossier: Dossier, number: str) -> str:
     return f"mau-{number}-{dossier.code}.pdf"
+
+
+def applicant_receipt(dossier: Dossier) -> tuple[bytes, str]:
+    """What the applicant downloads as their receipt: the official form 01 once staff have received the dossier,
+    the provisional receipt of the online submission before that."""
+    if dossier.received_at is not None:
+        try:
+            return render_form(dossier, "01"), form_filename(dossier, "01")
+        except FormUnavailable:
+            pass  # e.g. refused at intake: the submission receipt is all there is
+    return render_receipt(dossier), receipt_filename(dossier)

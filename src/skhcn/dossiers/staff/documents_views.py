@@ -1,7 +1,7 @@
 """Staff views of the printable forms 01–05 (``forms_pdf``) and the register 06 with its XLSX export (``register``),
-under ``/admin/ho-so/`` (namespace "dossiers_staff", patterns in ``staff_urls``).
+under ``/admin/ho-so/`` (namespace "dossiers_staff", patterns in ``staff.urls``).
 
-Access as on the other staff screens: a staff role is required (``staff_views.staff_required``); a
+Access as on the other staff screens: a staff role is required (``staff.views.staff_required``); a
 dossier outside ``access.visible_dossiers`` is 404; the register lists only what ``visible_dossiers`` returns for
 the user (a division head their division's dossiers, a specialist those assigned to them).
 """
@@ -15,9 +15,8 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from .access import visible_dossiers
-from .forms_pdf import FormUnavailable, form_filename, render_form
-from .register import (
+from ..documents.forms_pdf import FormUnavailable, form_filename, render_form
+from ..documents.register import (
     HEADERS,
     PAGE_SIZE,
     RegisterFilterForm,
@@ -28,7 +27,8 @@ from .register import (
     register_xlsx,
     xlsx_filename,
 )
-from .staff_views import staff_required
+from ..workflow.access import visible_dossiers
+from .views import staff_required
 
 TEMPLATES = "dossiers/staff/"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

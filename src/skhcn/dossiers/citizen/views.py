@@ -1,10 +1,8 @@
-"""Citizen side of online submission. Views are thin: rules live in ``services``, lookups in ``tracking``."""
-
-from functools import wraps
+"""Citizen side of online submission. Views are thin: rules live in ``intake.services`` and
+``workflow``, lookups in ``tracking``."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -20,43 +18,22 @@ from skhcn.core.uploads import (
     allowed_types,
     describe_allowed,
     format_size,
+    private_file_response,
     upload_too_large_message,
 )
 from skhcn.procedures.models import Procedure
 
-from . import services, tracking, workflow
-from .constants import MINE_PAGE_SIZE, Action, Messages, ReceiveMethod, Status
-from .constants import WorkflowMessages as WM
+from .. import workflow
+from ..constants import MINE_PAGE_SIZE, Action, Messages, ReceiveMethod, Status
+from ..constants import WorkflowMessages as WM
+from ..documents.codes import normalise_code
+from ..documents.forms_pdf import applicant_receipt
+from ..intake import services
+from ..models import Dossier, DossierEventFile
+from ..workflow.transitions import PUBLIC_ACTIONS, WITHDRAWABLE
+from . import tracking
 from .forms import DetailsForm, TrackForm, clean_text
-from .models import Dossier, DossierEventFile
-from .receipt import applicant_receipt
-from .transitions import PUBLIC_ACTIONS, WITHDRAWABLE
-
-
-def _private(response):
-    """Per-user pages: never stored by browsers, proxies or the page cache, never indexed."""
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def applicant_view(next_url_name: str | None = None):
-    """Login required; an expired session on a POST-only action sends the user back to the dossier page after login."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                if next_url_name:
-                    target = reverse(next_url_name, kwargs={"pk": kwargs["pk"]})
-                else:
-                    target = request.get_full_path()
-                return redirect_to_login(target)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+from .pages import applicant_view, private_page
 
 
 def _own_dossier(request, pk: int) -> Dossier:
@@ -94,7 +71,7 @@ def start(request, code: str):
         "documents": procedure.documents.all(),
         "profile": get_profile(request.user),
     }
-    return _private(render(request, "dossiers/start.html", context, status=400 if error else 200))
+    return private_page(render(request, "dossiers/start.html", context, status=400 if error else 200))
 
 
 # --- draft form ----------------------------------------------------------------------------------------------------
@@ -130,7 +107,7 @@ def _details_form(dossier, data=None) -> DetailsForm:
 
 def _render_edit(request, dossier, form=None, status=200, upload_errors=None):
     if not dossier.is_draft:
-        return _private(render(request, "dossiers/detail.html", _detail_context(dossier)))
+        return private_page(render(request, "dossiers/detail.html", _detail_context(dossier)))
     sections, others = _documents(dossier)
     upload_errors = upload_errors or {}
     for section in sections:
@@ -144,7 +121,7 @@ def _render_edit(request, dossier, form=None, status=200, upload_errors=None):
         "other_error": upload_errors.get("khac", ""),
         **_upload_context(dossier),
     }
-    return _private(render(request, "dossiers/edit.html", context, status=status))
+    return private_page(render(request, "dossiers/edit.html", context, status=status))
 
 
 def _detail_context(dossier) -> dict:
@@ -190,7 +167,7 @@ def _workflow_context(dossier) -> dict:
 
 def _render_detail(request, dossier, status=200, error=""):
     context = {**_detail_context(dossier), "workflow_error": error}
-    return _private(render(request, "dossiers/detail.html", context, status=status))
+    return private_page(render(request, "dossiers/detail.html", context, status=status))
 
 
 def _posted_version(request) -> int:
@@ -325,7 +302,7 @@ def _render_review(request, dossier, problems, status=200):
         "profile": get_profile(request.user),
         "is_post": dossier.receive_method == ReceiveMethod.POST,
     }
-    return _private(render(request, "dossiers/review.html", context, status=status))
+    return private_page(render(request, "dossiers/review.html", context, status=status))
 
 
 # --- answering the staff: supplement, withdrawal, result ---------------------------------------------------------
@@ -385,7 +362,6 @@ def withdraw(request, pk: int):
 @applicant_view()
 def result(request, pk: int):
     """The signed result, for dossiers whose result was returned online; anything else looks like a missing page."""
-    from skhcn.core.uploads import private_file_response
 
     dossier = _own_dossier(request, pk)
     if not _result_available(dossier):
@@ -402,7 +378,6 @@ def result(request, pk: int):
 def event_file(request, pk: int, file_id: int):
     """A file attached to a public step (the officer's request, the applicant's own supplement); internal
     attachments (consultations, notes) are never served here."""
-    from skhcn.core.uploads import private_file_response
 
     dossier = _own_dossier(request, pk)
     record = get_object_or_404(
@@ -427,13 +402,12 @@ def receipt(request, pk: int):
     content, filename = applicant_receipt(dossier)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return _private(response)
+    return private_page(response)
 
 
 @require_http_methods(["GET"])
 @applicant_view()
 def download(request, pk: int, file_id: int):
-    from skhcn.core.uploads import private_file_response
 
     dossier = _own_dossier(request, pk)
     record = get_object_or_404(dossier.files, pk=file_id)
@@ -453,7 +427,7 @@ def mine(request):
         .order_by("-created_at", "-id")
     )
     page = Paginator(dossiers, MINE_PAGE_SIZE).get_page(request.GET.get("trang"))
-    return _private(render(request, "dossiers/mine.html", {"page": page}))
+    return private_page(render(request, "dossiers/mine.html", {"page": page}))
 
 
 @require_http_methods(["GET", "POST"])
@@ -467,7 +441,7 @@ def track(request):
         lookup = bool(data.get("sdt") or data.get("giay_to"))
     form = TrackForm({name: data.get(name, "") for name in TrackForm.base_fields} if lookup else None)
     if not lookup:
-        form.initial = {"ma": tracking.normalise_code(data.get("ma", ""))[:40]}
+        form.initial = {"ma": normalise_code(data.get("ma", ""))[:40]}
     context = {"form": form, "dossier": None, "error": "", "timeline": []}
     status = 200
     if lookup and form.is_valid():
@@ -484,9 +458,9 @@ def track(request):
                     dossier=dossier,
                     timeline=tracking.public_timeline(dossier),
                     shipments=tracking.public_shipments(dossier),
-                    payments=tracking.public_payments(dossier),
+                    **tracking.panels_context(dossier),
                 )
                 context["provisional"] = dossier.status == Status.SUBMITTED
     elif lookup:
         status = 400
-    return _private(render(request, "dossiers/track.html", context, status=status))
+    return private_page(render(request, "dossiers/track.html", context, status=status))

@@ -16,8 +16,8 @@ from django.db.models import Q, QuerySet
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import staff_profile, user_roles
 
-from .constants import Status
-from .models import Dossier
+from ..constants import Status
+from ..models import Dossier
 from .transitions import TRANSITIONS, Role
 
 ALL_SEEING = frozenset({StaffRole.ONE_STOP, StaffRole.LEADER, StaffRole.CLERK, StaffRole.ADMINISTRATOR})

@@ -9,8 +9,8 @@ from django.urls import reverse
 from skhcn.core.pdf import VIETNAM, AdministrativePDF
 from skhcn.core.text import format_vnd
 
-from .constants import Messages, ReceiveMethod
-from .models import Dossier
+from ..constants import Messages, ReceiveMethod
+from ..models import Dossier
 
 QR_SIZE_MM = 30
 OTHER_DOCUMENTS = "Giấy tờ khác"
@@ -118,16 +118,3 @@ def render_receipt(dossier: Dossier) -> bytes:
 
 def receipt_filename(dossier: Dossier) -> str:
     return f"giay-tiep-nhan-{dossier.code}.pdf"
-
-
-def applicant_receipt(dossier: Dossier) -> tuple[bytes, str]:
-    """What the applicant downloads as their receipt: the official form 01 once staff have received the dossier,
-    the provisional receipt of the online submission before that."""
-    if dossier.received_at is not None:
-        from .forms_pdf import FormUnavailable, form_filename, render_form
-
-        try:
-            return render_form(dossier, "01"), form_filename(dossier, "01")
-        except FormUnavailable:
-            pass  # e.g. refused at intake: the submission receipt is all there is
-    return render_receipt(dossier), receipt_filename(dossier)

@@ -26,9 +26,9 @@ from skhcn.accounts.models import Division
 from skhcn.core.pdf import VIETNAM as TZ
 from skhcn.procedures.models import Procedure, ProcedureField
 
-from .constants import IN_PROGRESS_STATES, Action, Status
+from ..constants import IN_PROGRESS_STATES, Action, Status
+from ..models import Dossier, DossierEvent
 from .formsets import FormKind, form_set_for
-from .models import Dossier, DossierEvent
 
 PAGE_SIZE = 50
 CHUNK_SIZE = 2000
@@ -289,6 +289,7 @@ def register_xlsx(filters: RegisterFilters, dossiers: QuerySet | None = None):
     are real Excel dates shown dd/mm/yyyy; the header row is bold, columns have widths, panes freeze below the
     header and right of the code.
     """
+    # openpyxl is heavy and only the XLSX export needs it: imported on first use, not with every staff page.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font

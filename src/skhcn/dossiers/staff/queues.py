@@ -30,12 +30,15 @@ from django.utils import timezone
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import user_roles
 from skhcn.core.text import fold
+from skhcn.deadlines import status as deadline
 from skhcn.deadlines.calendar import TZ, add_working_days
+from skhcn.deadlines.services import current_calendar
 from skhcn.procedures.models import Procedure
 
-from .access import visible_dossiers, work_queue
-from .constants import CLOCK_RUNNING_STATES, Status
-from .models import FILED_DUE, Dossier
+from ..constants import CLOCK_RUNNING_STATES, Status
+from ..documents.codes import normalise_code, normalise_id, normalise_phone
+from ..models import FILED_DUE, Dossier
+from ..workflow.access import visible_dossiers, work_queue
 
 PAGE_SIZE = 50
 MAX_PROCEDURES = 200  # a catalogue has ~60; a search word matching more is not selective anyway
@@ -118,7 +121,6 @@ def _local_midnight(day: date) -> datetime:
 def due_soon_before(now: datetime | None = None) -> datetime:
     """Dossiers due before this moment (and not yet overdue) are "due soon" or due today, as
     ``deadlines.status.deadline_status`` says: at most N working days between today and the due day."""
-    from skhcn.deadlines.services import current_calendar
 
     now = now or timezone.now()
     days = settings.DEADLINE_DUE_SOON_WORKING_DAYS
@@ -151,7 +153,6 @@ def _pk(value):
 
 def search_condition(query: str) -> Q | None:
     """The condition for a search box value (module docstring); None for a blank query."""
-    from .tracking import normalise_code, normalise_id, normalise_phone
 
     query = (query or "").strip()
     if not query:
@@ -273,7 +274,6 @@ PAUSED_BADGE = Badge("paused", "Tạm dừng tính thời hạn")
 def deadline_badge(dossier, now: datetime | None = None) -> Badge | None:
     """The derived deadline status of a row (``deadlines.status``) with its text; None before the clock starts and
     for dossiers ended without a result (withdrawn, stopped, refused at intake)."""
-    from skhcn.deadlines import status as deadline
 
     if dossier.status == Status.SUPPLEMENT_REQUESTED:
         return PAUSED_BADGE

@@ -1,5 +1,5 @@
 """Staff screens inside the Wagtail admin: work queues, bulk assignment, the dossier page, file previews and one form
-per workflow action. Views stay thin: the queue queries are ``queues``, the forms ``staff_forms``, every change goes
+per workflow action. Views stay thin: the queue queries are ``queues``, the forms ``staff.forms``, every change goes
 through ``workflow.perform``.
 
 Access: only users with a staff role (``accounts.staff.user_roles``; superusers count as administrators) — others get
@@ -8,6 +8,7 @@ Wagtail's "permission denied"; a dossier outside ``access.visible_dossiers`` and
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -22,16 +23,17 @@ from wagtail.admin.auth import permission_denied
 from wagtail.log_actions import log
 
 from skhcn.accounts.staff import user_roles
+from skhcn.core.uploads import private_file_response
 
+from ..constants import Action, ReceiveMethod, Status
+from ..constants import WorkflowMessages as M
+from ..documents.formsets import FormKind, get_form_set
+from ..models import DossierEvent, DossierEventFile, DossierFile, HandOff
+from ..workflow import WorkflowError, available_actions, perform, spec_for
+from ..workflow.access import acting_roles, visible_dossiers
+from ..workflow.transitions import STAFF_ACTIONS, TRANSITIONS
 from . import queues
-from .access import acting_roles, visible_dossiers
-from .constants import Action, Status
-from .constants import WorkflowMessages as M
-from .formsets import FormKind, get_form_set
-from .models import DossierEvent, DossierEventFile, DossierFile, HandOff
-from .staff_forms import ActionForm, BulkAssignForm, QueueFilterForm, staff_name
-from .transitions import STAFF_ACTIONS, TRANSITIONS
-from .workflow import WorkflowError, available_actions, perform, spec_for
+from .forms import ActionForm, BulkAssignForm, QueueFilterForm, staff_name
 
 TEMPLATES = "dossiers/staff/"
 FILE_VIEWED = "skhcn.dossier.file_viewed"
@@ -254,8 +256,6 @@ def _event_rows(events, dossier) -> list[dict]:
         if details.get("result_number"):
             facts.append(("Số kết quả", details["result_number"]))
         if details.get("method"):
-            from .constants import ReceiveMethod
-
             facts.append(("Hình thức trả", dict(ReceiveMethod.choices).get(details["method"], details["method"])))
         for key, label in (("postmark_date", "Ngày bưu điện"), ("fee_paid_on", "Ngày nộp phí")):
             if details.get(key):
@@ -269,7 +269,6 @@ def _event_rows(events, dossier) -> list[dict]:
 
 
 def _iso_day(value: str) -> str:
-    from datetime import date
 
     try:
         return date.fromisoformat(value).strftime("%d/%m/%Y")
@@ -278,7 +277,6 @@ def _iso_day(value: str) -> str:
 
 
 def _iso_moment(value: str) -> str:
-    from datetime import datetime
 
     try:
         return timezone.localtime(datetime.fromisoformat(value)).strftime("%d/%m/%Y")
@@ -326,7 +324,6 @@ def detail(request, pk):
 
 # --- files -----------------------------------------------------------------------------------------------------------
 def _serve(request, dossier, *, kind: str, item_id, stored_name, original_name, content_type):
-    from skhcn.core.uploads import private_file_response
 
     as_attachment = request.GET.get("tai-ve") == "1"
     try:

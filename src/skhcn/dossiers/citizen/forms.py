@@ -2,7 +2,7 @@ import unicodedata
 
 from django import forms
 
-from .constants import NOTE_MAX_LENGTH, POSTAL_ADDRESS_MAX_LENGTH, Messages, ReceiveMethod
+from ..constants import NOTE_MAX_LENGTH, POSTAL_ADDRESS_MAX_LENGTH, Messages, ReceiveMethod
 
 
 def clean_text(value: str, keep_newlines: bool = False) -> str:

@@ -1,0 +1,1 @@
+"""The staff screens: queues, the dossier page and its actions, printed forms and the register."""
