@@ -75,12 +75,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src bench tests conftest.py
 	$(BIN)/deptry . --ignore DEP004
 	$(BIN)/deptry src --extend-exclude '.*/tests/.*' --ignore DEP001,DEP002,DEP003
+	PYTHONPATH=src $(BIN)/lint-imports
+	$(BIN)/python tests/lint_imports.py
 
 # The layers and the no-cycle rule of pyproject.toml [tool.importlinter], then no function-level import of a skhcn
-# module (tests/lint_local_imports.py); docs/dev/architecture.md.
+# module and no private name imported across apps (tests/lint_imports.py); docs/dev/architecture.md. Both also run in make lint.
 lint-layers: $(STAMP)
 	PYTHONPATH=src $(BIN)/lint-imports
-	$(BIN)/python tests/lint_local_imports.py
+	$(BIN)/python tests/lint_imports.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

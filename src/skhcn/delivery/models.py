@@ -3,6 +3,7 @@ from django.db import models
 
 from skhcn.core.models import AppendOnlyModel
 
+from . import carriers
 from .constants import Direction, EventKind, ShipmentStatus
 
 
@@ -66,9 +67,7 @@ class Shipment(models.Model):
 
     @property
     def carrier_label(self) -> str:
-        from .carriers import carrier_label
-
-        return carrier_label(self.carrier)
+        return carriers.carrier_label(self.carrier)
 
 
 class ShipmentEvent(AppendOnlyModel):

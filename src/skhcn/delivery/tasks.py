@@ -5,6 +5,8 @@ from django_tasks import task
 
 from skhcn.core.jobs import periodic
 
+from . import services
+
 logger = logging.getLogger(__name__)
 
 POLL_EVERY_SECONDS = 600
@@ -13,8 +15,6 @@ POLL_EVERY_SECONDS = 600
 @task()
 def poll_shipments() -> int:
     """Ask the trackable carriers (today: the sandbox) for news about open shipments."""
-    from . import services
-
     applied = services.poll()
     if applied:
         logger.info("Shipment tracking: %s updates applied", applied)
