@@ -2,7 +2,7 @@ from django.db import models
 
 
 class Status(models.TextChoices):
-    """Dossier states (see ``transitions`` for how a dossier moves between them, README "Quy trình xử lý hồ sơ")."""
+    """Dossier states (see ``transitions`` for how a dossier moves between them, docs/quy-trinh-ho-so.md)."""
 
     DRAFT = "draft", "Bản nháp"
     SUBMITTED = "submitted", "Đã nộp trực tuyến, chờ tiếp nhận"

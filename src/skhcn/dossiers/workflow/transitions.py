@@ -1,7 +1,7 @@
 """The dossier state machine as data: which action moves a dossier from which states to which state, who may do it
 and what it needs; creating a dossier is an action from the pseudo-state ``NEW``. ``workflow.perform`` is the one
-place that applies it; the README table is generated from the
-same facts ("Quy trình xử lý hồ sơ (cán bộ)").
+place that applies it; the staff guide's table (docs/quy-trinh-ho-so.md) is written from it and a test
+(tests/test_transition_table_docs.py) fails when the two differ.
 
 Roles are ``StaffRole`` values plus ``Role.APPLICANT``. Roles say *who in principle*; ``access.can_act`` adds
 ownership (a division head only on their division's dossiers, a specialist only on dossiers assigned to them, the
