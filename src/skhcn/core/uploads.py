@@ -172,6 +172,17 @@ class CheckedUpload:
     # The cleaned copy to store instead of the upload (a file object at position 0), or None.
     content: object = field(default=None, compare=False, repr=False)
 
+    def stored_fields(self, stored_name: str) -> dict:
+        """The columns a model of a stored upload keeps (a dossier's files, an action's files)."""
+        return {
+            "stored_name": stored_name,
+            "original_name": self.original_name,
+            "content_type": self.file_type.mime,
+            "size": self.size,
+            "sha256": self.sha256,
+            "removed_content": list(self.removed_content),
+        }
+
 
 PDF_ACTIVE_REFUSE = "refuse"
 PDF_ACTIVE_STRIP = "strip"

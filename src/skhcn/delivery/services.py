@@ -584,12 +584,7 @@ def receive_postal_dossier(
                 DossierFile.objects.create(
                     dossier=dossier,
                     document_name="Bản quét hồ sơ nhận qua bưu chính",
-                    stored_name=name,
-                    original_name=info.original_name,
-                    content_type=info.file_type.mime,
-                    size=info.size,
-                    sha256=info.sha256,
-                    removed_content=list(info.removed_content),
+                    **info.stored_fields(name),
                 )
             try:
                 dossier = workflow.perform(

@@ -175,12 +175,7 @@ def attach_file(dossier: Dossier, required_document, uploaded, actor=None) -> Do
                 dossier=locked,
                 required_document=required_document,
                 document_name=required_document.name if required_document is not None else "",
-                stored_name=stored_name,
-                original_name=checked.original_name,
-                content_type=checked.file_type.mime,
-                size=checked.size,
-                sha256=checked.sha256,
-                removed_content=list(checked.removed_content),
+                **checked.stored_fields(stored_name),
             )
             _touch(locked)
     except BaseException:

@@ -402,11 +402,11 @@ def _viewer(request, dossier, *, file_url: str, name: str, content_type: str, no
     return render(request, TEMPLATES + "pdf_viewer.html", context)
 
 
-@staff_required
-def dossier_file_viewer(request, pk, file_id):
+def _stored_file_viewer(request, pk, file_id, model, dossier_lookup: str, route: str):
+    """The viewer page of a file of the dossier (``DossierFile``) or of one of its actions (``DossierEventFile``)."""
     dossier = _dossier_or_404(request, pk)
-    item = get_object_or_404(DossierFile, pk=file_id, dossier=dossier)
-    url = reverse("dossiers_staff:file", kwargs={"pk": dossier.pk, "file_id": item.pk})
+    item = get_object_or_404(model, pk=file_id, **{dossier_lookup: dossier})
+    url = reverse(route, kwargs={"pk": dossier.pk, "file_id": item.pk})
     return _viewer(
         request,
         dossier,
@@ -415,21 +415,16 @@ def dossier_file_viewer(request, pk, file_id):
         content_type=item.content_type,
         note=item.removed_content_note,
     )
+
+
+@staff_required
+def dossier_file_viewer(request, pk, file_id):
+    return _stored_file_viewer(request, pk, file_id, DossierFile, "dossier", "dossiers_staff:file")
 
 
 @staff_required
 def event_file_viewer(request, pk, file_id):
-    dossier = _dossier_or_404(request, pk)
-    item = get_object_or_404(DossierEventFile, pk=file_id, event__dossier=dossier)
-    url = reverse("dossiers_staff:event_file", kwargs={"pk": dossier.pk, "file_id": item.pk})
-    return _viewer(
-        request,
-        dossier,
-        file_url=url,
-        name=item.original_name,
-        content_type=item.content_type,
-        note=item.removed_content_note,
-    )
+    return _stored_file_viewer(request, pk, file_id, DossierEventFile, "event__dossier", "dossiers_staff:event_file")
 
 
 @staff_required

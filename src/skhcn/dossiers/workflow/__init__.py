@@ -401,15 +401,7 @@ def _apply(dossier, transition, actor, comment, stored, inputs: Inputs, now) -> 
         details=change.details,
     )
     for checked, name in change.stored:
-        DossierEventFile.objects.create(
-            event=event,
-            stored_name=name,
-            original_name=checked.original_name,
-            content_type=checked.file_type.mime,
-            size=checked.size,
-            sha256=checked.sha256,
-            removed_content=list(checked.removed_content),
-        )
+        DossierEventFile.objects.create(event=event, **checked.stored_fields(name))
     if change.target is not None:
         hand_off(dossier, actor, event, now, change.cal, note=comment if transition.comment_public else "")
     if transition.action in FOLLOW_UPS:
