@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from pypdf import PdfReader
 
@@ -29,7 +30,7 @@ def submit(procedure, documents, method=ReceiveMethod.POST, moment=None, **profi
     services.update_details(draft, receive_method=method, postal_address="Số 12 Lý Thường Kiệt, Hà Nội", note="")
     if moment is None:
         return services.submit_dossier(draft, user)
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    with time_machine.travel(moment, tick=False):
         return services.submit_dossier(draft, user)
 
 

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.utils import timezone
@@ -225,7 +226,7 @@ def test_submit_allocates_code_snapshots_profile_and_records(
     profile.save()
     moment = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 09:00 in Vietnam
     with (
-        mock.patch("django.utils.timezone.now", return_value=moment),
+        time_machine.travel(moment, tick=False),
         django_capture_on_commit_callbacks() as callbacks,
     ):
         dossier = services.submit_dossier(draft, draft.applicant)
