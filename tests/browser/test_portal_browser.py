@@ -53,6 +53,16 @@ def test_read_rate_and_search_the_seed_article(live_server, browser_page, demo):
     assert "/tim-kiem/" in page.url
     result = page.get_by_role("link", name=seed.title)
     assert result.count() >= 1
+    # On the phone a hit reads top to bottom: the title across the whole row, date and snippet below it.
+    layout = page.locator("li.search-result").first.evaluate(
+        """(item) => {
+          const box = (selector) => item.querySelector(selector).getBoundingClientRect();
+          return {item: item.getBoundingClientRect().width, title: box("h3"), meta: box(".meta"), lead: box(".lead")};
+        }"""
+    )
+    assert layout["title"]["width"] > 0.8 * layout["item"]
+    assert layout["meta"]["top"] >= layout["title"]["bottom"] - 1
+    assert layout["lead"]["top"] >= layout["meta"]["bottom"] - 1
     result.first.click()
     page.wait_for_load_state()
     assert page.url.endswith(page_url(seed))
