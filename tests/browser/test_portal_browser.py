@@ -67,3 +67,18 @@ def test_read_rate_and_search_the_seed_article(live_server, browser_page, demo):
     page.wait_for_load_state()
     assert page.url.endswith(page_url(seed))
     assert "4 trong 1" in page.locator("[data-rating-line]").inner_text()
+
+
+def test_a_headline_without_a_picture_uses_the_whole_width(live_server, browser, demo):
+    """At 1366 px the home headline keeps a picture column only when it has a picture."""
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    headline = page.locator("article.headline")
+    assert headline.locator("img").count() == 0  # the demo's headline has no cover image
+    widths = headline.evaluate(
+        "(box) => ({box: box.getBoundingClientRect().width,"
+        " title: box.querySelector('h2').getBoundingClientRect().width})"
+    )
+    assert widths["title"] > 0.8 * widths["box"]
+    context.close()
