@@ -1,4 +1,5 @@
-"""'Hồ sơ của tôi' on a 390 px phone: no sideways scrolling, and every way to continue is on screen and clickable.
+"""'Hồ sơ của tôi' on a 390 px phone: no sideways scrolling, every way to continue is on screen and clickable, and
+the header names the signed-in citizen and signs them out.
 
 Runs in Debian's chromium through Playwright (`make test-browser`).
 """
@@ -63,3 +64,10 @@ def test_my_dossiers_fit_a_phone(live_server, browser_page, site_tree, applicant
     assert any(text.startswith("Xem hồ sơ") for text in texts)
     # Each card names its columns, since the header row is hidden on a phone.
     assert page.locator("td[data-label='Thao tác']").count() == 2
+    # The header says who is signed in and offers to sign out, on screen.
+    assert page.locator(".header-account").inner_text().endswith(applicant_with_dossiers.applicant_profile.full_name)
+    logout = page.locator("button.header-logout").evaluate(LINK_REACHABLE)
+    assert logout["inside"] and logout["hit"], logout
+    page.locator("button.header-logout").click()
+    page.wait_for_load_state()
+    assert page.locator(".header-account").inner_text() == "Tài khoản dịch vụ công"
