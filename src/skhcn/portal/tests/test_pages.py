@@ -173,3 +173,14 @@ def test_a_moved_article_joins_the_neighbour_lists_of_its_new_category(client, s
     assert moving.category_id == other.id
     html = _html(client.get(f"/tin-tuc-su-kien/chuyen-muc-moi/{staying.slug}/"))
     assert "Những tin cũ hơn" in html and "Bài chuyển đi" in html
+
+
+def test_the_menu_puts_the_services_first_and_lists_the_st_records(client, site_tree):
+    import re
+
+    html = client.get("/").content.decode()
+    menu = html[html.index('<div class="menu-wide">') :]
+    links = re.findall(r'<li><a href="([^"]+)">', menu[: menu.index("</div>")])
+    assert links[:4] == ["/", "/thu-tuc-hanh-chinh/", "/dich-vu-cong/tra-cuu/", "/dich-vu-cong/ho-so-cua-toi/"]
+    assert "/tin-tuc-su-kien/" in links and links[-1] == "/du-lieu-khcn/"
+    assert client.get("/du-lieu-khcn/").status_code == 200
