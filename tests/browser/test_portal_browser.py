@@ -3,10 +3,13 @@
 Runs in Debian's chromium (/usr/bin/chromium) through Playwright; `make test-browser` runs it.
 """
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"  # for people to look at (git-ignored)
 
 
 @pytest.fixture
@@ -81,4 +84,12 @@ def test_a_headline_without_a_picture_uses_the_whole_width(live_server, browser,
         " title: box.querySelector('h2').getBoundingClientRect().width})"
     )
     assert widths["title"] > 0.8 * widths["box"]
+    # The public services come first, above the headline.
+    services = page.locator("section.services").bounding_box()
+    assert services["y"] + services["height"] <= headline.bounding_box()["y"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "trang-nhat-1366.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=SCREENSHOTS / "trang-nhat-390.png", full_page=True)
     context.close()

@@ -184,3 +184,18 @@ def test_the_menu_puts_the_services_first_and_lists_the_st_records(client, site_
     assert links[:4] == ["/", "/thu-tuc-hanh-chinh/", "/dich-vu-cong/tra-cuu/", "/dich-vu-cong/ho-so-cua-toi/"]
     assert "/tin-tuc-su-kien/" in links and links[-1] == "/du-lieu-khcn/"
     assert client.get("/du-lieu-khcn/").status_code == 200
+
+
+def test_the_home_page_offers_the_services_first(client, site_tree):
+    html = client.get("/").content.decode()
+    services = html.index('<section class="services"')
+    assert '</h1>\n<section class="services"' in html  # the first thing of the page's content, above the news
+    section = html[services : html.index("</section>", services)]
+    assert 'action="/thu-tuc-hanh-chinh/"' in section and 'name="q"' in section
+    for path, label in [
+        ("/thu-tuc-hanh-chinh/", "Nộp hồ sơ trực tuyến"),
+        ("/dich-vu-cong/tra-cuu/", "Tra cứu hồ sơ"),
+        ("/dich-vu-cong/ho-so-cua-toi/", "Hồ sơ của tôi"),
+    ]:
+        assert f'href="{path}"><strong>{label}</strong>' in section
+    assert client.get("/thu-tuc-hanh-chinh/", {"q": "giấy chứng nhận"}).status_code == 200
