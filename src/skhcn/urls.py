@@ -5,12 +5,12 @@ from django.urls import include, path, re_path, register_converter
 from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from skhcn.accounts.staff_views import StaffLoginView
 from skhcn.portal.feeds import ArticleFeed
 from skhcn.portal.views import robots_txt
+from skhcn.site_map import site_map, sitemap_xml
 
 handler400 = "skhcn.core.views.bad_request"
 handler404 = "skhcn.core.views.page_not_found"
@@ -49,7 +49,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
+    path("so-do-trang/", site_map, name="site_map"),
     path("robots.txt", robots_txt),
     path("rss/", ArticleFeed(), name="rss"),
     path("rss/<int:category_id>/", ArticleFeed(), name="rss-category"),

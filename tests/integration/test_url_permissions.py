@@ -113,6 +113,7 @@ PERMISSIONS: tuple[tuple[str, Access], ...] = (
     (r"/thanh-toan/(ipn|sandbox)/", PUBLIC),
     (r"/(documents|media|_util)/", PUBLIC),
     (r"/(robots\.txt|sitemap\.xml)/?$", PUBLIC),
+    (r"/so-do-trang/$", PUBLIC),
     (r"/", PUBLIC),
 )
 

@@ -1,9 +1,11 @@
 from django.contrib.syndication.views import Feed
 from django.http import Http404
+from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import strip_tags
 
 from skhcn.core.pages import page_url
+from skhcn.core.sitemaps import absolute_url
 
 from .models import CategoryPage, HomePage, PortalSettings, category_articles
 
@@ -11,6 +13,8 @@ FEED_SIZE = 30
 
 
 class ArticleFeed(Feed):
+    """Newest articles; every address starts with ``BASE_URL``, whatever host the request came by."""
+
     feed_type = Rss201rev2Feed
     language = "vi"
 
@@ -30,7 +34,10 @@ class ArticleFeed(Feed):
         return site_title if isinstance(obj, HomePage) else f"{obj.title} - {site_title}"
 
     def link(self, obj):
-        return page_url(obj)
+        return absolute_url(page_url(obj))
+
+    def feed_url(self, obj):
+        return absolute_url(reverse("rss") if isinstance(obj, HomePage) else reverse("rss-category", args=[obj.id]))
 
     def description(self, obj):
         return "Tin mới nhất" if isinstance(obj, HomePage) else (obj.intro or f"Tin mới của chuyên mục {obj.title}")
@@ -45,7 +52,7 @@ class ArticleFeed(Feed):
         return strip_tags(item.lead)
 
     def item_link(self, item):
-        return page_url(item)
+        return absolute_url(page_url(item))
 
     def item_pubdate(self, item):
         return item.published_at

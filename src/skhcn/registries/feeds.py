@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from skhcn.core.sitemaps import absolute_url
 from skhcn.portal.feeds import FEED_SIZE
 
 from .constants import DEMO_NOTICE
@@ -22,7 +23,10 @@ class RegistryFeed(Feed):
         return f"{self.registry.title} – mục mới"
 
     def link(self):
-        return reverse(self.registry.list_url_name)
+        return absolute_url(reverse(self.registry.list_url_name))
+
+    def feed_url(self):
+        return absolute_url(reverse(self.registry.feed_url_name))
 
     def description(self):
         return self.registry.intro
@@ -38,7 +42,7 @@ class RegistryFeed(Feed):
         return self.registry.describe(item)
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return absolute_url(item.get_absolute_url())
 
     def item_guid(self, item):
         return f"{self.registry.key}:{item.pk}"

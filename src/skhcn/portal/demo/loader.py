@@ -21,7 +21,7 @@ from skhcn.core.demo import demo_loader
 from skhcn.core.text import vietnamese_slug
 
 from ..constants import SidebarKind
-from ..models import ArticlePage, ArticleRelatedLink, CategoryPage, HomePage, PortalSettings, SidebarBlock, SidebarItem
+from ..models import ArticlePage, ArticleRelatedLink, CategoryPage, HomePage, SidebarBlock, SidebarItem
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 SEED_FILE = Path(__file__).with_name("page-dan-van-kheo.txt")
@@ -183,11 +183,6 @@ def load_portal_demo(stdout, if_empty: bool) -> None:
 def load_demo(stdout=None) -> dict:
     say = stdout.write if stdout else (lambda message: None)
     home = _home()
-    settings_obj = PortalSettings.for_site(Site.objects.get(is_default_site=True))
-    if not settings_obj.address:
-        settings_obj.address = "Địa chỉ cơ quan (dữ liệu mẫu, sửa trong Cài đặt › Cấu hình cổng thông tin)"
-        settings_obj.save()
-
     categories = {}
     for title, children in CATEGORY_TREE:
         parent = _child(home, CategoryPage, title, show_in_menus=True)

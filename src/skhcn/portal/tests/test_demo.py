@@ -1,8 +1,12 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from wagtail.models import Site
 
 from skhcn.portal.demo.loader import SEED_FILE, load_demo, parse_seed
-from skhcn.portal.models import ArticlePage, CategoryPage, SidebarBlock
+from skhcn.portal.models import ArticlePage, CategoryPage, PortalSettings, SidebarBlock
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +58,18 @@ def test_demo_loads_once_and_serves_the_seed_page(client, tmp_path, monkeypatch)
     assert "Trang thông tin điện tử Sở KH&amp;CN Cao Bằng" in html
     # The visit counter shows real figures only (nothing counted yet in this fresh database).
     assert "THỐNG KÊ TRUY CẬP" in html and "<dt>Tổng lượt truy cập</dt><dd>0</dd>" in html
+
+
+def test_migration_clears_the_old_demo_address_only():
+    migration = importlib.import_module("skhcn.portal.migrations.0006_clear_demo_address")
+    settings_obj = PortalSettings.for_site(Site.objects.get(is_default_site=True))
+    settings_obj.address = migration.DEMO_ADDRESS
+    settings_obj.save()
+    migration.clear_demo_address(apps, None)
+    settings_obj.refresh_from_db()
+    assert settings_obj.address == ""
+    settings_obj.address = "Số 1 đường Hoàng Đình Giong, Cao Bằng"
+    settings_obj.save()
+    migration.clear_demo_address(apps, None)
+    settings_obj.refresh_from_db()
+    assert settings_obj.address == "Số 1 đường Hoàng Đình Giong, Cao Bằng"

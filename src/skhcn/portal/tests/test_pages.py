@@ -110,7 +110,8 @@ def test_home_page_has_headline_latest_and_category_blocks(client, site_tree):
     assert 'id="cm-' in html and "Tin tức sự kiện" in html
 
 
-def test_rss_sitemap_robots(client, site_tree):
+def test_rss_sitemap_robots(client, site_tree, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://skhcn.example.gov.vn/"
     article = ArticlePageFactory(parent=site_tree["science"], title="Tin RSS")
     feed = client.get("/rss/")
     assert feed.status_code == 200 and "Tin RSS" in _html(feed)
@@ -120,7 +121,9 @@ def test_rss_sitemap_robots(client, site_tree):
     sitemap = client.get("/sitemap.xml")
     assert sitemap.status_code == 200 and article.slug in _html(sitemap)
     robots = client.get("/robots.txt")
-    assert "Sitemap: http://testserver/sitemap.xml" in _html(robots)
+    assert "Sitemap: https://skhcn.example.gov.vn/sitemap.xml" in _html(robots)
+    assert "<link>https://skhcn.example.gov.vn/</link>" in _html(feed) and "testserver" not in _html(feed)
+    assert "testserver" not in _html(category_feed) and "testserver" not in _html(robots)
 
 
 @pytest.mark.parametrize(

@@ -259,7 +259,8 @@ def test_index_lists_every_registry(client):
 
 
 @pytest.mark.parametrize("slug", ["nhiem-vu", "doanh-nghiep", "so-huu-tri-tue", "ho-tro", "an-pham", "phim"])
-def test_rss_of_new_entries(client, slug):
+def test_rss_of_new_entries(client, slug, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://skhcn.example.gov.vn"
     for factory in (TaskFactory, EnterpriseFactory, IPFactory, SupportGrantFactory, PublicationFactory, FilmFactory):
         factory()
         factory(is_public=False)
@@ -269,7 +270,8 @@ def test_rss_of_new_entries(client, slug):
     channel = ElementTree.fromstring(response.content).find("channel")  # noqa: S314 - our own feed
     items = channel.findall("item")
     assert len(items) == 1  # the hidden record is not in the feed
-    assert items[0].find("link").text.startswith(f"http://testserver/du-lieu-khcn/{slug}/")
+    assert items[0].find("link").text.startswith(f"https://skhcn.example.gov.vn/du-lieu-khcn/{slug}/")
+    assert "testserver" not in response.content.decode()
     assert items[0].find("pubDate").text
 
 
