@@ -86,7 +86,9 @@ lint-layers: $(STAMP)
 
 # The admin's Vietnamese override catalogue (docs/man-hinh-can-bo.md): .po -> .mo with GNU gettext's msgfmt.
 messages:
-	msgfmt --check -o src/skhcn/locale/vi/LC_MESSAGES/django.mo src/skhcn/locale/vi/LC_MESSAGES/django.po
+	for domain in django djangojs; do \
+		msgfmt --check -o src/skhcn/locale/vi/LC_MESSAGES/$$domain.mo src/skhcn/locale/vi/LC_MESSAGES/$$domain.po || exit 1; \
+	done
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -53,6 +53,15 @@ def test_dashboard_and_account_page_are_in_vietnamese(client):
         assert english not in account, english
 
 
+def test_admin_javascript_catalogue_is_in_vietnamese(client):
+    # The sidebar and the editor draw these strings in the browser, from Wagtail's JavaScript catalogue.
+    staff = StaffFactory(role=StaffRole.SPECIALIST)
+    verified_staff_login(client, staff)
+    catalogue = _text(client.get("/admin/jsi18n/"))
+    for text in ["Ẩn/hiện thanh bên", "Trình đơn chính", "Thu gọn tất cả"]:
+        assert _shows(catalogue, text), text
+
+
 def test_admin_offers_no_other_language():
     # The account page has no language choice, so no staff member can switch the admin to English.
     assert [code for code, _name in settings.WAGTAILADMIN_PERMITTED_LANGUAGES] == ["vi"]
@@ -105,10 +114,11 @@ def _po_entries(path: Path) -> dict[str, str]:
     return {unescape(msgid): unescape(msgstr) for msgid, msgstr in entries.items() if msgid}
 
 
-def test_compiled_catalogue_matches_the_po_file():
-    """django.mo is the compiled django.po: run `make messages` after editing the .po."""
-    po = _po_entries(CATALOGUE / "django.po")
-    with (CATALOGUE / "django.mo").open("rb") as handle:
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_compiled_catalogue_matches_the_po_file(domain):
+    """Each .mo is its compiled .po: run `make messages` after editing a .po."""
+    po = _po_entries(CATALOGUE / f"{domain}.po")
+    with (CATALOGUE / f"{domain}.mo").open("rb") as handle:
         mo = gettext.GNUTranslations(handle)._catalog
     mo.pop("", None)
     assert mo == po
