@@ -1,13 +1,16 @@
 """The Wagtail admin speaks Vietnamese to staff and loads no avatar from gravatar.com (docs/man-hinh-can-bo.md)."""
 
 import gettext
+import importlib
 import json
 import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from wagtail.users.models import UserProfile
 
 from skhcn.accounts.constants import StaffRole
 
@@ -15,6 +18,8 @@ from .factories import StaffFactory, verified_staff_login
 
 pytestmark = pytest.mark.django_db
 
+# A module name starting with a digit cannot be imported with ``import``.
+LANGUAGE_MIGRATION = importlib.import_module("skhcn.accounts.migrations.0003_admin_language_vietnamese")
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES"
 
 
@@ -123,3 +128,15 @@ def test_compiled_catalogue_matches_the_po_file(domain):
     mo.pop("", None)
     assert mo == po
     assert all(po.values()), "every entry is translated"
+
+
+def test_staff_who_had_picked_english_get_vietnamese_again(client):
+    english, default = StaffFactory(), StaffFactory()
+    profile = UserProfile.get_for_user(english)
+    profile.preferred_language = "en"
+    profile.save()
+    UserProfile.get_for_user(default)
+    LANGUAGE_MIGRATION.back_to_server_language(apps, None)
+    assert set(UserProfile.objects.values_list("preferred_language", flat=True)) == {""}
+    verified_staff_login(client, english)
+    assert '<html lang="vi"' in _text(client.get("/admin/"))
