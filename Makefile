@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-faults test-browser lint lock bench bench-dossiers install install-production clean backup restore
+.PHONY: run test test-faults test-browser lint lock bench bench-dossiers install install-production clean backup restore messages
 
 # Exactly the versions of the lock file, checked against its hashes (requirements/dev.txt: the application and the
 # test tools; requirements/base.txt: the application only), then this checkout itself without dependencies.
@@ -83,6 +83,12 @@ lint: $(STAMP)
 lint-layers: $(STAMP)
 	PYTHONPATH=src $(BIN)/lint-imports
 	$(BIN)/python tests/lint_imports.py
+
+# The admin's Vietnamese override catalogue (docs/man-hinh-can-bo.md): .po -> .mo with GNU gettext's msgfmt.
+messages:
+	for domain in django djangojs; do \
+		msgfmt --check -o src/skhcn/locale/vi/LC_MESSAGES/$$domain.mo src/skhcn/locale/vi/LC_MESSAGES/$$domain.po || exit 1; \
+	done
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -77,6 +77,12 @@ class StaffLoginView(LoginView):
         base = super().get_form_class()
         return type(f"Lockout{base.__name__}", (LockoutLoginFormMixin, base), {})
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # Wagtail's form gives the password field no label, so Django would show the English field name.
+        form.fields["password"].label = "Mật khẩu"
+        return form
+
     def form_valid(self, form):
         user = form.get_user()
         response = super().form_valid(form)
