@@ -1,4 +1,7 @@
-"""Bar charts as inline SVG: no JavaScript, scales to a phone screen, with the numbers in a table beside it."""
+"""Bar charts as inline SVG: no JavaScript, scales to a phone screen, with the numbers in a table beside it.
+
+The template writes every coordinate with ``|unlocalize``: LANGUAGE_CODE "vi" would otherwise print ``28,8``, which
+SVG does not read (every bar vanished)."""
 
 from dataclasses import dataclass
 
@@ -11,23 +14,27 @@ class Bar:
     label: str
     value: int
     tick: str
+    tick_x: float = 0.0
 
 
 def bars(rows, width: int = 600, height: int = 160, every: int = 1) -> dict:
     values = [row.humans for row in rows]
     top = max(values, default=0) or 1
     slot = width / max(len(rows), 1)
+    bar_width = round(slot * 0.7, 1)
     out = []
     for index, row in enumerate(rows):
         h = (row.humans / top) * (height - 20)
+        x = round(index * slot + slot * 0.15, 1)
         out.append(
             Bar(
-                x=round(index * slot + slot * 0.15, 1),
+                x=x,
                 y=round(height - 14 - h, 1),
                 height=round(h, 1),
                 label=row.label,
                 value=row.humans,
                 tick=row.label if index % every == 0 else "",
+                tick_x=round(x + bar_width / 2, 1),  # the label is centred under its bar (text-anchor="middle")
             )
         )
-    return {"bars": out, "width": width, "height": height, "bar_width": round(slot * 0.7, 1), "max": top}
+    return {"bars": out, "width": width, "height": height, "bar_width": bar_width, "max": top}
