@@ -17,6 +17,16 @@ class Bar:
     tick_x: float = 0.0
 
 
+# A 10px digit of the site's sans-serif is about 8.4 units wide in the 600-unit chart: half a label, rounded up.
+HALF_CHAR = 4.5
+
+
+def _tick_x(centre: float, label: str, width: int) -> float:
+    """The label centred under its bar (text-anchor="middle"), moved in just enough to stay inside the chart."""
+    half = len(label) * HALF_CHAR
+    return round(min(max(centre, half), width - half), 1)
+
+
 def bars(rows, width: int = 600, height: int = 160, every: int = 1) -> dict:
     values = [row.humans for row in rows]
     top = max(values, default=0) or 1
@@ -34,7 +44,7 @@ def bars(rows, width: int = 600, height: int = 160, every: int = 1) -> dict:
                 label=row.label,
                 value=row.humans,
                 tick=row.label if index % every == 0 else "",
-                tick_x=round(x + bar_width / 2, 1),  # the label is centred under its bar (text-anchor="middle")
+                tick_x=_tick_x(x + bar_width / 2, row.label, width),
             )
         )
     return {"bars": out, "width": width, "height": height, "bar_width": bar_width, "max": top}

@@ -129,3 +129,17 @@ def test_bars_centre_the_tick_under_the_bar():
     assert empty.height == 0 and empty.y == 86
     assert last.height == 80 and last.y == 6
     assert bars([])["bars"] == []
+
+
+def test_edge_labels_are_moved_inside_the_chart():
+    from types import SimpleNamespace
+
+    from skhcn.visits.charts import bars
+
+    days = bars([SimpleNamespace(humans=1, label=f"{d:02d}/03") for d in range(1, 32)], every=5)
+    first, last = days["bars"][0], days["bars"][-1]
+    centre = first.x + days["bar_width"] / 2
+    assert first.tick_x > centre and first.tick_x - 5 * 4.5 >= 0
+    assert last.tick_x + 5 * 4.5 <= 600
+    middle = days["bars"][15]
+    assert middle.tick_x == round(middle.x + days["bar_width"] / 2, 1)
