@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from skhcn.accounts.staff_views import StaffLoginView
 from skhcn.portal.feeds import ArticleFeed
+from skhcn.portal.icons import favicon_ico
 from skhcn.portal.views import robots_txt
 from skhcn.site_map import site_map, sitemap_xml
 
@@ -54,6 +55,7 @@ urlpatterns = [
     path("robots.txt", robots_txt),
     path("rss/", ArticleFeed(), name="rss"),
     path("rss/<int:category_id>/", ArticleFeed(), name="rss-category"),
+    path("favicon.ico", favicon_ico),
     path("thu-tuc-hanh-chinh/", include("skhcn.procedures.urls")),
     path("tai-khoan/thong-bao/", include("skhcn.notifications.urls")),
     path("tai-khoan/", include("skhcn.accounts.urls")),

@@ -122,7 +122,7 @@ class RegisterForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
     email = _email_field()
     phone = _text("Số điện thoại di động", 20, autocomplete="tel", inputmode="tel", type="tel")
     id_number = _text("Số định danh cá nhân hoặc mã số thuế", 20, autocomplete="off", spellcheck="false")
-    address = _text("Địa chỉ liên hệ", 500, autocomplete="street-address")
+    address = _text("Địa chỉ liên hệ", 500, autocomplete="address-line1")
     password1 = _password_field("Mật khẩu", "new-password", PASSWORD_HELP)
     password2 = _password_field("Nhập lại mật khẩu", "new-password")
     consent = forms.BooleanField(
@@ -178,7 +178,7 @@ class ProfileForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.ModelForm):
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
             "id_number": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
         }
 
     def __init__(self, *args, **kwargs):

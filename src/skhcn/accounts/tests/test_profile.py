@@ -88,3 +88,30 @@ def test_get_profile_for_anonymous_and_none():
     assert get_profile(None) is None
     user = ApplicantFactory()
     assert get_profile(user) == user.applicant_profile and get_profile(user).email_verified
+
+
+def _address_inputs(html):
+    import re
+
+    return re.findall(r"<input\b[^>]*\bname=\"address\"[^>]*>", html)
+
+
+@pytest.mark.parametrize("url", ["/tai-khoan/dang-ky/", URL])
+def test_one_line_address_uses_address_line1_not_street_address(client, url):
+    """W3C Nu: autocomplete="street-address" belongs to a multi-line textarea, not to an <input>."""
+    if url == URL:
+        client.force_login(ApplicantFactory())
+    html = client.get(url).content.decode()
+    inputs = _address_inputs(html)
+    assert len(inputs) == 1
+    assert 'autocomplete="address-line1"' in inputs[0]
+    assert "street-address" not in html
+
+
+def test_profile_with_a_blank_address_keeps_the_hint(client):
+    client.force_login(ApplicantFactory())
+    response = client.post(URL, _data(address=""))
+    html = response.content.decode()
+    inputs = _address_inputs(html)
+    assert response.status_code in (200, 400) and len(inputs) == 1
+    assert 'autocomplete="address-line1"' in inputs[0] and "street-address" not in html

@@ -17,6 +17,7 @@ from PIL import ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from skhcn.core import generation
 from skhcn.core.demo import demo_loader
 from skhcn.core.text import vietnamese_slug
 
@@ -262,6 +263,26 @@ def load_demo(stdout=None) -> dict:
     return {"home": home, "seed": seed_page, "categories": categories}
 
 
+# The sample link earlier demo data put in the films block.
+OLD_FILMS_SEARCH = "https://www.youtube.com/results?search_query="
+
+
+def _films_block_from_youtube_search(films) -> None:
+    """An older demo's films block (one sample link to a YouTube search) becomes the film registry block.
+
+    A block an editor has changed (another kind, other links) is left as it is.
+    """
+    if films.kind != SidebarKind.VIDEOS:
+        return
+    items = list(SidebarItem.objects.filter(block=films))
+    if not items or any(not item.link_url.startswith(OLD_FILMS_SEARCH) for item in items):
+        return
+    SidebarItem.objects.filter(block=films).delete()
+    films.kind = SidebarKind.REG_FILMS
+    films.save()
+    generation.bump()
+
+
 def _sidebar(categories):
     def block(title, kind, order, **fields):
         obj, created = SidebarBlock.objects.get_or_create(
@@ -269,14 +290,10 @@ def _sidebar(categories):
         )
         return obj, created
 
-    videos, created = block("PHIM PHỔ BIẾN KIẾN THỨC KH&CN", SidebarKind.VIDEOS, 10)
-    if created:
-        SidebarItem.objects.create(
-            block=videos,
-            sort_order=0,
-            title="Tìm phim phổ biến kiến thức KH&CN (liên kết mẫu)",
-            link_url="https://www.youtube.com/results?search_query=ph%E1%BB%95+bi%E1%BA%BFn+ki%E1%BA%BFn+th%E1%BB%A9c+khoa+h%E1%BB%8Dc",
-        )
+    # The site's own film registry (its newest films and "Xem tất cả" -> /du-lieu-khcn/phim/), not a YouTube search.
+    films, created = block("PHIM PHỔ BIẾN KIẾN THỨC KH&CN", SidebarKind.REG_FILMS, 10)
+    if not created:
+        _films_block_from_youtube_search(films)
     for order, title in enumerate(
         ["Hoạt động tham mưu tư vấn", "Kỷ yếu KH&CN", "Thông tin nhiệm vụ KH&CN", "Công tác xuất bản"], start=2
     ):

@@ -74,3 +74,72 @@ def test_statistics_page_works_with_no_data(client, site_tree):
     response = client.get("/thong-ke/")
     assert response.status_code == 200
     assert "Chưa có số liệu." in response.content.decode()
+
+
+SVG_NUMBER_ATTRIBUTES = ("x", "y", "width", "height")
+
+
+def _svg_numbers(html):
+    """(attribute, value) of every coordinate inside the page's <svg> charts, and the viewBox numbers."""
+    import re
+
+    found = []
+    for svg in re.findall(r"<svg\b.*?</svg>", html, flags=re.S):
+        for box in re.findall(r'viewBox="([^"]*)"', svg):
+            found += [("viewBox", number) for number in box.split()]
+        for name, value in re.findall(r'\s(x|y|width|height)="([^"]*)"', svg):
+            found.append((name, value))
+    return found
+
+
+def test_chart_coordinates_are_plain_numbers_not_vietnamese_decimals(client, site_tree, history):
+    """LANGUAGE_CODE "vi" prints 28,8 for 28.8: SVG cannot read it and every bar vanished."""
+    html = client.get("/thong-ke/?nam=2025&thang=3").content.decode()
+    numbers = _svg_numbers(html)
+    assert html.count("<svg") == 4 and len(numbers) > 4 * 12
+    assert {name for name, _ in numbers} >= {"viewBox", *SVG_NUMBER_ATTRIBUTES}
+    for name, value in numbers:
+        assert "," not in value, f'{name}="{value}"'
+        float(value)  # raises on anything but a plain number
+    # The days chart (31 slots of 600/31) has fractional coordinates, written with a dot.
+    assert any("." in value for _, value in numbers)
+    # Labels are centred under their bar.
+    assert 'text-anchor="middle"' in html
+
+
+def test_chart_numbers_stay_plain_for_a_bad_period(client, site_tree, history):
+    response = client.get("/thong-ke/?nam=abc&thang=13")
+    assert response.status_code == 400
+    numbers = _svg_numbers(response.content.decode())
+    assert numbers
+    for name, value in numbers:
+        assert "," not in value, f'{name}="{value}"'
+        float(value)
+
+
+def test_bars_centre_the_tick_under_the_bar():
+    from types import SimpleNamespace
+
+    from skhcn.visits.charts import bars
+
+    chart = bars([SimpleNamespace(humans=n, label=str(n)) for n in (3, 0, 7)], width=300, height=100)
+    first, empty, last = chart["bars"]
+    assert chart["bar_width"] == 70.0
+    assert (first.x, first.tick_x) == (15.0, 50.0)
+    assert empty.height == 0 and empty.y == 86
+    assert last.height == 80 and last.y == 6
+    assert bars([])["bars"] == []
+
+
+def test_edge_labels_are_moved_inside_the_chart():
+    from types import SimpleNamespace
+
+    from skhcn.visits.charts import bars
+
+    days = bars([SimpleNamespace(humans=1, label=f"{d:02d}/03") for d in range(1, 32)], every=5)
+    first, last = days["bars"][0], days["bars"][-1]
+    centre = first.x + days["bar_width"] / 2
+    assert first.tick_x > centre and first.tick_x - 5 * 4.5 >= 0
+    assert last.tick_x + 5 * 4.5 <= 600
+    middle = days["bars"][15]
+    assert middle.tick_x == round(middle.x + days["bar_width"] / 2, 1)
