@@ -79,7 +79,7 @@ def test_procedure_page_has_one_description_and_the_default_image(client, site_t
     assert _descriptions(_head(client, "/thu-tuc-hanh-chinh/"))[0].startswith("Danh mục thủ tục hành chính")
 
 
-@pytest.mark.parametrize("url", ["/thong-ke/", "/tim-kiem/", "/du-lieu-khcn/", "/du-lieu-khcn/phim/"])
+@pytest.mark.parametrize("url", ["/thong-ke/", "/tim-kiem/", "/du-lieu-khcn/", "/du-lieu-khcn/phim/", "/so-do-trang/"])
 def test_other_public_pages_have_exactly_one_description(client, site_tree, url):
     descriptions = _descriptions(_head(client, url))
     assert len(descriptions) == 1 and descriptions[0].strip()
