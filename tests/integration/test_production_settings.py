@@ -319,3 +319,21 @@ def test_the_production_example_passes_the_deployment_checks(base_env):
     assert "System check identified no issues (3 silenced)." in result.stdout
     result = run([*MANAGE, "check", "--deploy"], {**env, "SECRET_KEY": ""})
     assert result.returncode != 0 and "Thiếu SECRET_KEY" in result.stderr
+
+
+# --- One base URL for every absolute link ---
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORT": "8123"}, "http://127.0.0.1:8123"),
+        ({"HOST": "0.0.0.0", "PORT": "9000"}, "http://127.0.0.1:9000"),  # noqa: S104 - a wildcard is not a link
+        ({"HOST": "10.0.0.5", "PORT": "9000"}, "http://10.0.0.5:9000"),
+        ({"HOST": "0.0.0.0", "BASE_URL": "https://skhcn.example.gov.vn"}, "https://skhcn.example.gov.vn"),  # noqa: S104
+    ],
+)
+def test_the_base_url_follows_the_served_address_unless_set(base_env, extra, expected):
+    env = {**base_env, "SKHCN_ENV": "local", **extra}
+    assert settings_values(env, "WAGTAILADMIN_BASE_URL") == {"WAGTAILADMIN_BASE_URL": expected}

@@ -1,12 +1,12 @@
-from django.core.exceptions import DisallowedHost
+from django.conf import settings
 
 from . import generation
 
 
 def content_generation(request):
-    """The key under which process-local fragment caches keep the page chrome, and the site's absolute base URL."""
-    try:
-        base_url = f"{request.scheme}://{request.get_host()}"
-    except DisallowedHost:  # rendering the 400 page for a request with a forged Host header
-        base_url = ""
-    return {"content_generation": generation.current(), "base_url": base_url}
+    """The key under which process-local fragment caches keep the page chrome, and the site's absolute base URL.
+
+    The base URL is the one configured (``BASE_URL``), never the request's Host header: canonical links, og:url and
+    share links name the same address as the sitemap, feeds, e-mails and PDFs.
+    """
+    return {"content_generation": generation.current(), "base_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")}

@@ -311,7 +311,12 @@ CSP_ADMIN_ADDITIONS = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe
 # --- Wagtail ---
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Sở Khoa học và Công nghệ")
 # The portal's address in e-mails, texts and the QR codes on receipts (production requires https://).
-WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+# Every absolute link (canonical, sitemap, feeds, e-mails, PDFs, QR codes). Unset: the address `make run` serves on
+# (HOST/PORT of skhcn.server; a wildcard host is linked as 127.0.0.1). Production requires it.
+_WILDCARD_HOSTS = {"0.0.0.0", "::", ""}  # noqa: S104 - compared with HOST, never bound here
+_LINK_HOST = os.environ.get("HOST", "127.0.0.1")
+_LINK_HOST = "127.0.0.1" if _LINK_HOST in _WILDCARD_HOSTS else _LINK_HOST
+WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL") or f"http://{_LINK_HOST}:{os.environ.get('PORT', '8000')}"
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Vietnamese only: the account page offers no other admin language, so every staff member sees the admin in Vietnamese.

@@ -94,3 +94,12 @@ def test_favicon_ico_answers(client, settings):
 
     for name in ("portal/favicon.ico", "portal/favicon.svg", "portal/apple-touch-icon.png", "portal/og-default.png"):
         assert finders.find(name), name
+
+
+def test_canonical_and_og_links_use_the_base_url_not_the_host_header(client, site_tree, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://skhcn.example.gov.vn/"
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    html = client.get("/", HTTP_HOST="other.example").content.decode()
+    assert '<link rel="canonical" href="https://skhcn.example.gov.vn/">' in html
+    assert 'content="https://skhcn.example.gov.vn/"' in html  # og:url
+    assert "other.example" not in html

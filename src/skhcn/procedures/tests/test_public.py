@@ -66,7 +66,7 @@ def test_list_shows_active_procedures_with_summary(client, catalogue):
     assert 'Phí thẩm định <span class="fee-amount">(mức thu: 150.000 đồng)</span>' in html
     assert html.count(SAMPLE_NOTICE) == 1
     assert "procedures/procedures.css" in html
-    assert '<link rel="canonical" href="http://testserver/thu-tuc-hanh-chinh/">' in html
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/thu-tuc-hanh-chinh/">' in html
     assert 'scope="col"' in html
 
 
@@ -192,7 +192,7 @@ def test_detail_shows_everything(client, catalogue):
         assert text in html, text
     assert SAMPLE_NOTICE not in html
     assert html.index("Đơn đề nghị cấp") < html.index("Bản sao Giấy chứng nhận đăng ký")
-    assert '<link rel="canonical" href="http://testserver/thu-tuc-hanh-chinh/1.014445.H38/">' in html
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/thu-tuc-hanh-chinh/1.014445.H38/">' in html
 
 
 def test_detail_of_a_partial_sample_procedure(client, catalogue):
