@@ -10,6 +10,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from skhcn.core.sitemaps import absolute_url, base_url
+
 from . import identity, lockout, services
 from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, ProfileForm, RegisterForm, ResetForm
 
@@ -37,7 +39,8 @@ def _noindex(response):
 
 
 def _absolute(request):
-    return request.build_absolute_uri
+    """Links in e-mails start with the one configured base URL, not with the Host header of the request."""
+    return absolute_url
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -154,7 +157,7 @@ class PasswordResetView(NoIndexMixin, auth_views.PasswordResetView):
 
     @property
     def extra_email_context(self):
-        return {"site_name": settings.WAGTAIL_SITE_NAME}
+        return {"site_name": settings.WAGTAIL_SITE_NAME, "base_url": base_url()}
 
 
 class PasswordResetDoneView(NoIndexMixin, auth_views.PasswordResetDoneView):

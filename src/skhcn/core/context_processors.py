@@ -1,6 +1,5 @@
-from django.conf import settings
-
 from . import generation
+from .sitemaps import base_url
 
 
 def content_generation(request):
@@ -9,4 +8,4 @@ def content_generation(request):
     The base URL is the one configured (``BASE_URL``), never the request's Host header: canonical links, og:url and
     share links name the same address as the sitemap, feeds, e-mails and PDFs.
     """
-    return {"content_generation": generation.current(), "base_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")}
+    return {"content_generation": generation.current(), "base_url": base_url()}

@@ -129,7 +129,7 @@ def test_a_password_reset_through_the_mailed_link_ends_the_lock(client, mailoutb
     for _ in range(5):
         _login(client, "an@example.vn", "sai")
     client.post(reverse("accounts:password_reset"), {"email": "an@example.vn"})
-    link = re.search(r"http://testserver(/tai-khoan/dat-lai-mat-khau/[^\s]+/)", mailoutbox[0].body).group(1)
+    link = re.search(r"http://127\.0\.0\.1:8000(/tai-khoan/dat-lai-mat-khau/[^\s]+/)", mailoutbox[0].body).group(1)
     form_url = client.get(link)["Location"]
     new_password = "Mat-khau-moi-2026"
     done = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})

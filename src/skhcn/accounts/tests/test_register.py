@@ -59,7 +59,7 @@ def test_register_creates_user_and_profile_sends_mail_and_logs_in(client, mailou
     message = mailoutbox[0]
     assert message.to == ["binh.tran@example.vn"]
     assert "Xác thực" in message.subject
-    assert re.search(r"http://testserver/tai-khoan/xac-thuc/[^/\s]+/", message.body)
+    assert re.search(r"http://127\.0\.0\.1:8000/tai-khoan/xac-thuc/[^/\s]+/", message.body)
     page = client.get(response["Location"])
     assert page.wsgi_request.user == user
     assert "Đã gửi thư xác thực đến binh.tran@example.vn" in page.content.decode()

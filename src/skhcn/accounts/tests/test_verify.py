@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _link(message) -> str:
-    return re.search(r"http://testserver(/tai-khoan/xac-thuc/[^/\s]+/)", message.body).group(1)
+    return re.search(r"http://127\.0\.0\.1:8000(/tai-khoan/xac-thuc/[^/\s]+/)", message.body).group(1)
 
 
 def test_register_then_follow_the_link(client, mailoutbox, django_capture_on_commit_callbacks):
