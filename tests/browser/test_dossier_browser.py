@@ -217,7 +217,7 @@ def test_register_submit_download_receipt_and_track(live_server, browser_page, s
 
     # --- log out, then track by code + phone ------------------------------------------------------------------------
     page.goto(base + "/tai-khoan/")
-    page.get_by_role("button", name="Đăng xuất").click()
+    page.locator("#noi-dung").get_by_role("button", name="Đăng xuất").click()  # the account page's own button
     page.wait_for_load_state()
     expect(page.locator(".messages")).to_contain_text("Bạn đã đăng xuất.")
 
