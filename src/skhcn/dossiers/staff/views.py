@@ -366,11 +366,16 @@ def event_file(request, pk, file_id):
     return _serve_stored(request, dossier, "event_file", item)
 
 
-@staff_required
-def result_file(request, pk):
+def _dossier_with_result_or_404(request, pk):
     dossier = _dossier_or_404(request, pk)
     if not dossier.result_stored_name:
         raise Http404("Hồ sơ chưa có tệp kết quả.")
+    return dossier
+
+
+@staff_required
+def result_file(request, pk):
+    dossier = _dossier_with_result_or_404(request, pk)
     return _serve(
         request,
         dossier,
@@ -429,9 +434,7 @@ def event_file_viewer(request, pk, file_id):
 
 @staff_required
 def result_viewer(request, pk):
-    dossier = _dossier_or_404(request, pk)
-    if not dossier.result_stored_name:
-        raise Http404("Hồ sơ chưa có tệp kết quả.")
+    dossier = _dossier_with_result_or_404(request, pk)
     return _viewer(
         request,
         dossier,
