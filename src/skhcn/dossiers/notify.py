@@ -14,6 +14,7 @@ from datetime import datetime
 from django.conf import settings
 from django.urls import reverse
 
+from skhcn.core.sitemaps import absolute_url
 from skhcn.core.text import format_vnd
 from skhcn.notifications import services as notifications
 from skhcn.notifications.constants import Attachment, Event
@@ -29,7 +30,7 @@ ATTACH_RECEIPT = {Event.SUBMITTED, Event.RECEIVED}
 
 def staff_dossier_url(dossier) -> str:
     """Absolute link to the dossier's staff page (in e-mails to staff)."""
-    return f"{notifications.base_url()}/admin/ho-so/{dossier.pk}/"
+    return absolute_url(f"/admin/ho-so/{dossier.pk}/")
 
 
 def applicant_values(dossier) -> dict[str, str]:
@@ -40,7 +41,7 @@ def applicant_values(dossier) -> dict[str, str]:
         "thu_tuc": dossier.procedure.name,
         "ma_thu_tuc": dossier.procedure.code,
         "nguoi_nop": dossier.applicant_name,
-        "trang_ho_so": notifications.base_url() + reverse("dossiers:edit", kwargs={"pk": dossier.pk}),
+        "trang_ho_so": absolute_url(reverse("dossiers:edit", kwargs={"pk": dossier.pk})),
         "tra_cuu": tracking_url(dossier.code) if dossier.code else "",
         "ngay_hen_tra": local_date(dossier.due_at or dossier.expected_return_at),
     }
@@ -104,7 +105,7 @@ def workflow_event(event, kind: str) -> None:
         "ngay_hen_moi": _date_text(event.details.get("new_due")),
     }
     if kind == Event.RESULT_RETURNED and method == ReceiveMethod.ONLINE:
-        values["lien_ket_ket_qua"] = notifications.base_url() + reverse("dossiers:result", kwargs={"pk": dossier.pk})
+        values["lien_ket_ket_qua"] = absolute_url(reverse("dossiers:result", kwargs={"pk": dossier.pk}))
     attachment = Attachment.RECEIPT if kind in ATTACH_RECEIPT else ""
     notify_applicant(dossier, kind, values, attachment=attachment)
 

@@ -59,10 +59,6 @@ def preference_for(user) -> ChannelPreference:
     return ChannelPreference.objects.filter(user=user).first() or ChannelPreference(user=user)
 
 
-def base_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-
-
 def guarded(func):
     """Run ``func`` in a savepoint and swallow (log) any failure: telling people about a change must never undo or
     break the change itself. On PostgreSQL the caller's transaction stays usable after a failed savepoint, and the

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import has_role
+from skhcn.core.sitemaps import absolute_url
 from skhcn.core.text import format_vnd
 from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers.constants import Action, Status
@@ -31,7 +32,6 @@ from skhcn.dossiers.notify import notify_applicant
 from skhcn.dossiers.workflow import SystemActor, WorkflowError, perform
 from skhcn.dossiers.workflow.access import visible_dossiers
 from skhcn.notifications.constants import Event as NotificationEvent
-from skhcn.notifications.services import base_url as notifications_base_url
 from skhcn.notifications.services import guarded
 
 from .gateways import GatewayError, GatewayNotSent, GatewayUnavailable, NotificationResult, enabled_names, get_gateway
@@ -217,7 +217,7 @@ def _tell_applicant(payment, dossier, event: str) -> None:
             "so_tien": vnd(payment.amount),
             "le_phi": payment.purpose,
             "ma_giao_dich": payment.gateway_transaction_no,
-            "lien_ket_thanh_toan": notifications_base_url() + reverse("payments:pay", kwargs={"pk": payment.pk}),
+            "lien_ket_thanh_toan": absolute_url(reverse("payments:pay", kwargs={"pk": payment.pk})),
         },
     )
 

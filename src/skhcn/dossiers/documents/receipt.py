@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from skhcn.core.pdf import VIETNAM, AdministrativePDF
+from skhcn.core.sitemaps import absolute_url
 from skhcn.core.text import format_vnd
 
 from ..constants import Messages, ReceiveMethod
@@ -18,8 +19,7 @@ OTHER_DOCUMENTS = "Giấy tờ khác"
 
 def tracking_url(code: str) -> str:
     """Public tracking link with the code only: the phone or ID number never goes into a link or QR code."""
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return f"{base}{reverse('dossiers:track')}?{urlencode({'ma': code})}"
+    return absolute_url(f"{reverse('dossiers:track')}?{urlencode({'ma': code})}")
 
 
 def local_datetime(value) -> str:
