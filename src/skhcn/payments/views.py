@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 
+from skhcn.core.sitemaps import base_url
 from skhcn.dossiers.citizen.pages import applicant_view, private_page
 
 from . import services, tasks
@@ -148,7 +150,9 @@ def sandbox_pay(request):
     if not amount:
         log_refused(request, SANDBOX_PAGE, "invalid amount", "vnp_Amount", params.get("vnp_Amount"))
         return _sandbox_error(request, "Tham số không hợp lệ.")
-    if not url_has_allowed_host_and_scheme(return_url, allowed_hosts={request.get_host()}, require_https=False):
+    if not url_has_allowed_host_and_scheme(
+        return_url, allowed_hosts={request.get_host(), urlsplit(base_url()).netloc}, require_https=False
+    ):
         log_refused(request, SANDBOX_PAGE, "return URL of another site", "vnp_ReturnUrl", return_url)
         return _sandbox_error(request, "Tham số không hợp lệ.")
     expires = vnpay.parse_date(params.get("vnp_ExpireDate", ""))

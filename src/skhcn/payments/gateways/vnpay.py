@@ -55,6 +55,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from skhcn.core.net import client_ip
+from skhcn.core.sitemaps import absolute_url
 from skhcn.core.text import fold
 
 from ..refusals import MalformedRequest, log_refused, shown, vnp_params
@@ -493,7 +494,8 @@ class VNPayGateway(Gateway):
 
     # --- the contract ---
     def start_payment(self, payment, request) -> str:
-        return_url = request.build_absolute_uri(reverse("payments:return", kwargs={"gateway": self.name}))
+        # BASE_URL, not the Host header: the address registered with the gateway, the same behind any proxy.
+        return_url = absolute_url(reverse("payments:return", kwargs={"gateway": self.name}))
         params = pay_params(
             payment,
             tmn_code=self.tmn_code,

@@ -65,9 +65,11 @@ def test_pay_url(payment, settings, clock):
     settings.VNPAY_TMN_CODE = "TMN12345"
     settings.VNPAY_HASH_SECRET = "merchant-secret"
     settings.VNPAY_PAY_URL = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+    settings.WAGTAILADMIN_BASE_URL = "https://skhcn.example.gov.vn/"
     payment.purpose = "Lệ phí cấp Giấy chứng nhận đăng ký hoạt động"
     payment.started_at = clock.set(2026, 3, 2, 9, 30)
-    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9")
+    # The return address is BASE_URL's, whatever Host the request came with (a proxy, a forged header).
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9", HTTP_HOST="10.0.0.7:8000")
     url = vnpay.VNPayGateway().start_payment(payment, request)
 
     parts = urlsplit(url)
@@ -84,11 +86,11 @@ def test_pay_url(payment, settings, clock):
     assert params["vnp_ExpireDate"] == "20260302094500"
     assert params["vnp_IpAddr"] == "203.0.113.9"
     assert params["vnp_TxnRef"] == payment.txn_ref
-    assert params["vnp_ReturnUrl"] == "http://testserver/thanh-toan/ket-qua/vnpay/"
+    assert params["vnp_ReturnUrl"] == "https://skhcn.example.gov.vn/thanh-toan/ket-qua/vnpay/"
     info = params["vnp_OrderInfo"]
     assert info.isascii() and "le phi cap giay chung nhan dang ky hoat dong" in info and payment.dossier.code in info
     assert params["vnp_OrderType"] == "other"
     # Values are quote_plus-encoded in the URL and the signature covers exactly that text.
     assert "vnp_OrderInfo=Thanh+toan+le+phi" in parts.query
-    assert "vnp_ReturnUrl=http%3A%2F%2Ftestserver%2Fthanh-toan%2Fket-qua%2Fvnpay%2F" in parts.query
+    assert "vnp_ReturnUrl=https%3A%2F%2Fskhcn.example.gov.vn%2Fthanh-toan%2Fket-qua%2Fvnpay%2F" in parts.query
     assert vnpay.verify(params, "merchant-secret")
