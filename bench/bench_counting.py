@@ -10,15 +10,11 @@ Run: ``.venv/bin/python bench/bench_counting.py [--rounds 7] [--requests 3000]``
 """
 
 import argparse
-import io
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from inprocess import get_environ, setup_django
 
 
 def main() -> int:
@@ -27,29 +23,16 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=3000)
     args = parser.parse_args()
 
-    os.environ.update(
-        SKHCN_DATA_DIR=tempfile.mkdtemp(prefix="skhcn-counting-bench-"),
-        DJANGO_SETTINGS_MODULE="skhcn.settings",
-        SKHCN_ENV="test",
-        STATIC_MANIFEST="0",
+    seed = setup_django(
+        "skhcn-counting-bench-",
         VISITS_FLUSH_SECONDS="0",  # flushed below, inside the timed section
-    )
-    for name in ("DATABASE_URL", "REDIS_URL"):
-        os.environ.pop(name, None)
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
+    )["seed"]
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
-    from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     from skhcn.core.pages import page_url
-    from skhcn.portal.demo.loader import load_demo
     from skhcn.visits.buffer import buffer
 
-    seed = load_demo()["seed"]
     path = page_url(seed)
 
     def build(counting: bool) -> WSGIHandler:
@@ -57,29 +40,12 @@ def main() -> int:
         return WSGIHandler()
 
     handlers = {True: build(True), False: build(False)}
-    user_agent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
-
-    def environ(cookie: str) -> dict:
-        return {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": path,
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "HTTP_HOST": "127.0.0.1:8000",
-            "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_USER_AGENT": user_agent,
-            "HTTP_COOKIE": cookie,
-            "wsgi.input": io.BytesIO(),
-            "wsgi.url_scheme": "http",
-            "wsgi.errors": sys.stderr,
-        }
 
     def block(counting: bool, cookie: str) -> float:
         handler = handlers[counting]
         start = time.process_time()
         for _ in range(args.requests):
-            response = handler(environ(cookie), lambda status, headers: None)
+            response = handler(get_environ(path, cookie), lambda status, headers: None)
             b"".join(response)
             response.close()
         if counting:

@@ -41,7 +41,7 @@ SEED_SLUG = (
     "dap-ung-yeu-cau-trong-tinh-hinh-moi"
 )
 SEED_PATH = f"/tin-tuc-su-kien/khoa-hoc-cong-nghe/{SEED_SLUG}/"
-TARGETS = {"a": 5.0, "b": 5.0, "c": 0.4, "c0": 0.4}
+TARGETS = {"a": 5.0, "b": 5.0, "c": 0.4, "c0": 0.4, "a.gz": 5.0}
 
 # --- wrk Lua scripts: a done() that prints one JSON line, plus a URL walk that counts X-Cache values ---
 LUA_COMMON = r"""
@@ -109,6 +109,9 @@ http {{
     charset utf-8;
     sendfile on;
     tcp_nopush on;
+    # Only for requests that send Accept-Encoding: gzip, i.e. (d.gz); level 6 as Django's GZipMiddleware.
+    gzip on;
+    gzip_comp_level 6;
     keepalive_requests 10000;
     open_file_cache max=100;
     server {{
@@ -421,6 +424,9 @@ def main() -> int:
     (OUT / "warm-urls.txt").write_text("\n".join(spare or ["/"]) + "\n")
     stats_lua, walk_lua = OUT / "stats.lua", OUT / "walk.lua"
     stats_lua.write_text(LUA_COMMON)
+    # (a.gz)/(d.gz): the same page asked for as a browser does, compressed.
+    gzip_lua = OUT / "stats-gzip.lua"
+    gzip_lua.write_text(LUA_COMMON + 'wrk.headers["Accept-Encoding"] = "gzip, deflate, br"\n')
     walk_lua.write_text(LUA_COMMON + LUA_WALK)
     walk_args = [str(OUT / "walk-urls.txt"), str(args.threads)]
     warm_args = [str(OUT / "warm-urls.txt"), str(args.threads)]
@@ -475,6 +481,10 @@ def main() -> int:
         scenarios["a"]["x_cache_sample"] = sample_xcache(base + SEED_PATH)
         scenarios["b"] = measure(args, "b", "home page, warm page cache", base + "/", stats_lua)
         scenarios["b"]["x_cache_sample"] = sample_xcache(base + "/")
+        scenarios["a.gz"] = measure(
+            args, "a.gz", "seed article, warm cache, gzip asked for", base + SEED_PATH, gzip_lua
+        )
+        results["seed_page_gzip_bytes"] = round(scenarios["a.gz"]["bytes"] / max(1, scenarios["a.gz"]["requests"]))
         scenarios["c"] = measure(
             args,
             "c",
@@ -527,6 +537,13 @@ def main() -> int:
             "nginx, static copy of the seed article",
             f"http://127.0.0.1:{nginx_port}/article.html",
             stats_lua,
+        )
+        scenarios["d.gz"] = measure(
+            args,
+            "d.gz",
+            "nginx, static copy, gzip level 6 asked for",
+            f"http://127.0.0.1:{nginx_port}/article.html",
+            gzip_lua,
         )
         procs.stop(web, sig=signal.SIGQUIT)
     finally:
@@ -591,7 +608,9 @@ def report(results: dict) -> None:
             f"{results['content_length_problem']}"
         )
     print(
-        f"\nseed article page {results['seed_page_bytes']} bytes, home page {results['home_page_bytes']} bytes; "
+        f"\nseed article page {results['seed_page_bytes']} bytes "
+        f"(about {results.get('seed_page_gzip_bytes', 0)} bytes per response with headers, gzip), "
+        f"home page {results['home_page_bytes']} bytes; "
         f"{results['articles']} seeded articles; wrk -t{results['threads']} -c{results['connections']} "
         f"-d{results['duration_s']:g}s; results in {(OUT / 'results.json').relative_to(ROOT)}"
     )

@@ -72,14 +72,13 @@ def split(content: bytes) -> list[bytes | tuple[str, str]]:
     return parts
 
 
+def fill(request: HttpRequest, part: tuple[str, str]) -> bytes:
+    """The current HTML of one marker."""
+    return _provide(request, part[0], part[1]).encode()
+
+
 def render(request: HttpRequest, parts: list[bytes | tuple[str, str]]) -> bytes:
-    out = []
-    for part in parts:
-        if isinstance(part, bytes):
-            out.append(part)
-        else:
-            out.append(_provide(request, part[0], part[1]).encode())
-    return b"".join(out)
+    return b"".join(part if isinstance(part, bytes) else fill(request, part) for part in parts)
 
 
 _SIZE = len(CSRF_ALLOWED_CHARS)

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from . import fragments, generation
+from .compression import accepts_gzip, gzip_joined, precompress
 
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
 
@@ -28,6 +30,8 @@ class Entry:
     headers: list[tuple[str, str]]
     parts: list
     size: int
+    # The static runs of ``parts`` deflated once (None for a marker), for browsers that accept gzip.
+    deflated: list[bytes | None] | None = None
 
 
 class LRUBytes:
@@ -104,14 +108,17 @@ class PageCacheMiddleware:
             and not response.cookies
         ):
             content = response.content
+            parts = fragments.split(content)
+            deflated = [precompress(part) if isinstance(part, bytes) else None for part in parts]
             page_cache.set(
                 key,
                 Entry(
                     generation=current,
                     expires=time.monotonic() + settings.PAGE_CACHE_TTL,
                     headers=[(k, v) for k, v in response.items() if k.lower() not in SKIPPED_HEADERS],
-                    parts=fragments.split(content),
-                    size=len(content) + len(key),
+                    parts=parts,
+                    size=len(content) + sum(len(d) for d in deflated if d) + len(key),
+                    deflated=deflated,
                 ),
             )
             response["X-Cache"] = "MISS"
@@ -119,9 +126,18 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _serve(request: HttpRequest, entry: "Entry", state: str) -> HttpResponse:
-        response = HttpResponse(fragments.render(request, entry.parts))
+        if entry.deflated is not None and accepts_gzip(request):
+            runs = (
+                (part, deflated) if deflated is not None else (fragments.fill(request, part), None)
+                for part, deflated in zip(entry.parts, entry.deflated, strict=True)
+            )
+            response = HttpResponse(gzip_joined(runs))
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(fragments.render(request, entry.parts))
         for name, value in entry.headers:
             response[name] = value
+        patch_vary_headers(response, ("Accept-Encoding",))
         response["Content-Length"] = str(len(response.content))
         response["X-Cache"] = state
         return response

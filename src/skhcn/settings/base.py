@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it compresses the final body: page-cache hits with their live fragments filled in.
+    "skhcn.core.compression.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above the page cache, so pages served from memory carry the header too.
     "skhcn.core.csp.ContentSecurityPolicyMiddleware",
