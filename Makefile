@@ -63,8 +63,15 @@ test: $(STAMP)
 test-faults: $(STAMP)
 	$(BIN)/python -m pytest -q -s -m faults -p no:xdist tests/faults
 
+# axe-core and the W3C Nu HTML Checker (vnu.jar) for the page inventory, from npm by the lock file; no install script
+# runs (vnu-jar's would download a Java runtime: Debian's is used).
+CHECKERS := tests/browser/checkers/node_modules/.installed
+$(CHECKERS): tests/browser/checkers/package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --prefix tests/browser/checkers
+	@touch $@
+
 test-browser: export SKHCN_ENV ?= test
-test-browser: $(STAMP)
+test-browser: $(STAMP) $(CHECKERS)
 	$(MANAGE) collectstatic --noinput -v 0
 	$(BIN)/python -m pytest -q -m browser -p no:xdist
 
