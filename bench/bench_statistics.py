@@ -6,16 +6,13 @@ Django's test client. Run: ``.venv/bin/python bench/bench_statistics.py [--years
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from inprocess import setup_django
 
 
 def main() -> int:
@@ -24,30 +21,13 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30)
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="skhcn-stats-bench-")
-    os.environ.update(
-        SKHCN_DATA_DIR=data_dir,
-        DJANGO_SETTINGS_MODULE="skhcn.settings",
-        SKHCN_ENV="test",
-        STATIC_MANIFEST="0",
-        VISITS_FLUSH_SECONDS="0",
-    )
-    for name in ("DATABASE_URL", "REDIS_URL"):
-        os.environ.pop(name, None)
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django("skhcn-stats-bench-", VISITS_FLUSH_SECONDS="0")
     from django.test import Client
     from django.utils import timezone
 
-    call_command("migrate", verbosity=0)
-    from skhcn.portal.demo.loader import load_demo
     from skhcn.portal.models import ArticlePage
     from skhcn.visits.models import HourlyTraffic, MonthlyArticleViews, MonthlyDimension
 
-    load_demo()
     rng = random.Random(7)
     today = timezone.localdate()
     start = today - timedelta(days=365 * args.years)
