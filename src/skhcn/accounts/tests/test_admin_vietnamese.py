@@ -8,6 +8,7 @@ from pathlib import Path
 
 import django
 import pytest
+import taggit
 import wagtail
 from django.apps import apps
 from django.conf import settings
@@ -162,8 +163,9 @@ def test_staff_who_had_picked_english_get_vietnamese_again(client):
 
 
 def _source_messages(domain: str) -> set[tuple[str, str | None]]:
-    """(msgid, msgid_plural) of every message Wagtail and Django mark for translation, from their English catalogues."""
-    roots = [Path(wagtail.__file__).parent, Path(django.__file__).parent]
+    """(msgid, msgid_plural) of every message Wagtail, Django and django-taggit (the tag field's help text) mark for
+    translation, from their English catalogues."""
+    roots = [Path(wagtail.__file__).parent, Path(django.__file__).parent, Path(taggit.__file__).parent]
     messages = set()
     for root in roots:
         for path in root.glob(f"**/locale/en/LC_MESSAGES/{domain}.po"):
@@ -172,7 +174,7 @@ def _source_messages(domain: str) -> set[tuple[str, str | None]]:
 
 
 @pytest.mark.parametrize("domain", ["django", "djangojs"])
-def test_every_override_is_a_message_of_wagtail_or_django(domain):
+def test_every_override_is_a_message_of_an_installed_package(domain):
     """An entry whose msgid (or plural msgid) is not exactly Wagtail's or Django's is never used: after an upgrade
     that rewords a message, this test names the stale entries."""
     source = _source_messages(domain)
@@ -198,11 +200,19 @@ def _admin_pages(article, category, image, sidebar_block):
         ),
         f"/admin/pages/{category.pk}/": (
             ["Thêm trang con", "Ai cũng có thể sửa trang này", "Được dùng"],
-            ["Add child page", "Anyone can edit", "Referenced"],
+            ["Add child page", "Anyone can edit", "Referenced", 'aria-label="Actions"'],
         ),
         f"/admin/pages/{article.pk}/edit/": (
             ["Tiêu đề trang*", "Trạng thái: ", "Quyền xem trang: ", "Đường dẫn (slug)", "Giải thích số liệu"],
-            ["Page title*", "Status:", "Page visibility:", "Slug", "Show in menus", "This data explained"],
+            [
+                "Page title*",
+                "Status:",
+                "Page visibility:",
+                "Slug",
+                "Show in menus",
+                "This data explained",
+                "comma-separated",
+            ],
         ),
         f"/admin/pages/{article.pk}/history/": (["Bản đang xuất bản"], ["Live version", "log entries"]),
         f"/admin/pages/{category.pk}/add_subpage/": (["Chọn loại trang muốn tạo."], ["Choose which type"]),
@@ -225,6 +235,7 @@ def _admin_pages(article, category, image, sidebar_block):
         "/admin/reports/aging-pages/": (["Xuất bản lần cuối"], ["Last published"]),
         "/admin/reports/site-history/": (["Ngày / giờ"], ["Date / Time", "Edit this item"]),
         "/admin/workflows/list/": (["Được dùng cho"], ["Used by", "Show disabled"]),
+        "/admin/collections/": (["Chưa có bộ sưu tập nào."], ["Why not"]),
         "/admin/ho-so/hang-doi/can-xu-ly/": ([], []),
     }
 
