@@ -69,8 +69,10 @@ def test_admin_javascript_catalogue_is_in_vietnamese(client):
     staff = StaffFactory(role=StaffRole.SPECIALIST)
     verified_staff_login(client, staff)
     catalogue = _text(client.get("/admin/jsi18n/"))
-    for text in ["Ẩn/hiện thanh bên", "Trình đơn chính", "Thu gọn tất cả"]:
+    for text in ["Ẩn/hiện thanh bên", "Trình đơn chính", "Thu gọn tất cả", "%(num)s lỗi"]:
         assert _shows(catalogue, text), text
+    # One plural form: the count of errors in the editor's minimap reads "%(num)s lỗi" for any number.
+    assert "const v = 0;" in catalogue
 
 
 def test_admin_offers_no_other_language():
