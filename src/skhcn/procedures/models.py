@@ -106,7 +106,7 @@ class Procedure(ClusterableModel):
     source = models.TextField("nguồn", blank=True)
     is_active = models.BooleanField("đang áp dụng", default=True)
     search_text = models.TextField(editable=False, default="", help_text="Tên, mã, lĩnh vực đã bỏ dấu, để tìm kiếm.")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
     class Meta:
         ordering = ["field__sort_order", "code"]
