@@ -81,27 +81,33 @@ class Table:
         return len(self.forms)
 
     def expand(self, query: str, max_words: int = 32) -> tuple[Group, ...]:
+        """``query`` cut into groups (see the module's doc); words with no letter or digit ("&", "-") are skipped
+        inside a run ("khoa học - công nghệ" is a run) and are plain groups elsewhere."""
         words = fold(query).split()[:max_words]
-        keys = [word_key(word) for word in words]
-        groups: list[Group] = []
+        keyed = [(index, key) for index, key in ((i, word_key(word)) for i, word in enumerate(words)) if key]
+        found: dict[int, tuple[int, tuple[str, ...]]] = {}  # first word index -> (last word index, forms)
         position = 0
-        while position < len(words):
-            found = None
-            if keys[position]:
-                for size in range(min(self.longest, len(words) - position), 0, -1):
-                    run = tuple(keys[position : position + size])
-                    if "" not in run and run in self.forms:
-                        found = size, self.forms[run]
-                        break
-            if found is None:
-                groups.append(Group((words[position],)))
+        while position < len(keyed):
+            for size in range(min(self.longest, len(keyed) - position), 0, -1):
+                run = tuple(key for _, key in keyed[position : position + size])
+                if run in self.forms:
+                    found[keyed[position][0]] = (keyed[position + size - 1][0], self.forms[run])
+                    position += size
+                    break
+            else:
                 position += 1
+        groups: list[Group] = []
+        index = 0
+        while index < len(words):
+            if index not in found:
+                groups.append(Group((words[index],)))
+                index += 1
                 continue
-            size, forms = found
-            own = tuple(words[position : position + size])
+            last, forms = found[index]
+            own = tuple(words[index : last + 1])
             typed = " ".join(own)
             groups.append(Group(own, tuple(form for form in forms if form != typed)))
-            position += size
+            index = last + 1
         return tuple(groups)
 
 
