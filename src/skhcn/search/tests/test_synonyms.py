@@ -1,4 +1,4 @@
-"""The synonym table's pure side: query expansion both ways, the full-text expressions it gives, the checks of a pair."""
+"""The synonym table, pure side: expansion both ways, the full-text expressions it gives, the checks of a pair."""
 
 import sqlite3
 
