@@ -1,6 +1,5 @@
 """The synonym table in the admin and in the site search (run on SQLite and on PostgreSQL with DATABASE_URL)."""
 
-import importlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,18 +12,15 @@ from skhcn.procedures import services as procedures
 from skhcn.procedures.tests.factories import ProcedureFactory
 from skhcn.search import engine, matching
 from skhcn.search.models import Synonym
+from skhcn.search.tests.factories import seed_synonyms
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-SEED = importlib.import_module("skhcn.search.migrations.0004_seed_synonyms").SEED
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def seeded():
-    """The pairs of the data migration (a flushed test database may have lost them)."""
-    for term, expansion in SEED:
-        if not Synonym.objects.filter(term=term, expansion=expansion).exists():
-            Synonym.objects.create(term=term, expansion=expansion)
+    seed_synonyms()
 
 
 @pytest.fixture
