@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from skhcn.accounts.constants import StaffRole
+from skhcn.accounts.tests.factories import StaffFactory
 from skhcn.core import generation
 from skhcn.portal.tests.factories import ArticlePageFactory
 from skhcn.procedures import services as procedures
@@ -175,3 +177,15 @@ def test_the_table_is_read_once_per_generation(django_assert_num_queries, seeded
     matching.table()
     with django_assert_num_queries(0):
         assert matching.table().expand("gcn")[0].forms == ("giay chung nhan",)
+
+
+def test_administrators_edit_the_table_other_roles_do_not(client):
+    administrator = StaffFactory(role=StaffRole.ADMINISTRATOR)
+    client.force_login(administrator)
+    assert "Từ viết tắt và từ đồng nghĩa" in client.get(_url("list")).content.decode()
+    response = client.post(_url("add"), {"term": "ĐMST", "expansion": "Đổi mới sáng tạo"})
+    assert response.status_code == 302 and Synonym.objects.filter(term="ĐMST").exists()
+    client.force_login(StaffFactory(role=StaffRole.SPECIALIST))
+    assert client.get(_url("list")).status_code in {302, 403}
+    assert client.post(_url("add"), {"term": "TTTT", "expansion": "Thông tin truyền thông"}).status_code in {302, 403}
+    assert not Synonym.objects.filter(term="TTTT").exists()
