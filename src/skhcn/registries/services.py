@@ -41,7 +41,8 @@ def text_snippet(text: str, query: str, width: int = 90, folded: str | None = No
     has it stored already (a publication's ``pdf_search``), which spares folding a long text on every request."""
     if folded is None or len(folded) != len(text):
         folded = fold(text)
-    for word in search_words(query):
+    # The words typed, then the other forms of their synonym sets (a PDF found through "NC" for "nghiên cứu").
+    for word in [*search_words(query), *(form for group in matching.groups(query) for form in group.forms)]:
         haystack = folded
         position = haystack.find(word)
         if position < 0:

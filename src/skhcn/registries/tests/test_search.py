@@ -3,6 +3,7 @@ site search's groups and the admin lists."""
 
 import pytest
 
+from skhcn.core.text import fold
 from skhcn.registries import services
 from skhcn.registries.models import Publication, ScienceTask
 from skhcn.registries.tests.factories import EnterpriseFactory, IPFactory, PublicationFactory, TaskFactory
@@ -62,3 +63,11 @@ def test_site_search_group_puts_titles_first(client, site_tree):
     TaskFactory(title="Đổi mới sáng tạo trong nông nghiệp")
     html = client.get("/tim-kiem/", {"q": "dmst"}).content.decode()
     assert html.index("Đổi mới sáng tạo trong nông nghiệp") < html.index("Hỗ trợ khởi nghiệp")
+
+
+def test_pdf_excerpt_around_a_form_of_the_table(client):
+    publication = PublicationFactory(title="Kỷ yếu hội thảo 2023")
+    text = "Mở đầu. " + "Nội dung chung. " * 20 + "Báo cáo kết quả NC về cây dược liệu."
+    Publication.objects.filter(pk=publication.pk).update(pdf_text=text, pdf_search=fold(text))
+    html = client.get("/du-lieu-khcn/an-pham/", {"q": "nghien cuu"}).content.decode()
+    assert "Kỷ yếu hội thảo 2023" in html and "kết quả NC về cây dược liệu" in html
