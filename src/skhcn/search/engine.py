@@ -95,8 +95,9 @@ def _sql(parsed: ParsedQuery, category_path: str | None, date_from: date | None,
         source = f"{TABLE} e, to_tsquery('simple'::regconfig, %s) q"
         params.append(parsed.tsquery())
         where.append("e.search_vector @@ q")
-        # Title matches first (the title alone matches the whole query), then ts_rank.
-        score = "(to_tsvector('simple'::regconfig, e.folded_title) @@ q)::int * 1000 + ts_rank(e.search_vector, q)"
+        # Title matches first (the title's lexemes, weight A, alone match the whole query), then ts_rank.
+        score = "(e.search_vector @@ to_tsquery('simple'::regconfig, %s))::int * 1000 + ts_rank(e.search_vector, q)"
+        score_params.append(parsed.tsquery(weight="A"))
         order = "DESC"
     else:
         # The entry rows are wide (they hold the text): the join reads the narrow covering index instead.

@@ -80,16 +80,19 @@ class ParsedQuery:
         # FTS5 takes no implicit AND next to a parenthesised group: spell it out when there is one.
         return (" AND " if self.alternatives else " ").join(terms)
 
-    def tsquery(self) -> str:
+    def tsquery(self, weight: str = "") -> str:
         """to_tsquery('simple', ...) input: quoted lexemes joined by ``&``, the last one with ``:*``; a synonym
-        group in parentheses: ``('gcn' | 'giay' <-> 'chung' <-> 'nhan')``."""
-        terms = [f"'{word}'" for word in self.exact]
+        group in parentheses: ``('gcn' | 'giay' <-> 'chung' <-> 'nhan')``. ``weight`` ("A"): lexemes of that weight
+        only (the title's)."""
+        label = f":{weight}" if weight else ""
+        terms = [f"'{word}'{label}" for word in self.exact]
         for own, *others in self.alternatives:
-            mine = " & ".join(f"'{word}'" for word in own)
-            options = [f"({mine})" if len(own) > 1 else mine, *(" <-> ".join(f"'{w}'" for w in p) for p in others)]
+            mine = " & ".join(f"'{word}'{label}" for word in own)
+            phrases = (" <-> ".join(f"'{word}'{label}" for word in phrase) for phrase in others)
+            options = [f"({mine})" if len(own) > 1 else mine, *phrases]
             terms.append(f"({' | '.join(options)})")
         if self.prefix:
-            terms.append(f"'{self.prefix}':*")
+            terms.append(f"'{self.prefix}':*{weight}")
         return " & ".join(terms)
 
 

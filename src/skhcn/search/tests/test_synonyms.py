@@ -121,6 +121,12 @@ def test_tsquery_expression():
     assert parse_query("giay chung nhan doa", TABLE).tsquery() == ("(('giay' & 'chung' & 'nhan') | 'gcn') & 'doa':*")
 
 
+def test_tsquery_of_the_title_only():
+    assert parse_query("cấp gcn do", TABLE).tsquery(weight="A") == (
+        "'cap':A & ('gcn':A | 'giay':A <-> 'chung':A <-> 'nhan':A) & 'do':*A"
+    )
+
+
 def test_highlighting_marks_both_forms():
     parsed = parse_query("gcn", TABLE)
     text = "Cấp GCN hoặc Giấy chứng nhận"
