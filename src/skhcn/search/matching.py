@@ -48,6 +48,8 @@ def forget() -> None:
 
 def groups(query: str) -> tuple[Group, ...]:
     """The groups of ``query`` with the current table, each once ("gcn gcn": one group)."""
+    if not query or query.isspace():  # the lists without words do not read the table
+        return ()
     return tuple(dict.fromkeys(table().expand(query, MAX_SEARCH_WORDS)))
 
 

@@ -45,8 +45,8 @@ class ArticleSearchEntry(models.Model):
 class Synonym(models.Model):
     """One pair of the search's synonym table: an abbreviation (or a word) and what it stands for ("GCN" ↔
     "Giấy chứng nhận"). Searching for either finds texts written with the other; pairs sharing a form are one set
-    ("KH&CN", "KHCN" and "Khoa học và Công nghệ"). Staff edit the table in the admin (``wagtail_hooks``);
-    ``skhcn.search.synonyms`` reads it."""
+    ("KH&CN", "KHCN" and "Khoa học và Công nghệ"). Staff edit the table in the admin (``wagtail_hooks``); the
+    searches read it through ``matching.table()`` and expand queries with ``synonyms.Table``."""
 
     term = models.CharField(
         "từ viết tắt",
