@@ -96,6 +96,7 @@ PERMISSIONS: tuple[tuple[str, Access], ...] = (
     (r"/admin/thong-bao/(gui|sms-thu-nghiem)/$", ONE_STOP_DESK),
     (r"/admin/thong-bao/mau/$", ADMINISTRATOR),
     (r"/admin/(can-bo|groups|users|phong-chuyen-mon)/", ADMINISTRATOR),
+    (r"/admin/tu-viet-tat/", ADMINISTRATOR),  # the search's synonym table: the administrators' role group has it
     (r"/admin/xac-thuc-hai-buoc/dat-lai/", ADMINISTRATOR),
     (r"/admin/(ho-so|thanh-toan|buu-chinh)/", ONE_STOP_STAFF),
     (r"/admin/(thong-bao|xac-thuc-hai-buoc)/", STAFF),

@@ -26,16 +26,21 @@ GROUP_ROLES: dict[str, str] = {name: role for role, name in ROLE_GROUPS.items()}
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 
 
-# Administrators also manage user accounts and groups (Wagtail's "Người dùng" and "Nhóm").
+# Administrators also manage user accounts and groups (Wagtail's "Người dùng" and "Nhóm") and the search's synonym
+# table ("Từ viết tắt và từ đồng nghĩa"; the search app sits above this one: named by its label, not imported).
 ADMINISTRATOR_PERMISSIONS = [
-    ("auth", f"{action}_{model}") for model in ("user", "group") for action in ("add", "change", "delete", "view")
+    (app_label, f"{action}_{model}")
+    for app_label, model in (("auth", "user"), ("auth", "group"), ("site_search", "synonym"))
+    for action in ("add", "change", "delete", "view")
 ]
 
 
 def ensure_role_groups() -> dict[str, Group]:
     """Create the role groups (idempotent); each may enter the Wagtail admin. Returns them by role."""
-    # post_migrate reaches this app before django.contrib.auth has created its permissions on a fresh database.
-    create_permissions(apps.get_app_config("auth"), verbosity=0)
+    # post_migrate reaches this app before django.contrib.auth (and the search app) have created their permissions on
+    # a fresh database.
+    for app_label in {app_label for app_label, _ in ADMINISTRATOR_PERMISSIONS}:
+        create_permissions(apps.get_app_config(app_label), verbosity=0)
     access = Permission.objects.filter(content_type__app_label=ADMIN_ACCESS[0], codename=ADMIN_ACCESS[1]).first()
     admin_permissions = [
         permission

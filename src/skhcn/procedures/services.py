@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Length
 
 from skhcn.core.text import fold
+from skhcn.search import matching
 
 from .constants import OnlineLevel
 from .models import Procedure, ProcedureField
@@ -21,6 +23,8 @@ POSTAL_CHOICES = [
     (POSTAL_NONE, "Không qua bưu chính"),
 ]
 MAX_SEARCH_WORDS = 12
+# ``search_text`` starts with the folded name and code (``Procedure.build_search_text``): the part searched as title.
+TITLE_LENGTH = Length("name") + Value(1) + Length("code")
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,7 @@ def filter_catalogue(
     online_level: str = "",
     postal: str = "",
 ) -> QuerySet[Procedure]:
-    procedures = active_procedures()
-    for word in search_words(query):
-        procedures = procedures.filter(search_text__contains=word)
+    procedures = matching.filter_words(active_procedures(), query)
     if field is not None:
         procedures = procedures.filter(field=field)
     if online_level:
@@ -82,7 +84,7 @@ def filter_catalogue(
         procedures = procedures.filter(post_return=True)
     elif postal == POSTAL_NONE:
         procedures = procedures.filter(post_submission=False, post_return=False)
-    return procedures
+    return matching.title_first(procedures, query, TITLE_LENGTH)
 
 
 def get_active(code: str) -> Procedure | None:

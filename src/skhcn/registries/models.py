@@ -41,6 +41,8 @@ class RegistryRecord(ClusterableModel):
     """What every registry record has."""
 
     CODE_PREFIX = "BG"
+    # The record's title: ``search_text`` starts with the code and this field, which the search ranks first.
+    TITLE_FIELD = "code"
     DETAIL_URL = ""
 
     code = models.CharField(
@@ -110,6 +112,7 @@ class ScienceTask(RegistryRecord):
     """Nhiệm vụ khoa học và công nghệ (đề tài, dự án)."""
 
     CODE_PREFIX = "NV"
+    TITLE_FIELD = "title"
     DETAIL_URL = "registries:task_detail"
 
     kind = models.CharField("loại nhiệm vụ", max_length=12, choices=c.TaskKind.choices, default=c.TaskKind.RESEARCH)
@@ -213,6 +216,7 @@ class ScienceEnterprise(RegistryRecord):
     """Doanh nghiệp khoa học và công nghệ (holder of a certificate)."""
 
     CODE_PREFIX = "DN"
+    TITLE_FIELD = "name"
     DETAIL_URL = "registries:enterprise_detail"
 
     name = models.CharField("tên doanh nghiệp", max_length=255)
@@ -281,6 +285,7 @@ class IntellectualProperty(RegistryRecord):
     """Collective and certification marks, geographical indications of the province's products."""
 
     CODE_PREFIX = "SHTT"
+    TITLE_FIELD = "name"
     DETAIL_URL = "registries:ip_detail"
 
     name = models.CharField("tên nhãn hiệu / chỉ dẫn địa lý", max_length=255)
@@ -337,6 +342,7 @@ class SupportGrant(RegistryRecord):
     """One beneficiary's support from a programme in a year (or one line grouping several beneficiaries)."""
 
     CODE_PREFIX = "HT"
+    TITLE_FIELD = "beneficiary"
     DETAIL_URL = "registries:support_detail"
 
     programme = models.CharField("chương trình hỗ trợ", max_length=14, choices=c.Programme.choices)
@@ -387,6 +393,7 @@ class Publication(RegistryRecord):
     """Kỷ yếu KH&CN and other publications: a PDF whose text is searchable."""
 
     CODE_PREFIX = "AP"
+    TITLE_FIELD = "title"
     DETAIL_URL = "registries:publication_detail"
 
     kind = models.CharField(
@@ -474,6 +481,7 @@ class Film(RegistryRecord):
     """Phim phổ biến kiến thức KH&CN: an uploaded video file or a YouTube/Vimeo link."""
 
     CODE_PREFIX = "PHIM"
+    TITLE_FIELD = "title"
     DETAIL_URL = "registries:film_detail"
 
     title = models.CharField("tên phim", max_length=255)

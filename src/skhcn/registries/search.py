@@ -7,11 +7,11 @@ from django.urls import reverse
 from skhcn.core import search_sources
 
 from .registry import REGISTRIES, Registry
-from .services import apply_search
+from .services import apply_search, titles_first
 
 
 def _matches(registry: Registry, query: str):
-    return apply_search(registry.public(), query, registry.search_extra).order_by("-pk")
+    return titles_first(apply_search(registry.public(), query, registry.search_extra), query, ["-pk"])
 
 
 for position, registry in enumerate(REGISTRIES.values()):

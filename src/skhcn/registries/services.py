@@ -7,10 +7,12 @@ The checks of uploaded files are in ``uploads.py`` (the models' ``clean`` calls 
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum, Value
+from django.db.models.functions import Length
 
 from skhcn.core.text import fold
 from skhcn.procedures.services import search_words
+from skhcn.search import matching
 
 from . import constants as c
 from .models import Publication
@@ -21,13 +23,16 @@ from .tasks import extract_publication_text
 
 
 def apply_search(queryset: QuerySet, query: str, extra_fields: tuple[str, ...] = ()) -> QuerySet:
-    """Every folded word of ``query`` in the record's folded text (or in one of ``extra_fields``)."""
-    for word in search_words(query):
-        condition = Q(search_text__contains=word)
-        for name in extra_fields:
-            condition |= Q(**{f"{name}__contains": word})
-        queryset = queryset.filter(condition)
-    return queryset
+    """Every folded word of ``query`` in the record's folded text (or in one of ``extra_fields``); an abbreviation
+    of the synonym table also finds its long form, and the other way round (``skhcn.search.matching``)."""
+    return matching.filter_words(queryset, query, ("search_text", *extra_fields))
+
+
+def titles_first(queryset: QuerySet, query: str, ordering=None) -> QuerySet:
+    """The records whose code or title match more words of ``query`` first, then ``ordering`` (default: the model's)."""
+    model = queryset.model
+    title_length = Length("code") + Value(1) + Length(model.TITLE_FIELD)
+    return matching.title_first(queryset, query, title_length, ordering)
 
 
 def text_snippet(text: str, query: str, width: int = 90, folded: str | None = None) -> str:
@@ -36,7 +41,8 @@ def text_snippet(text: str, query: str, width: int = 90, folded: str | None = No
     has it stored already (a publication's ``pdf_search``), which spares folding a long text on every request."""
     if folded is None or len(folded) != len(text):
         folded = fold(text)
-    for word in search_words(query):
+    # The words typed, then the other forms of their synonym sets (a PDF found through "NC" for "nghiên cứu").
+    for word in [*search_words(query), *(form for group in matching.groups(query) for form in group.forms)]:
         haystack = folded
         position = haystack.find(word)
         if position < 0:

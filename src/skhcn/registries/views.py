@@ -41,6 +41,7 @@ def _list_context(request, registry):
     criteria = form.criteria()
     query = form.query
     records = services.apply_search(registry.public(), query, registry.search_extra).filter(**criteria)
+    records = services.titles_first(records, query)
     page, notices = page_with_notices(Paginator(records, PAGE_SIZE), params.get("page", ""), Messages)
     return {
         "registry": registry,

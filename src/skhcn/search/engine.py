@@ -7,6 +7,8 @@ the same tokens, so they find the same articles:
 - SQLite: FTS5 table over the folded text, ``MATCH '"dan" "van" "kheo"*'``, ranked by ``bm25`` (title x10).
 - PostgreSQL: generated tsvector ('simple') with a GIN index,
   ``@@ to_tsquery('simple', '''dan'' & ''kheo'':*')``, ranked by ``ts_rank`` (title weight A, the rest B).
+On both, the articles whose title alone matches the whole query come first. The query is expanded with the synonym
+table (``matching.table()``): "gcn" also finds "giấy chứng nhận" and the other way round.
 Ties (and the listing without words) are ordered by publication time, newest first.
 """
 
@@ -22,7 +24,7 @@ from wagtail.models import Page
 
 from skhcn.core.pages import page_url
 
-from . import schema
+from . import matching, schema
 from .text import ParsedQuery, highlight, parse_query, snippet
 
 PER_PAGE = 15
@@ -83,8 +85,9 @@ NARROW_INDEX = "site_search_entry_narrow"  # (id, category_path, published_at): 
 
 
 def _sql(parsed: ParsedQuery, category_path: str | None, date_from: date | None, date_to: date | None):
-    """(FROM ... WHERE ..., its parameters, score expression, score order) for one search."""
+    """(FROM ... WHERE ..., its parameters, score expression, score order, the score's parameters)."""
     params: list = []
+    score_params: list = []  # parameters of the score expression (it comes before the FROM clause)
     where: list[str] = []
     if not parsed:
         source, score, order = f"{TABLE} e", "0", "ASC"
@@ -92,13 +95,19 @@ def _sql(parsed: ParsedQuery, category_path: str | None, date_from: date | None,
         source = f"{TABLE} e, to_tsquery('simple'::regconfig, %s) q"
         params.append(parsed.tsquery())
         where.append("e.search_vector @@ q")
-        score, order = "ts_rank(e.search_vector, q)", "DESC"
+        # Title matches first (the title's lexemes, weight A, alone match the whole query), then ts_rank.
+        score = "(e.search_vector @@ to_tsquery('simple'::regconfig, %s))::int * 1000 + ts_rank(e.search_vector, q)"
+        score_params.append(parsed.tsquery(weight="A"))
+        order = "DESC"
     else:
         # The entry rows are wide (they hold the text): the join reads the narrow covering index instead.
         source = f"{FTS} JOIN {TABLE} e INDEXED BY {NARROW_INDEX} ON e.id = {FTS}.rowid"
         where.append(f"{FTS} MATCH %s")
         params.append(parsed.fts5())
-        score, order = f"bm25({FTS}, 10.0, 1.0)", "ASC"
+        # Title matches first (bm25 is negative: lower is better), then bm25 with the title weighing 10x.
+        score = f"bm25({FTS}, 10.0, 1.0) - 1000.0 * (e.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s))"  # noqa: S608
+        order = "ASC"
+        score_params.append(f"folded_title : ({parsed.fts5()})")
     if category_path:
         where.append("e.category_path LIKE %s")
         params.append(category_path + "%")  # tree paths are [0-9A-Z] only: no LIKE wildcards inside
@@ -110,12 +119,12 @@ def _sql(parsed: ParsedQuery, category_path: str | None, date_from: date | None,
         where.append("e.published_at < %s")
         params.append(adapt(_day_start(date_to + timedelta(days=1))))
     clause = f"FROM {source}" + (f" WHERE {' AND '.join(where)}" if where else "")
-    return clause, params, score, order
+    return clause, params, score, order, score_params
 
 
 def _count(parsed, category_path, date_from, date_to) -> int:
     """Number of matches: no ranking needed, so this is the cheap part even for thousands of matches."""
-    clause, params, _, _ = _sql(parsed, category_path, date_from, date_to)
+    clause, params, _, _, _ = _sql(parsed, category_path, date_from, date_to)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) {clause}", params)  # noqa: S608 - fixed SQL fragments only
         return cursor.fetchone()[0]
@@ -123,11 +132,11 @@ def _count(parsed, category_path, date_from, date_to) -> int:
 
 def _ranked_ids(parsed, category_path, date_from, date_to, limit: int, offset: int) -> list[int]:
     """Entry ids of one page, best first (ORDER BY ... LIMIT: the database keeps only the top rows)."""
-    clause, params, score, order = _sql(parsed, category_path, date_from, date_to)
+    clause, params, score, order, score_params = _sql(parsed, category_path, date_from, date_to)
     ordering = "e.published_at DESC, e.id DESC" if not parsed else f"score {order}, e.published_at DESC, e.id DESC"
     sql = f"SELECT e.id, {score} AS score {clause} ORDER BY {ordering} LIMIT %s OFFSET %s"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
+        cursor.execute(sql, [*score_params, *params, limit, offset])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -184,7 +193,7 @@ def search(
     (``requested_number`` keeps what was asked). Never raises on user text: it is reduced to word tokens
     first.
     """
-    parsed = parse_query(text)
+    parsed = parse_query(text, matching.table())
     requested = max(1, page)
     total = _count(parsed, category_path, date_from, date_to)
     last = max(1, math.ceil(total / per_page))

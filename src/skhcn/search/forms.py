@@ -3,8 +3,11 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import categories as category_options
+from .synonyms import EXPANSION_MAX_CHARS, TERM_MAX_CHARS
 
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -103,3 +106,25 @@ class SearchForm(forms.Form):
     def has_criteria(self) -> bool:
         data = self.cleaned_data
         return bool(data.get("q") or data.get("chuyen_muc") or data.get("tu_ngay") or data.get("den_ngay"))
+
+
+class SynonymForm(WagtailAdminModelForm):
+    """The admin form of the synonym table: every check (empty, too long, same as the other field, duplicate) is the
+    model's, in Vietnamese; this form only words the browser-side ones the same way."""
+
+    MESSAGES = {
+        "term": ("Vui lòng nhập từ viết tắt.", TERM_MAX_CHARS, "Từ viết tắt dài tối đa"),
+        "expansion": ("Vui lòng nhập cụm từ đầy đủ hoặc từ đồng nghĩa.", EXPANSION_MAX_CHARS, "Cụm từ dài tối đa"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (required, limit, too_long) in self.MESSAGES.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.error_messages["required"] = required
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.validators.append(
+                MaxLengthValidator(limit, message=f"{too_long} {limit} ký tự (đang có %(show_value)d).")
+            )

@@ -1,4 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from skhcn.core.text import fold
+
+from .synonyms import EXPANSION_MAX_CHARS, TERM_MAX_CHARS, synonym_errors
 
 
 class ArticleSearchEntry(models.Model):
@@ -35,3 +40,72 @@ class ArticleSearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Synonym(models.Model):
+    """One pair of the search's synonym table: an abbreviation (or a word) and what it stands for ("GCN" ↔
+    "Giấy chứng nhận"). Searching for either finds texts written with the other; pairs sharing a form are one set
+    ("KH&CN", "KHCN" and "Khoa học và Công nghệ"). Staff edit the table in the admin (``wagtail_hooks``); the
+    searches read it through ``matching.table()`` and expand queries with ``synonyms.Table``."""
+
+    term = models.CharField(
+        "từ viết tắt",
+        max_length=TERM_MAX_CHARS,
+        help_text="Ví dụ: GCN, KH&CN. Có ít nhất 2 chữ cái hoặc chữ số.",
+    )
+    expansion = models.CharField(
+        "cụm từ đầy đủ hoặc từ đồng nghĩa",
+        max_length=EXPANSION_MAX_CHARS,
+        help_text="Ví dụ: Giấy chứng nhận. Tìm một trong hai sẽ ra cả văn bản viết theo cách kia.",
+    )
+    # Folded forms ("kh&cn", "khoa hoc va cong nghe"): what a search compares; also what makes two pairs the same.
+    folded_term = models.TextField(editable=False, default="")
+    folded_expansion = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField("cập nhật", auto_now=True)
+
+    class Meta:
+        verbose_name = "từ viết tắt hoặc từ đồng nghĩa"
+        verbose_name_plural = "Từ viết tắt và từ đồng nghĩa"
+        ordering = ["folded_term", "folded_expansion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["folded_term", "folded_expansion"],
+                name="site_search_synonym_unique_pair",
+                violation_error_message="Cặp từ này đã có trong bảng (không phân biệt dấu, chữ hoa, chữ thường).",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.term} – {self.expansion}"
+
+    def save(self, *args, **kwargs):
+        self.folded_term = fold(self.term)
+        self.folded_expansion = fold(self.expansion)
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        """The table's own checks of both fields, with clear Vietnamese messages (instead of the generic ones)."""
+        exclude = set(exclude or ())
+        self.term, self.expansion = (self.term or "").strip(), (self.expansion or "").strip()
+        errors = {name: [message] for name, message in synonym_errors(self.term, self.expansion).items()}
+        errors = {name: messages for name, messages in errors.items() if name not in exclude}
+        try:
+            super().clean_fields(exclude=exclude | {"term", "expansion"})
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self):
+        super().clean()
+        if synonym_errors(self.term, self.expansion):
+            return  # reported by clean_fields (or by the form, for a field it rejected)
+        self.folded_term = fold(self.term)
+        self.folded_expansion = fold(self.expansion)
+        same = models.Q(folded_term=self.folded_term, folded_expansion=self.folded_expansion) | models.Q(
+            folded_term=self.folded_expansion, folded_expansion=self.folded_term
+        )
+        if Synonym.objects.filter(same).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                "Cặp từ này đã có trong bảng (không phân biệt dấu, chữ hoa, chữ thường); hãy sửa cặp đã có."
+            )

@@ -1,12 +1,13 @@
 """Keep the index current: each handler touches only the article (or category) concerned."""
 
-from django.db.models.signals import post_delete, post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from skhcn.core import generation
 from skhcn.core.search_sources import page_index
 
-from . import indexing
-from .models import ArticleSearchEntry
+from . import indexing, matching
+from .models import ArticleSearchEntry, Synonym
 
 
 def article_published(sender, instance, **kwargs):
@@ -38,6 +39,12 @@ def index_after_first_migrate(sender, app_config, using="default", **kwargs):
         indexing.rebuild()
 
 
+def synonyms_changed(sender, **kwargs):
+    """A staff edit of the synonym table: this process reads it again now, the others on the next generation."""
+    matching.forget()
+    generation.bump()
+
+
 def connect():
     """Called by ``AppConfig.ready()``: the indexed page models are registered by then (in their ``models.py``)."""
     pages = page_index()
@@ -49,3 +56,5 @@ def connect():
     page_unpublished.connect(category_unpublished, sender=category, dispatch_uid="site_search.category_unpublished")
     post_page_move.connect(page_moved, dispatch_uid="site_search.page_moved")
     post_migrate.connect(index_after_first_migrate, dispatch_uid="site_search.post_migrate")
+    post_save.connect(synonyms_changed, sender=Synonym, dispatch_uid="site_search.synonym_saved")
+    post_delete.connect(synonyms_changed, sender=Synonym, dispatch_uid="site_search.synonym_deleted")

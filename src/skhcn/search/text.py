@@ -19,6 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from skhcn.core.text import fold
 
+from .synonyms import EMPTY, Table
+
 # A token is a run of letters/digits (Unicode L*, N*): "_" and punctuation separate tokens (as in unicode61).
 TOKEN_RE = re.compile(r"[^\W_]+")
 MAX_QUERY_TOKENS = 32
@@ -37,42 +39,92 @@ def index_text(*parts: str) -> str:
     return " ".join(token for part in parts if part for token in tokens(part))
 
 
+Phrase = tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
-    """Words that must all match; ``prefix`` (the last word typed) matches any word starting with it."""
+    """Words that must all match; ``prefix`` (the last word typed) matches any word starting with it.
+
+    ``alternatives``: the groups of the query that are a form of a synonym set (``synonyms``), each as
+    (its own words, then the set's other forms as phrases): the group matches when all its own words do, or one of
+    the phrases does ("gcn" → ``(("gcn",), ("giay", "chung", "nhan"))``).
+    """
 
     exact: tuple[str, ...] = ()
     prefix: str = ""
+    alternatives: tuple[tuple[Phrase, ...], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.exact or self.prefix)
+        return bool(self.exact or self.prefix or self.alternatives)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every word a matching text may contain (for highlighting), the longest first."""
+        found = dict.fromkeys(self.exact)
+        for group in self.alternatives:
+            for phrase in group:
+                found.update(dict.fromkeys(phrase))
+        return tuple(sorted(found, key=len, reverse=True))
 
     def fts5(self) -> str:
-        """FTS5 MATCH expression: quoted tokens (implicit AND), the last one with ``*``."""
+        """FTS5 MATCH expression: quoted tokens (implicit AND), the last one with ``*``; a synonym group in
+        parentheses: ``("gcn" OR "giay chung nhan")`` (then every term joined by ``AND``)."""
         terms = [f'"{word}"' for word in self.exact]
+        for own, *others in self.alternatives:
+            mine = " AND ".join(f'"{word}"' for word in own)
+            options = [f"({mine})" if len(own) > 1 else mine, *(f'"{" ".join(phrase)}"' for phrase in others)]
+            terms.append(f"({' OR '.join(options)})")
         if self.prefix:
             terms.append(f'"{self.prefix}"*')
-        return " ".join(terms)
+        # FTS5 takes no implicit AND next to a parenthesised group: spell it out when there is one.
+        return (" AND " if self.alternatives else " ").join(terms)
 
-    def tsquery(self) -> str:
-        """to_tsquery('simple', ...) input: quoted lexemes joined by ``&``, the last one with ``:*``."""
-        terms = [f"'{word}'" for word in self.exact]
+    def tsquery(self, weight: str = "") -> str:
+        """to_tsquery('simple', ...) input: quoted lexemes joined by ``&``, the last one with ``:*``; a synonym
+        group in parentheses: ``('gcn' | 'giay' <-> 'chung' <-> 'nhan')``. ``weight`` ("A"): lexemes of that weight
+        only (the title's)."""
+        label = f":{weight}" if weight else ""
+        terms = [f"'{word}'{label}" for word in self.exact]
+        for own, *others in self.alternatives:
+            mine = " & ".join(f"'{word}'{label}" for word in own)
+            phrases = (" <-> ".join(f"'{word}'{label}" for word in phrase) for phrase in others)
+            options = [f"({mine})" if len(own) > 1 else mine, *phrases]
+            terms.append(f"({' | '.join(options)})")
         if self.prefix:
-            terms.append(f"'{self.prefix}':*")
+            terms.append(f"'{self.prefix}':*{weight}")
         return " & ".join(terms)
 
 
-def parse_query(text: str) -> ParsedQuery:
-    words = tokens(text)[:MAX_QUERY_TOKENS]
-    if not words:
-        return ParsedQuery()
-    last = words[-1]
+def parse_query(text: str, table: Table = EMPTY) -> ParsedQuery:
+    """The query's word tokens; with a synonym ``table``, its groups that have other forms become alternatives."""
+    exact: list[str] = []
+    alternatives: list[tuple[Phrase, ...]] = []
+    count = 0
+    last_plain = False
+    for group in table.expand(text, MAX_QUERY_TOKENS):
+        own = tuple(token for word in group.words for token in tokens(word))[: MAX_QUERY_TOKENS - count]
+        if not own:
+            continue
+        count += len(own)
+        others = tuple(phrase for phrase in (tuple(tokens(form)) for form in group.forms) if phrase and phrase != own)
+        last_plain = not others
+        if others:
+            alternatives.append((own, *others))
+        else:
+            exact.extend(own)
+        if count >= MAX_QUERY_TOKENS:
+            break
+    alternatives = list(dict.fromkeys(alternatives))
+    if not exact or not last_plain:
+        return ParsedQuery(exact=tuple(dict.fromkeys(exact)), alternatives=tuple(alternatives))
+    last = exact[-1]
     if len(last) < MIN_PREFIX_CHARS:  # "cao k": a one-letter prefix matches nearly everything, slowly
-        return ParsedQuery(exact=tuple(dict.fromkeys(words)))
-    exact = tuple(dict.fromkeys(words[:-1]))
-    if last in exact:  # "an an": the exact word already requires more than the prefix would
-        return ParsedQuery(exact=exact)
-    return ParsedQuery(exact=exact, prefix=last)
+        return ParsedQuery(exact=tuple(dict.fromkeys(exact)), alternatives=tuple(alternatives))
+    before = tuple(dict.fromkeys(exact[:-1]))
+    if last in before:  # "an an": the exact word already requires more than the prefix would
+        return ParsedQuery(exact=before, alternatives=tuple(alternatives))
+    return ParsedQuery(exact=before, prefix=last, alternatives=tuple(alternatives))
 
 
 # --- plain text of an article ---
@@ -192,8 +244,8 @@ def fold_with_map(text: str) -> tuple[str, list[int] | None]:
 
 def _matcher(query: ParsedQuery) -> re.Pattern | None:
     alternatives = []
-    if query.exact:
-        words = "|".join(re.escape(word) for word in sorted(query.exact, key=len, reverse=True))
+    if query.words:
+        words = "|".join(re.escape(word) for word in query.words)
         alternatives.append(rf"(?:{words})(?![^\W_])")
     if query.prefix:
         alternatives.append(rf"{re.escape(query.prefix)}[^\W_]*")
@@ -208,7 +260,7 @@ def find_matches(text: str, query: ParsedQuery, limit: int = 400) -> list[tuple[
     if pattern is None or not text:
         return []
     folded, origin = fold_with_map(text)
-    exact = set(query.exact)
+    exact = set(query.words)
     matches = []
     for found in pattern.finditer(folded):
         start, end = found.span()
