@@ -30,7 +30,7 @@ class PeriodicJob:
     def run(self, now: float) -> bool:
         """Run once; a failure (database or Redis away) is logged and retried sooner than ``every``, up to it."""
         if self.faults is None:
-            self.faults = FaultLog(logger, f"Tác vụ định kỳ „{self.name}”")
+            self.faults = FaultLog(logger, f"Tác vụ định kỳ “{self.name}”")
         try:
             self.func()
         except Exception as exc:
