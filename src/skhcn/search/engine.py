@@ -130,14 +130,21 @@ def _count(parsed, category_path, date_from, date_to) -> int:
         return cursor.fetchone()[0]
 
 
-def _ranked_ids(parsed, category_path, date_from, date_to, limit: int, offset: int) -> list[int]:
-    """Entry ids of one page, best first (ORDER BY ... LIMIT: the database keeps only the top rows)."""
+def _ranked_ids(parsed, category_path, date_from, date_to, limit: int, offset: int) -> tuple[list[int], int]:
+    """Entry ids of one page, best first (ORDER BY ... LIMIT: the database keeps only the top rows), and the number
+    of all matches, counted in the same pass (``COUNT(*) OVER ()``: one full-text match instead of two); 0 when the
+    page is past the end."""
     clause, params, score, order, score_params = _sql(parsed, category_path, date_from, date_to)
-    ordering = "e.published_at DESC, e.id DESC" if not parsed else f"score {order}, e.published_at DESC, e.id DESC"
-    sql = f"SELECT e.id, {score} AS score {clause} ORDER BY {ordering} LIMIT %s OFFSET %s"  # noqa: S608
+    ordering = "published_at DESC, id DESC" if not parsed else f"score {order}, published_at DESC, id DESC"
+    # The window sits outside: SQLite's bm25() may not share a SELECT with a window function.
+    sql = (
+        f"SELECT id, score, COUNT(*) OVER () FROM (SELECT e.id AS id, e.published_at AS published_at, "  # noqa: S608
+        f"{score} AS score {clause}) AS ranked ORDER BY {ordering} LIMIT %s OFFSET %s"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*score_params, *params, limit, offset])
-        return [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], (rows[0][2] if rows else 0)
 
 
 def _details(ids: list[int]) -> list[tuple]:
@@ -194,11 +201,13 @@ def search(
     first.
     """
     parsed = parse_query(text, matching.table())
-    requested = max(1, page)
-    total = _count(parsed, category_path, date_from, date_to)
-    last = max(1, math.ceil(total / per_page))
-    number = min(requested, last)
-    ids = _ranked_ids(parsed, category_path, date_from, date_to, per_page, (number - 1) * per_page) if total else []
+    number = requested = max(1, page)
+    ids, total = _ranked_ids(parsed, category_path, date_from, date_to, per_page, (requested - 1) * per_page)
+    if not ids and requested > 1:  # past the end (or nothing at all): count, then the last page
+        total = _count(parsed, category_path, date_from, date_to)
+        number = min(requested, max(1, math.ceil(total / per_page)))
+        if total:
+            ids, _ = _ranked_ids(parsed, category_path, date_from, date_to, per_page, (number - 1) * per_page)
     rows = _details(ids)
     titles = {}
     if rows:
