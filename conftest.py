@@ -1,5 +1,10 @@
 import pytest
+from hypothesis import settings as hypothesis_settings
 
+# Property tests check behaviour, not speed: on two cores shared with a parallel run, Hypothesis' default 200 ms
+# deadline per example fails tests at random.
+hypothesis_settings.register_profile("skhcn", deadline=None)
+hypothesis_settings.load_profile("skhcn")
 # The settings are those of SKHCN_ENV=test (pyproject.toml sets it; skhcn.settings.test gives each parallel worker its
 # own Redis database). The fixtures below change them for the test functions only.
 

@@ -69,9 +69,21 @@ def gzip_joined(runs: Iterable[tuple[bytes, bytes | None]]) -> bytes:
     return b"".join(out)
 
 
+def vary_on_encoding(vary: str) -> str:
+    """A ``Vary`` value that includes ``Accept-Encoding``."""
+    if "accept-encoding" in vary.lower():
+        return vary
+    return f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
+
+
 class TextGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
-        content_type = response.get("Content-Type", "").lower()
-        if not content_type.startswith(COMPRESSIBLE_TYPES):
+        # Fast paths first: a page-cache hit comes compressed or plain with its Vary complete (the hottest path).
+        if response.has_header("Content-Encoding"):
+            return response
+        if not response.get("Content-Type", "").lower().startswith(COMPRESSIBLE_TYPES):
+            return response
+        if not accepts_gzip(request):
+            response["Vary"] = vary_on_encoding(response.get("Vary", ""))
             return response
         return super().process_response(request, response)

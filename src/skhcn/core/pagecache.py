@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
 
 from . import fragments, generation
-from .compression import accepts_gzip, gzip_joined, precompress
+from .compression import accepts_gzip, gzip_joined, precompress, vary_on_encoding
 
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
 
@@ -82,6 +81,12 @@ def _bypass(request: HttpRequest) -> bool:
     )
 
 
+def _stored_headers(response) -> list[tuple[str, str]]:
+    """The headers a hit repeats; ``Vary`` names ``Accept-Encoding`` (a hit is gzipped or not by the request)."""
+    headers = [(k, v) for k, v in response.items() if k.lower() not in SKIPPED_HEADERS and k.lower() != "vary"]
+    return [*headers, ("Vary", vary_on_encoding(response.get("Vary", "")))]
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -115,7 +120,7 @@ class PageCacheMiddleware:
                 Entry(
                     generation=current,
                     expires=time.monotonic() + settings.PAGE_CACHE_TTL,
-                    headers=[(k, v) for k, v in response.items() if k.lower() not in SKIPPED_HEADERS],
+                    headers=_stored_headers(response),
                     parts=parts,
                     size=len(content) + sum(len(d) for d in deflated if d) + len(key),
                     deflated=deflated,
@@ -137,7 +142,6 @@ class PageCacheMiddleware:
             response = HttpResponse(fragments.render(request, entry.parts))
         for name, value in entry.headers:
             response[name] = value
-        patch_vary_headers(response, ("Accept-Encoding",))
         response["Content-Length"] = str(len(response.content))
         response["X-Cache"] = state
         return response
