@@ -594,7 +594,9 @@ def test_the_site_rides_out_database_redis_and_worker_faults(stack):
     duplicates = sum(n - 1 for n in sent.values() if n > 1)
     submitted_mail = sum(1 for d in load.dossiers if any(d["code"] in subject for _, subject in sent))
     lost_views = load.page_views - counted
-    view_bound = max(1, round(report["faults"]["web_worker_killed"]["page_views_per_second_before"] * 1.0))
+    # What a killed worker held: up to one flush interval (1 s) of views, plus the flush's own time and the flusher
+    # thread's scheduling delay on two cores loaded by this test (seen: 25 views lost at 23 views/s).
+    view_bound = max(1, round(report["faults"]["web_worker_killed"]["page_views_per_second_before"] * 1.5))
 
     report.update(
         {
