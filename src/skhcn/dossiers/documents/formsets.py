@@ -11,7 +11,7 @@ adjust ``FORM_SETS`` / ``effective_from`` here; nothing else encodes them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -38,12 +38,30 @@ class Form:
         return f"Mẫu số {self.number}: {self.title}"
 
 
+class CutoffScope:
+    """Which procedures the afternoon cut-off ("received after 15:00 counts from the next working day") applies to."""
+
+    SAME_DAY = "same_day"  # only procedures whose result is due the day of receipt (processing time 0 or 1 day)
+    ALL = "all"  # every procedure
+    NONE = "none"  # none: counting starts from the day of receipt
+
+
 @dataclass(frozen=True)
 class FormSet:
+    """The rule set in force for a dossier: its forms and the limits the law sets (kept for the dossier's life)."""
+
     key: str
     circular: str
     effective_from: date
     forms: tuple[Form, ...]
+    # Supplement requests allowed while the dossier is processed (each pauses the clock), and completion requests
+    # at intake (the officer must guide once, completely).
+    supplement_requests_max: int = 1
+    completion_requests_max: int = 1
+    # The afternoon cut-off: the time, which procedures it applies to, and the legal basis the docs cite.
+    receipt_cutoff: time = time(15, 0)
+    cutoff_scope: str = CutoffScope.SAME_DAY
+    cutoff_basis: str = ""
 
     def form(self, kind: str) -> Form:
         for form in self.forms:
