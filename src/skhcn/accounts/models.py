@@ -57,6 +57,8 @@ class StaffProfile(models.Model):
     )
     full_name = models.CharField("họ và tên", max_length=255)
     position = models.CharField("chức vụ", max_length=255, blank=True)
+    # Printed on the papers the officer signs (form 02: whom to call for guidance).
+    phone = models.CharField("số điện thoại công vụ", max_length=20, blank=True)
 
     class Meta:
         verbose_name = "cán bộ"

@@ -79,7 +79,7 @@ class StaffProfileViewSet(ModelViewSet):
     list_filter = ["role", "division"]
     search_fields = ["full_name", "position", "user__username"]
     search_backend_name = None
-    form_fields = ["user", "full_name", "role", "division", "position"]
+    form_fields = ["user", "full_name", "role", "division", "position", "phone"]
 
     def get_queryset(self, request):
         return StaffProfile.objects.select_related("user", "division")

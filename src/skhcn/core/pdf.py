@@ -194,6 +194,16 @@ class AdministrativePDF(FPDF):
         self.set_xy(self.l_margin, bottom + 2)
         self.set_font(FAMILY, size=BODY_SIZE)
 
+    def keep_together(self, draw) -> None:
+        """Run ``draw(pdf)`` so that what it draws stays on one page: drawn first on a throw-away copy, and when that
+        would break the page, the block starts on a new page (the closing lines and the signatures travel together:
+        never a signature block alone on a page)."""
+        with self.offset_rendering() as trial:
+            draw(trial)
+        if trial.page_break_triggered:
+            self.add_page()
+        draw(self)
+
     def to_bytes(self) -> bytes:
         return bytes(self.output())
 

@@ -67,6 +67,8 @@ class Dossier(models.Model):
     due_at = models.DateTimeField("hạn trả kết quả", null=True, blank=True)
     original_due_at = models.DateTimeField("hạn trả ban đầu", null=True, blank=True)
     apology_used = models.BooleanField("đã xin lỗi, hẹn lại", default=False)
+    # The dossier's row in the register (form 06) of its receipt year: the number form 01 prints.
+    register_serial = models.PositiveIntegerField("số thứ tự trong sổ theo dõi", null=True, blank=True)
     # Days the apology added to the procedure's time; pauses after the apology still extend the new date.
     apology_extra_days = models.PositiveSmallIntegerField(default=0, editable=False)
     # The state a supplement request paused from; the applicant's supply resumes it.
@@ -348,3 +350,67 @@ class DailyJobRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.day:%d/%m/%Y}"
+
+
+class PaperSerial(models.Model):
+    """The last register number given out per agency, paper kind (form 01, 02, 03, 04) and Vietnam-time year."""
+
+    agency_code = models.CharField(max_length=40)
+    kind = models.CharField(max_length=30)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "số phiếu trong năm"
+        verbose_name_plural = "số phiếu trong năm"
+        constraints = [
+            models.UniqueConstraint(fields=["agency_code", "kind", "year"], name="paperserial_agency_kind_year")
+        ]
+
+    def __str__(self):
+        return f"{self.agency_code} {self.kind} {self.year}: {self.last_value}"
+
+
+class IssuedPaper(models.Model):
+    """A numbered paper issued for a dossier (form 01 receipt, 02 request, 03 refusal, 04 apology): its register
+    number, allocated in the transaction of the act, and what it states, frozen then (``content``), so a reprint is
+    identical. A voided paper keeps its number, with the reason."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="papers", verbose_name="hồ sơ")
+    event = models.ForeignKey(
+        DossierEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="papers", verbose_name="thao tác"
+    )
+    kind = models.CharField("loại phiếu", max_length=30)
+    form_set = models.CharField("bộ biểu mẫu", max_length=20, blank=True)
+    agency_code = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField("năm")
+    serial = models.PositiveIntegerField("số thứ tự trong năm")
+    number = models.CharField("số", max_length=80)
+    issued_at = models.DateTimeField("ngày phát hành")
+    content = models.JSONField("nội dung đã phát hành", default=dict, blank=True)
+    voided_at = models.DateTimeField("hủy lúc", null=True, blank=True)
+    void_reason = models.TextField("lý do hủy", blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người hủy",
+    )
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+        verbose_name = "phiếu đã phát hành"
+        verbose_name_plural = "phiếu đã phát hành"
+        constraints = [
+            models.UniqueConstraint(fields=["agency_code", "kind", "year", "serial"], name="issuedpaper_number")
+        ]
+        indexes = [models.Index(fields=["dossier", "kind"], name="issuedpaper_dossier_kind")]
+
+    def __str__(self):
+        return f"{self.number} ({self.dossier})"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None

@@ -414,6 +414,17 @@ AGENCY_CODE = os.environ.get("AGENCY_CODE", "000.26.H11")
 AGENCY_NAME = os.environ.get("AGENCY_NAME", "Sở Khoa học và Công nghệ")
 # Place in the date line of printed forms ("Cao Bằng, ngày ... tháng ... năm ...").
 AGENCY_PLACE = os.environ.get("AGENCY_PLACE", "Cao Bằng")
+# Printed forms (docs/bieu-mau.md): the superior agency above the agency's name (Decree 30/2020 header), the agency's
+# abbreviation in paper numbers, the unit that receives dossiers and returns results (the department's one-stop
+# desk; since Decree 118/2025 it may be the province's public-administration service centre: then set the name and
+# leave the parent empty), and the desk's phone for the guidance on form 02 when the officer has none.
+AGENCY_SUPERIOR = os.environ.get("AGENCY_SUPERIOR", "UBND tỉnh Cao Bằng")
+AGENCY_ABBREVIATION = os.environ.get("AGENCY_ABBREVIATION", "SKHCN")
+RECEIVING_UNIT_NAME = os.environ.get("RECEIVING_UNIT_NAME", "Bộ phận Một cửa")
+RECEIVING_UNIT_PARENT = os.environ.get("RECEIVING_UNIT_PARENT", AGENCY_NAME)
+RECEIVING_UNIT_PHONE = os.environ.get("RECEIVING_UNIT_PHONE", "")
+# Paper numbers: {serial} (per kind and year), {suffix} (per form: TNHS, PYCBS, PTCTN, PXL), {agency}, {year}.
+DOSSIER_PAPER_NUMBER_FORMAT = os.environ.get("DOSSIER_PAPER_NUMBER_FORMAT", "{serial}/{suffix}-{agency}")
 # Postal items (docs/buu-chinh.md): sender address on labels; carrier plugins offered (skhcn.delivery.carriers).
 AGENCY_ADDRESS = os.environ.get("AGENCY_ADDRESS", "")
 DELIVERY_CARRIERS = env_list("DELIVERY_CARRIERS", "manual")  # `local` adds the sandbox carrier

@@ -1,16 +1,15 @@
 """Printable one-stop forms 01–05 of a dossier, numbered and titled by the dossier's form set (``formsets``).
 
-* 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả — the official one, issued when staff receive the dossier;
+* 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả — issued when staff receive the dossier;
 * 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ — from a completion (intake) or supplement (processing) request;
 * 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ — from a refusal at intake;
-* 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả — from the apology;
+* 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả — from the apology (signed by the head of the agency);
 * 05 Phiếu kiểm soát quá trình giải quyết hồ sơ — one row per hand-off (``HandOff``).
 
+Forms 01–04 are records (``papers``): their number and what they state were fixed when the act was done, so a
+reprint is identical whatever changed since (the due date after a supplement, an officer's title, the settings).
 ``render_form(dossier, number)`` returns the PDF, or raises ``FormUnavailable`` with a Vietnamese message when the
 form does not apply to the dossier's history (no request, no apology ...). The register (06) is ``register``.
-
-Document numbers ("Số: 123/PYCBS") are the id of the event the form records: unique and stable, but not a yearly
-serial — the department's outgoing-document register is not part of this system.
 """
 
 from __future__ import annotations
@@ -18,34 +17,36 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q
 
 from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import staff_profile
 from skhcn.core.pdf import VIETNAM, AdministrativePDF, local, place_and_date
 
 from ..constants import Action, Channel
-from ..models import Dossier, DossierEvent
+from ..models import Dossier, DossierEvent, IssuedPaper
+from . import papers
 from .formsets import Form, FormKind, get_form_set
 from .receipt import (
     applicant_beside_qr,
     document_rows,
     fee_text,
-    matter_text,
+    paper_context,
     receipt_filename,
     receive_text,
     render_receipt,
     tracking_url,
 )
 
-ONE_STOP_UNIT = "Bộ phận Một cửa"
 HEAD_OF_AGENCY = "Giám đốc"
 SIGN_NOTE = "Ký và ghi rõ họ tên"
 REQUEST_ACTIONS = (Action.REQUEST_COMPLETION, Action.REQUEST_SUPPLEMENT)
-NUMBER_SUFFIXES = {
-    FormKind.COMPLETION_REQUEST: "PYCBS",
-    FormKind.REFUSAL: "PTCTN",
-    FormKind.APOLOGY: "PXL",
+# The act that issues each numbered paper.
+PAPER_ACTIONS = {
+    Action.RECEIVE: FormKind.RECEIPT,
+    Action.REQUEST_COMPLETION: FormKind.COMPLETION_REQUEST,
+    Action.REQUEST_SUPPLEMENT: FormKind.COMPLETION_REQUEST,
+    Action.REFUSE_INTAKE: FormKind.REFUSAL,
+    Action.APOLOGIZE: FormKind.APOLOGY,
 }
 PRINTABLE = (
     FormKind.RECEIPT,
@@ -54,6 +55,7 @@ PRINTABLE = (
     FormKind.APOLOGY,
     FormKind.CONTROL_SLIP,
 )
+VOID_MARK = "ĐÃ HỦY"
 
 
 class FormMessages:
@@ -61,7 +63,7 @@ class FormMessages:
     NOT_RECEIVED = "Hồ sơ chưa được tiếp nhận nên chưa có {title} (mẫu số {number})."
     NO_REQUEST = "Hồ sơ không có yêu cầu bổ sung, hoàn thiện nên không có {title} (mẫu số {number})."
     NO_REFUSAL = "Hồ sơ không bị từ chối tiếp nhận nên không có {title} (mẫu số {number})."
-    NO_APOLOGY = "Hồ sơ chưa có văn bản xin lỗi, hẹn lại nên không có {title} (mẫu số {number})."
+    NO_APOLOGY = "Hồ sơ chưa có phiếu xin lỗi và hẹn lại nên không có {title} (mẫu số {number})."
 
 
 class FormUnavailable(Exception):
@@ -96,13 +98,8 @@ def staff_name(user) -> str:
     """The staff member's full name from their profile, else the account's name, else ""."""
     if user is None:
         return ""
-    profile = _profile(user)
+    profile = staff_profile(user)
     return (profile.full_name if profile is not None else "") or user.get_full_name() or ""
-
-
-def _profile(user):
-
-    return staff_profile(user) if user is not None else None
 
 
 def _iso(value: str | None) -> datetime | None:
@@ -113,6 +110,82 @@ def _iso(value: str | None) -> datetime | None:
     except (TypeError, ValueError):
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# --- what a paper states, frozen when it is issued ------------------------------------------------------------------
+def receiving_unit_lines() -> list[str]:
+    """The header of the papers the receiving unit issues (01, 02, 03, 05): superior agency, agency, unit."""
+    lines = [settings.AGENCY_SUPERIOR, settings.RECEIVING_UNIT_PARENT, settings.RECEIVING_UNIT_NAME]
+    return [line for line in lines if line]
+
+
+def agency_lines() -> list[str]:
+    """The header of the papers the agency itself issues (04, signed by its head)."""
+    return [line for line in (settings.AGENCY_SUPERIOR, settings.AGENCY_NAME) if line]
+
+
+def receiving_unit() -> str:
+    """ "Bộ phận Một cửa – Sở Khoa học và Công nghệ", or the service centre's name alone."""
+    parts = [settings.RECEIVING_UNIT_NAME, settings.RECEIVING_UNIT_PARENT]
+    return " – ".join(part for part in parts if part)
+
+
+def _common(dossier: Dossier) -> dict:
+    return {
+        **paper_context(dossier),
+        "place": settings.AGENCY_PLACE,
+        "agency": settings.AGENCY_NAME,
+        "receiving_unit": receiving_unit(),
+    }
+
+
+def register_text(dossier: Dossier) -> str:
+    if dossier.register_serial is None or dossier.received_at is None:
+        return ""
+    return f"Quyển số {local(dossier.received_at).year}, số thứ tự {dossier.register_serial}"
+
+
+def receipt_content(dossier: Dossier, *, due_at: datetime | None) -> dict:
+    """What form 01 states: fixed when the dossier is received (``due_at`` is the appointment given then)."""
+    procedure = dossier.procedure
+    return {
+        **_common(dossier),
+        "header": receiving_unit_lines(),
+        "received_at": dossier.received_at.isoformat(),
+        "due_at": due_at.isoformat() if due_at else None,
+        "processing_time": f"{procedure.processing_time} {procedure.get_time_unit_display()}",
+        "documents": [list(row) for row in document_rows(dossier)],
+        "sets": "01 bộ (bản điện tử)" if dossier.channel == Channel.ONLINE else "01 bộ",
+        "channel": dossier.get_channel_display(),
+        "receive": receive_text(dossier),
+        "fee": fee_text(procedure),
+        "register": register_text(dossier),
+        "officer": papers.officer(dossier.received_by),
+    }
+
+
+def event_content(dossier: Dossier, event: DossierEvent, kind: str) -> dict:
+    """What forms 02–04 state beyond their event (which never changes): the header and the officer as they were."""
+    header = agency_lines() if kind == FormKind.APOLOGY else receiving_unit_lines()
+    return {**_common(dossier), "header": header, "officer": papers.officer(event.actor)}
+
+
+def issue_for_event(dossier: Dossier, event: DossierEvent) -> IssuedPaper | None:
+    """Number and record the paper ``event`` issues (receive → 01, requests → 02, refusal → 03, apology → 04);
+    called by the workflow inside the act's transaction."""
+    kind = PAPER_ACTIONS.get(event.action)
+    if kind is None:
+        return None
+    if kind == FormKind.RECEIPT:
+        content = receipt_content(dossier, due_at=dossier.due_at)
+        return papers.issue(
+            dossier, kind, event=event, at=dossier.received_at, content=content, serial=dossier.register_serial
+        )
+    return papers.issue(dossier, kind, event=event, at=event.at, content=event_content(dossier, event, kind))
 
 
 # --- lookups ---------------------------------------------------------------------------------------------------------
@@ -146,59 +219,63 @@ def available_forms(dossier: Dossier) -> list[Form]:
 
 
 def register_number(dossier: Dossier) -> str:
-    """ "Quyển số 2026, số thứ tự 12": the dossier's rank among those received in the same (Vietnam-time) year."""
-    received = local(dossier.received_at)
-    start = datetime(received.year, 1, 1, tzinfo=VIETNAM)
-
-    rank = (
-        Dossier.objects.filter(received_at__gte=start)
-        .filter(Q(received_at__lt=dossier.received_at) | Q(received_at=dossier.received_at, pk__lte=dossier.pk))
-        .count()
-    )
-    return f"Quyển số {received.year}, số thứ tự {rank}"
+    """ "Quyển số 2026, số thứ tự 12": the dossier's row in the register of its receipt year."""
+    return register_text(dossier)
 
 
 # --- shared layout ---------------------------------------------------------------------------------------------------
-def _start(dossier: Dossier, form: Form, *, unit: str, moment, number: str = "", orientation: str = "portrait"):
+def _start(dossier: Dossier, form: Form, ctx: dict, *, moment, paper: IssuedPaper | None, orientation="portrait"):
     form_set = get_form_set(dossier.form_set)
-    pdf = AdministrativePDF(
-        title=f"{form.title} – {dossier.code}", author=settings.AGENCY_NAME, orientation=orientation
-    )
+    pdf = AdministrativePDF(title=f"{form.title} – {ctx['code']}", author=ctx["agency"], orientation=orientation)
     pdf.form_mark(f"Mẫu số {form.number} (ban hành kèm theo {form_set.circular})")
-    lines = [settings.AGENCY_NAME, unit] if unit else [settings.AGENCY_NAME]
     pdf.national_header(
-        lines,
-        right_note=place_and_date(settings.AGENCY_PLACE, moment),
-        left_note=f"Số: {number}" if number else "",
+        ctx["header"],
+        right_note=place_and_date(ctx["place"], moment),
+        left_note=f"Số: {paper.number}" if paper is not None else "",
     )
-    pdf.document_title(form.title.upper(), f"Mã hồ sơ: {dossier.code}")
+    pdf.document_title(form.title.upper(), f"Mã hồ sơ: {ctx['code']}")
+    if paper is not None and paper.voided_at is not None:
+        pdf.paragraph(
+            f"{VOID_MARK} ngày {dmy(paper.voided_at)} – lý do: {paper.void_reason}", style="B", align="C"
+        )
     return pdf
 
 
-def _applicant_lines(pdf: AdministrativePDF, dossier: Dossier, label: str = "Hồ sơ của") -> None:
-    pdf.labelled(label, dossier.applicant_name)
-    if dossier.applicant_id_number:
-        pdf.labelled("Số định danh cá nhân / Mã số thuế", dossier.applicant_id_number)
-    pdf.labelled("Địa chỉ", dossier.applicant_address)
-    pdf.labelled("Số điện thoại", dossier.applicant_phone)
-    pdf.labelled("Thư điện tử", dossier.applicant_email)
+def _applicant_lines(pdf, applicant: dict, label: str = "Hồ sơ của") -> None:
+    pdf.labelled(label, applicant["name"])
+    if applicant["id_number"]:
+        pdf.labelled("Số định danh cá nhân / Mã số thuế", applicant["id_number"])
+    pdf.labelled("Địa chỉ", applicant["address"])
+    pdf.labelled("Số điện thoại", applicant["phone"])
+    pdf.labelled("Thư điện tử", applicant["email"])
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+def _paper_and_context(dossier: Dossier, event: DossierEvent | None, kind: str) -> tuple[IssuedPaper | None, dict]:
+    """The paper issued for ``event`` (or the dossier's receipt) and what it states; papers issued before the
+    records existed print from the dossier and the event."""
+    if kind == FormKind.RECEIPT:
+        paper = papers.receipt_paper(dossier)
+    else:
+        paper = papers.paper_for_event(event)
+    if paper is not None and paper.content:
+        return paper, paper.content
+    if kind == FormKind.RECEIPT:
+        return paper, receipt_content(dossier, due_at=dossier.original_due_at)
+    return paper, event_content(dossier, event, kind)
 
 
 # --- the forms -------------------------------------------------------------------------------------------------------
 def _receipt(dossier: Dossier, form: Form, event_id: int | None) -> AdministrativePDF:
     if dossier.received_at is None:
         raise FormUnavailable(FormMessages.NOT_RECEIVED.format(title=form.title.lower(), number=form.number))
-    procedure = dossier.procedure
-    pdf = _start(dossier, form, unit=ONE_STOP_UNIT, moment=dossier.received_at)
+    paper, ctx = _paper_and_context(dossier, None, FormKind.RECEIPT)
+    received_at = _iso(ctx["received_at"])
+    pdf = _start(dossier, form, ctx, moment=received_at, paper=paper)
 
-    applicant_beside_qr(pdf, dossier, receiver=f"{ONE_STOP_UNIT} – {settings.AGENCY_NAME}", name_label="Ông/Bà/Tổ chức")
+    applicant_beside_qr(pdf, ctx, receiver=ctx["receiving_unit"], name_label="Ông/Bà/Tổ chức")
 
     pdf.paragraph("1. Thành phần hồ sơ nộp gồm:", style="B", align="L")
-    rows = [[str(i), name, kind, str(count)] for i, (name, kind, count) in enumerate(document_rows(dossier), 1)]
+    rows = [[str(i), name, kind, str(count)] for i, (name, kind, count) in enumerate(ctx["documents"], 1)]
     if not rows:
         rows = [["", "Không có giấy tờ kèm theo", "", ""]]
     pdf.grid(
@@ -207,29 +284,33 @@ def _receipt(dossier: Dossier, form: Form, event_id: int | None) -> Administrati
         (12, 88, 42, 18),
         aligns=("CENTER", "LEFT", "LEFT", "CENTER"),
     )
-    sets = "01 bộ (bản điện tử)" if dossier.channel == Channel.ONLINE else "01 bộ"
-    pdf.labelled("2. Số lượng hồ sơ", sets)
-    pdf.labelled("3. Hình thức nộp", dossier.get_channel_display())
-    pdf.labelled(
-        "4. Thời hạn giải quyết theo quy định",
-        f"{procedure.processing_time} {procedure.get_time_unit_display()}",
-    )
-    pdf.labelled("5. Thời gian nhận hồ sơ", clock_words(dossier.received_at))
-    if dossier.due_at is not None:
-        due = clock_words(dossier.due_at)
+    due_at = _iso(ctx["due_at"])
+    if due_at is not None:
+        due = clock_words(due_at)
     else:
         due = "được tính từ ngày nộp đủ phí, lệ phí; sẽ thông báo khi ghi nhận đã nộp phí, lệ phí"
-    pdf.labelled("6. Thời gian trả kết quả giải quyết hồ sơ", due)
-    pdf.labelled("7. Đăng ký nhận kết quả tại", receive_text(dossier))
-    pdf.labelled("8. Phí, lệ phí", fee_text(procedure))
-    pdf.labelled("Vào Sổ theo dõi hồ sơ", register_number(dossier))
-    pdf.signatures(
-        [
-            ("Người nộp hồ sơ", SIGN_NOTE, dossier.applicant_name),
-            ("Người tiếp nhận hồ sơ", SIGN_NOTE, staff_name(dossier.received_by)),
-        ]
-    )
-    pdf.paragraph(f"Tra cứu tình trạng hồ sơ: {tracking_url(dossier.code)}", align="L")
+    officer = ctx["officer"]
+
+    # The items after the table stay on one page with the signatures: never a signature block alone on a page.
+    def closing(keep):
+        keep.labelled("2. Số lượng hồ sơ", ctx["sets"])
+        keep.labelled("3. Hình thức nộp", ctx["channel"])
+        keep.labelled("4. Thời hạn giải quyết theo quy định", ctx["processing_time"])
+        keep.labelled("5. Thời gian nhận hồ sơ", clock_words(received_at))
+        keep.labelled("6. Thời gian trả kết quả giải quyết hồ sơ", due)
+        keep.labelled("7. Đăng ký nhận kết quả tại", ctx["receive"])
+        keep.labelled("8. Phí, lệ phí", ctx["fee"])
+        keep.labelled("Vào Sổ theo dõi hồ sơ", ctx["register"])
+        keep.signatures(
+            [
+                ("Người nộp hồ sơ", SIGN_NOTE, ctx["applicant"]["name"]),
+                ("Người tiếp nhận hồ sơ", SIGN_NOTE, officer["name"]),
+            ],
+            space=20,
+        )
+
+    pdf.keep_together(closing)
+    pdf.paragraph(f"Tra cứu tình trạng hồ sơ: {ctx['tracking_url']}", align="L")
     return pdf
 
 
@@ -237,20 +318,16 @@ def _completion_request(dossier: Dossier, form: Form, event_id: int | None) -> A
     event = _event(dossier, REQUEST_ACTIONS, event_id)
     if event is None:
         raise FormUnavailable(FormMessages.NO_REQUEST.format(title=form.title.lower(), number=form.number))
-    profile = _profile(event.actor)
-    unit = ONE_STOP_UNIT
-    if event.action == Action.REQUEST_SUPPLEMENT and profile is not None and profile.division_id:
-        unit = profile.division.name
-    number = f"{event.pk}/{NUMBER_SUFFIXES[form.kind]}"
-    pdf = _start(dossier, form, unit=unit, moment=event.at, number=number)
-    _applicant_lines(pdf, dossier)
-    pdf.labelled("Nội dung yêu cầu giải quyết", matter_text(dossier))
+    paper, ctx = _paper_and_context(dossier, event, FormKind.COMPLETION_REQUEST)
+    pdf = _start(dossier, form, ctx, moment=event.at, paper=paper)
+    _applicant_lines(pdf, ctx["applicant"])
+    pdf.labelled("Nội dung yêu cầu giải quyết", ctx["matter"])
     if event.action == Action.REQUEST_COMPLETION:
         when = f"tiếp nhận hồ sơ ({dmy(event.at)})"
     else:
         when = f"giải quyết hồ sơ (tiếp nhận ngày {dmy(dossier.received_at)})"
     pdf.paragraph(
-        f"Qua kiểm tra trong quá trình {when}, {settings.AGENCY_NAME} đề nghị Ông/Bà/Tổ chức bổ sung, hoàn thiện "
+        f"Qua kiểm tra trong quá trình {when}, {ctx['receiving_unit']} đề nghị Ông/Bà/Tổ chức bổ sung, hoàn thiện "
         "hồ sơ gồm những nội dung sau:",
         align="J",
     )
@@ -278,24 +355,30 @@ def _completion_request(dossier: Dossier, form: Form, event_id: int | None) -> A
     else:
         rows = [[str(i), line] for i, line in enumerate(items, 1)] or [["1", "(Theo nội dung trao đổi)"]]
         pdf.grid(["STT", "Nội dung cần bổ sung, hoàn thiện"], rows, (12, 148), aligns=("CENTER", "LEFT"))
-    if reasons:
-        for line in reasons:
-            pdf.paragraph(line)
-    officer = staff_name(event.actor) or "cán bộ " + unit
-    contact = [officer]
-    if profile is not None and profile.position:
-        contact.append(profile.position)
-    contact.append(unit)
-    email = getattr(event.actor, "email", "") if event.actor is not None else ""
-    pdf.paragraph(
-        "Trong quá trình bổ sung, hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà/Tổ chức liên hệ với "
-        + ", ".join(contact)
-        + (f" (thư điện tử: {email})" if email else "")
-        + " để được hướng dẫn.",
-    )
-    if dossier.channel == Channel.ONLINE:
-        pdf.paragraph(f"Hồ sơ bổ sung nộp trực tuyến tại: {tracking_url(dossier.code)}", align="L")
-    pdf.signatures([("Người hướng dẫn", SIGN_NOTE, staff_name(event.actor))])
+    for line in reasons:
+        pdf.paragraph(line)
+    officer = ctx["officer"]
+    contact = [officer["name"] or "cán bộ tiếp nhận"]
+    if officer["position"]:
+        contact.append(officer["position"])
+    contact.append(ctx["receiving_unit"])
+    reach = []
+    if officer["phone"]:
+        reach.append(f"điện thoại: {officer['phone']}")
+    if officer["email"]:
+        reach.append(f"thư điện tử: {officer['email']}")
+    def closing(keep):
+        keep.paragraph(
+            "Trong quá trình bổ sung, hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà/Tổ chức liên hệ với "
+            + ", ".join(contact)
+            + (f" ({'; '.join(reach)})" if reach else "")
+            + " để được hướng dẫn.",
+        )
+        if dossier.channel == Channel.ONLINE:
+            keep.paragraph(f"Hồ sơ bổ sung nộp trực tuyến tại: {ctx['tracking_url']}", align="L")
+        keep.signatures([("Người hướng dẫn", SIGN_NOTE, officer["name"])])
+
+    pdf.keep_together(closing)
     return pdf
 
 
@@ -303,21 +386,24 @@ def _refusal(dossier: Dossier, form: Form, event_id: int | None) -> Administrati
     event = _event(dossier, (Action.REFUSE_INTAKE,), event_id)
     if event is None:
         raise FormUnavailable(FormMessages.NO_REFUSAL.format(title=form.title.lower(), number=form.number))
-    number = f"{event.pk}/{NUMBER_SUFFIXES[form.kind]}"
-    pdf = _start(dossier, form, unit=ONE_STOP_UNIT, moment=event.at, number=number)
-    pdf.paragraph(f"{ONE_STOP_UNIT} – {settings.AGENCY_NAME} nhận được hồ sơ của:", align="L")
-    _applicant_lines(pdf, dossier, label="Ông/Bà/Tổ chức")
-    pdf.labelled("Nội dung yêu cầu giải quyết", matter_text(dossier))
+    paper, ctx = _paper_and_context(dossier, event, FormKind.REFUSAL)
+    pdf = _start(dossier, form, ctx, moment=event.at, paper=paper)
+    pdf.paragraph(f"{ctx['receiving_unit']} nhận được hồ sơ của:", align="L")
+    _applicant_lines(pdf, ctx["applicant"], label="Ông/Bà/Tổ chức")
+    pdf.labelled("Nội dung yêu cầu giải quyết", ctx["matter"])
     if dossier.submitted_at:
         pdf.labelled("Thời gian nộp hồ sơ", clock_words(dossier.submitted_at))
     pdf.paragraph(
-        f"Qua xem xét, {settings.AGENCY_NAME} thông báo không tiếp nhận, giải quyết hồ sơ này "
+        f"Qua xem xét, {ctx['receiving_unit']} thông báo không tiếp nhận, giải quyết hồ sơ này "
         "với lý do cụ thể như sau:",
     )
     for line in _lines(event.comment):
         pdf.paragraph(f"– {line}")
-    pdf.paragraph("Xin thông báo để Ông/Bà/Tổ chức được biết và thực hiện./.")
-    pdf.signatures([("Người tiếp nhận hồ sơ", SIGN_NOTE, staff_name(event.actor))])
+    def closing(keep):
+        keep.paragraph("Xin thông báo để Ông/Bà/Tổ chức được biết và thực hiện./.")
+        keep.signatures([("Người tiếp nhận hồ sơ", SIGN_NOTE, ctx["officer"]["name"])])
+
+    pdf.keep_together(closing)
     return pdf
 
 
@@ -325,56 +411,67 @@ def _apology(dossier: Dossier, form: Form, event_id: int | None) -> Administrati
     event = _event(dossier, (Action.APOLOGIZE,), event_id)
     if event is None:
         raise FormUnavailable(FormMessages.NO_APOLOGY.format(title=form.title.lower(), number=form.number))
+    paper, ctx = _paper_and_context(dossier, event, FormKind.APOLOGY)
     details = event.details if isinstance(event.details, dict) else {}
     old_due = _iso(details.get("old_due")) or dossier.original_due_at
     new_due = _iso(details.get("new_due")) or dossier.due_at
-    number = f"{event.pk}/{NUMBER_SUFFIXES[form.kind]}"
-    pdf = _start(dossier, form, unit="", moment=event.at, number=number)
-    pdf.paragraph(f"Kính gửi: {dossier.applicant_name or 'Ông/Bà/Tổ chức'}", style="B", align="C")
+    agency = ctx["agency"]
+    pdf = _start(dossier, form, ctx, moment=event.at, paper=paper)
+    pdf.paragraph(f"Kính gửi: {ctx['applicant']['name'] or 'Ông/Bà/Tổ chức'}", style="B", align="C")
     pdf.ln(2)
     received = dmy(dossier.received_at or dossier.submitted_at)
     pdf.paragraph(
-        f"{settings.AGENCY_NAME} đã tiếp nhận hồ sơ của Ông/Bà/Tổ chức ngày {received}, "
-        f"đề nghị giải quyết thủ tục {matter_text(dossier)}, mã hồ sơ {dossier.code}.",
+        f"{agency} đã tiếp nhận hồ sơ của Ông/Bà/Tổ chức ngày {received}, "
+        f"đề nghị giải quyết thủ tục {ctx['matter']}, mã hồ sơ {ctx['code']}.",
     )
     pdf.labelled("Ngày hẹn trả kết quả giải quyết hồ sơ", dmy(old_due))
-    pdf.paragraph(
-        f"Tuy nhiên đến nay, {settings.AGENCY_NAME} chưa trả kết quả giải quyết hồ sơ của Ông/Bà/Tổ chức đúng hạn."
-    )
+    pdf.paragraph(f"Tuy nhiên đến nay, {agency} chưa trả kết quả giải quyết hồ sơ của Ông/Bà/Tổ chức đúng hạn.")
     reasons = _lines(event.comment)
     pdf.labelled("Lý do", reasons[0] if reasons else "")
     for line in reasons[1:]:
         pdf.paragraph(line)
     pdf.paragraph(
         "Sự chậm trễ này đã gây phiền hà, tốn kém chi phí đi lại của Ông/Bà/Tổ chức. "
-        f"{settings.AGENCY_NAME} thành thật xin lỗi và mong nhận được sự thông cảm của Ông/Bà/Tổ chức.",
+        f"{agency} thành thật xin lỗi và mong nhận được sự thông cảm của Ông/Bà/Tổ chức.",
     )
     new_day = local(new_due) if new_due else None
-    pdf.paragraph(
-        f"{settings.AGENCY_NAME} sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà/Tổ chức vào "
-        + (f"ngày {new_day:%d} tháng {new_day:%m} năm {new_day:%Y}." if new_day else "ngày được thông báo sau."),
-    )
-    pdf.paragraph("Xin trân trọng cảm ơn./.")
+    officer = ctx["officer"]
+    # The head of the agency signs; a deputy signs "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" (the position printed under it).
+    signer = officer["name"] if _signs_for_agency(event.actor) else ""
+    title = HEAD_OF_AGENCY
+    if signer and officer["position"] and officer["position"].strip().lower() != HEAD_OF_AGENCY.lower():
+        title = f"KT. {HEAD_OF_AGENCY}\n{officer['position']}"
+    def closing(keep):
+        keep.paragraph(
+            f"{agency} sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà/Tổ chức vào "
+            + (f"ngày {new_day:%d} tháng {new_day:%m} năm {new_day:%Y}." if new_day else "ngày được thông báo sau."),
+        )
+        keep.paragraph("Xin trân trọng cảm ơn./.")
+        keep.signatures([(title, "Ký tên, đóng dấu", signer)])
 
-    profile = _profile(event.actor)
-    signer = staff_name(event.actor) if profile is not None and profile.role == StaffRole.LEADER else ""
-    pdf.signatures([(HEAD_OF_AGENCY, "Ký tên, đóng dấu", signer)])
+    pdf.keep_together(closing)
     return pdf
+
+
+def _signs_for_agency(user) -> bool:
+    profile = staff_profile(user) if user is not None else None
+    return profile is not None and profile.role == StaffRole.LEADER
 
 
 def _control_slip(dossier: Dossier, form: Form, event_id: int | None) -> AdministrativePDF:
     if dossier.received_at is None:
         raise FormUnavailable(FormMessages.NOT_RECEIVED.format(title=form.title.lower(), number=form.number))
-    pdf = _start(dossier, form, unit=ONE_STOP_UNIT, moment=dossier.received_at, orientation="landscape")
+    ctx = {**_common(dossier), "header": receiving_unit_lines()}
+    pdf = _start(dossier, form, ctx, moment=dossier.received_at, paper=None, orientation="landscape")
     pdf.labelled("Kèm theo hồ sơ của", dossier.applicant_name)
-    pdf.labelled("Nội dung yêu cầu giải quyết", matter_text(dossier))
+    pdf.labelled("Nội dung yêu cầu giải quyết", ctx["matter"])
     pdf.labelled("Ngày tiếp nhận", dmy_hm(dossier.received_at))
     pdf.labelled("Ngày hẹn trả kết quả", dmy_hm(dossier.due_at) or "chưa tính (chờ nộp phí, lệ phí)")
     division = dossier.division.name if dossier.division_id else ""
     pdf.labelled("Cơ quan, đơn vị giải quyết", f"{settings.AGENCY_NAME}" + (f" – {division}" if division else ""))
-    handoffs = dossier.handoffs.select_related("from_user__staff_profile", "to_user__staff_profile").order_by(
-        "given_at", "id"
-    )
+    handoffs = dossier.handoffs.select_related(
+        "from_user__staff_profile", "to_user__staff_profile", "event__actor__staff_profile"
+    ).order_by("given_at", "id")
     rows = []
     for index, handoff in enumerate(handoffs, 1):
         if handoff.outcome:
@@ -391,7 +488,7 @@ def _control_slip(dossier: Dossier, form: Form, event_id: int | None) -> Adminis
                 dmy(handoff.due_at),
                 outcome,
                 staff_name(handoff.from_user),
-                staff_name(handoff.to_user),
+                staff_name(handoff.to_user) or _receiver_name(handoff),
                 handoff.note,
             ]
         )
@@ -419,6 +516,20 @@ def _control_slip(dossier: Dossier, form: Form, event_id: int | None) -> Adminis
     return pdf
 
 
+def _receiver_name(handoff) -> str:
+    """The receiver of a hand-off made to a unit rather than a person (a division, the leaders, the applicant):
+    the person who acted next on the dossier in that unit, when the history says so."""
+    nxt = (
+        DossierEvent.objects.filter(dossier_id=handoff.dossier_id, at__gt=handoff.given_at)
+        .exclude(actor=None)
+        .exclude(actor_id=handoff.from_user_id)
+        .select_related("actor__staff_profile")
+        .order_by("at", "id")
+        .first()
+    )
+    return staff_name(nxt.actor) if nxt is not None else ""
+
+
 BUILDERS = {
     FormKind.RECEIPT: _receipt,
     FormKind.COMPLETION_REQUEST: _completion_request,
@@ -442,11 +553,11 @@ def form_filename(dossier: Dossier, number: str) -> str:
 
 
 def applicant_receipt(dossier: Dossier) -> tuple[bytes, str]:
-    """What the applicant downloads as their receipt: the official form 01 once staff have received the dossier,
-    the provisional receipt of the online submission before that."""
+    """What the applicant downloads: form 01 once staff have received the dossier, the acknowledgement of the online
+    submission (not form 01) before that."""
     if dossier.received_at is not None:
         try:
             return render_form(dossier, "01"), form_filename(dossier, "01")
         except FormUnavailable:
-            pass  # e.g. refused at intake: the submission receipt is all there is
+            pass  # e.g. refused at intake: the acknowledgement is all there is
     return render_receipt(dossier), receipt_filename(dossier)

@@ -1,4 +1,5 @@
-"""Form 01 for online submissions: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" (provisional until staff accept)."""
+"""The acknowledgement of an online submission ("Thông báo tiếp nhận hồ sơ trực tuyến", provisional until staff
+accept the dossier and issue form 01) and the pieces of the receipt that form 01 shares with it."""
 
 from collections import defaultdict
 from urllib.parse import urlencode
@@ -6,7 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
-from skhcn.core.pdf import VIETNAM, AdministrativePDF
+from skhcn.core.pdf import VIETNAM, AdministrativePDF, place_and_date
 from skhcn.core.sitemaps import absolute_url
 from skhcn.core.text import format_vnd
 
@@ -67,35 +68,59 @@ def matter_text(dossier: Dossier) -> str:
     return f"{procedure.name} (mã thủ tục {procedure.code})"
 
 
-def applicant_beside_qr(pdf: AdministrativePDF, dossier: Dossier, *, receiver: str, name_label: str) -> None:
-    """The receipt's applicant block: the tracking QR code on the right, the applicant lines wrapping left of it,
-    then the address and the matter (procedure name and code) across the full width."""
+def paper_context(dossier: Dossier) -> dict:
+    """What every paper of the dossier says about it: code, applicant (as filed), matter, tracking link."""
+    return {
+        "code": dossier.code,
+        "applicant": {
+            "name": dossier.applicant_name,
+            "id_number": dossier.applicant_id_number,
+            "phone": dossier.applicant_phone,
+            "email": dossier.applicant_email,
+            "address": dossier.applicant_address,
+        },
+        "matter": matter_text(dossier),
+        "tracking_url": tracking_url(dossier.code),
+    }
+
+
+def applicant_beside_qr(pdf: AdministrativePDF, ctx: dict, *, receiver: str, name_label: str) -> None:
+    """The receipt's applicant block (``ctx`` from ``paper_context``): the tracking QR code on the right, the
+    applicant lines wrapping left of it, then the address and the matter (procedure name and code) across the full
+    width."""
+    applicant = ctx["applicant"]
     top = pdf.get_y()
-    pdf.qr_code(tracking_url(dossier.code), x=pdf.w - pdf.r_margin - QR_SIZE_MM, y=top, size=QR_SIZE_MM)
+    pdf.qr_code(ctx["tracking_url"], x=pdf.w - pdf.r_margin - QR_SIZE_MM, y=top, size=QR_SIZE_MM)
     right_margin = pdf.r_margin
     pdf.set_right_margin(right_margin + QR_SIZE_MM + 4)
     pdf.paragraph(f"{receiver} tiếp nhận hồ sơ của:", align="L")
-    pdf.labelled(name_label, dossier.applicant_name)
-    pdf.labelled("Số định danh cá nhân / Mã số thuế", dossier.applicant_id_number)
-    pdf.labelled("Số điện thoại", dossier.applicant_phone)
-    pdf.labelled("Thư điện tử", dossier.applicant_email)
+    pdf.labelled(name_label, applicant["name"])
+    pdf.labelled("Số định danh cá nhân / Mã số thuế", applicant["id_number"])
+    pdf.labelled("Số điện thoại", applicant["phone"])
+    pdf.labelled("Thư điện tử", applicant["email"])
     pdf.set_right_margin(right_margin)
     pdf.set_y(max(pdf.get_y(), top + QR_SIZE_MM + 2))
-    pdf.labelled("Địa chỉ", dossier.applicant_address)
-    pdf.labelled("Nội dung yêu cầu giải quyết", matter_text(dossier))
+    pdf.labelled("Địa chỉ", applicant["address"])
+    pdf.labelled("Nội dung yêu cầu giải quyết", ctx["matter"])
+
+
+ACKNOWLEDGEMENT_TITLE = "Thông báo tiếp nhận hồ sơ trực tuyến"
 
 
 def render_receipt(dossier: Dossier) -> bytes:
+    """The acknowledgement of an online submission nobody has accepted yet: not form 01 (no number, no appointment,
+    no signature); form 01 replaces it when the one-stop officer receives the dossier."""
     procedure = dossier.procedure
     submitted = dossier.submitted_at.astimezone(VIETNAM)
-    pdf = AdministrativePDF(title=f"Giấy tiếp nhận hồ sơ {dossier.code}", author=settings.AGENCY_NAME)
+    pdf = AdministrativePDF(title=f"{ACKNOWLEDGEMENT_TITLE} {dossier.code}", author=settings.AGENCY_NAME)
+    lines = [settings.AGENCY_SUPERIOR, settings.RECEIVING_UNIT_PARENT, settings.RECEIVING_UNIT_NAME]
     pdf.national_header(
-        [settings.AGENCY_NAME, "Bộ phận Một cửa"],
-        right_note=f"Ngày {submitted:%d} tháng {submitted:%m} năm {submitted:%Y}",
+        [line for line in lines if line],
+        right_note=place_and_date(settings.AGENCY_PLACE, submitted),
     )
-    pdf.document_title("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", f"Mã hồ sơ: {dossier.code}")
+    pdf.document_title(ACKNOWLEDGEMENT_TITLE.upper(), f"Mã hồ sơ: {dossier.code}")
 
-    applicant_beside_qr(pdf, dossier, receiver=settings.AGENCY_NAME, name_label="Người nộp")
+    applicant_beside_qr(pdf, paper_context(dossier), receiver=f"Hệ thống dịch vụ công trực tuyến của {settings.AGENCY_NAME}", name_label="Người nộp")
     pdf.paragraph("Thành phần hồ sơ:", style="B", align="L")
     rows = [[str(i), name, form, str(count)] for i, (name, form, count) in enumerate(document_rows(dossier), 1)]
     pdf.grid(

@@ -37,9 +37,10 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
 
 # (header, Excel column width, is a date)
 COLUMNS: tuple[tuple[str, float, bool], ...] = (
-    ("STT", 6, False),
+    ("Số thứ tự trong sổ", 8, False),
     ("Mã hồ sơ", 24, False),
     ("Tên thủ tục hành chính", 48, False),
+    ("Số lượng hồ sơ (bộ)", 9, False),
     ("Tên tổ chức, cá nhân", 28, False),
     ("Địa chỉ, số điện thoại", 36, False),
     ("Cơ quan chủ trì giải quyết", 28, False),
@@ -212,6 +213,7 @@ def register_queryset(filters: RegisterFilters, dossiers: QuerySet | None = None
 
 
 ROW_FIELDS = (
+    "register_serial",
     "code",
     "procedure_name",
     "applicant_name",
@@ -249,25 +251,32 @@ def note(status: str, due_at: datetime | None, finished_at: datetime | None, apo
     return f"{text}; {APOLOGY_NOTE}" if apology else text
 
 
-def build_rows(values: Iterable[tuple], start: int = 1, now: datetime | None = None) -> Iterator[tuple]:
-    """Register rows (in ``COLUMNS`` order) from ``register_queryset`` tuples, numbered from ``start``."""
+# Each dossier is one set of papers (a dossier that came in several sets would be several dossiers).
+SETS_PER_DOSSIER = 1
+
+
+def build_rows(values: Iterable[tuple], now: datetime | None = None) -> Iterator[tuple]:
+    """Register rows (in ``COLUMNS`` order) from ``register_queryset`` tuples. The first column is the dossier's
+    number in the register of its receipt year, the number its form 01 prints (not a position in this list: a
+    filtered register shows the book's numbers, with the gaps of what the filter left out)."""
     now = now or timezone.now()
-    for number, v in enumerate(values, start):
-        address, phone = v[3], v[4]
+    for v in values:
+        address, phone = v[4], v[5]
         contact = f"{address} – {phone}" if address and phone else (address or phone)
         yield (
-            number,
             v[0],
             v[1],
             v[2],
+            SETS_PER_DOSSIER,
+            v[3],
             contact,
-            v[5] or "",
-            v[6],
+            v[6] or "",
             v[7],
             v[8],
             v[9],
             v[10],
-            note(v[11], v[12], v[13], v[14], now),
+            v[11],
+            note(v[12], v[13], v[14], v[15], now),
         )
 
 

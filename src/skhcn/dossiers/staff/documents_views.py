@@ -102,7 +102,7 @@ def register(request):
         request,
         form,
         page=page,
-        rows=list(build_rows(page.object_list, start=page.start_index())),
+        rows=list(build_rows(page.object_list)),
         description=filters.describe(),
         querystring=querystring,
         xlsx_url=reverse("dossiers_staff:register_xlsx") + (f"?{querystring}" if querystring else ""),

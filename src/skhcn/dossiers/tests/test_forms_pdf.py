@@ -146,7 +146,7 @@ def test_form_02_completion_request_at_intake(world, clock):
     text = text_of(dossier, "02")
     assert "Mẫu số 02 (ban hành kèm theo Thông tư số 03/2025/TT-VPCP)" in text
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
-    assert f"Số: {event.pk}/PYCBS" in text
+    assert "Số: 1/PYCBS-SKHCN" in text
     assert "Cao Bằng, ngày 02 tháng 03 năm 2026" in text
     assert APPLICANT in text and ADDRESS in text and world.procedure.name in text
     assert "1 Bổ sung bản sao chứng thực Quyết định thành lập tổ chức" in text
@@ -157,13 +157,16 @@ def test_form_02_completion_request_at_intake(world, clock):
     assert "NGƯỜI HƯỚNG DẪN" in text
 
 
-def test_form_02_supplement_request_during_processing_comes_from_the_division(world, clock):
+def test_form_02_supplement_request_during_processing_is_issued_by_the_receiving_unit(world, clock, settings):
+    settings.RECEIVING_UNIT_PHONE = "0206 3852 123"
     dossier = dossier_at(Status.ASSIGNED, world)
     clock.advance(days=1)
     comment = "Bổ sung báo cáo tài chính năm 2025"
     dossier = act(dossier, Action.REQUEST_SUPPLEMENT, world.specialist, world=world, comment=comment)
     text = text_of(dossier, "02")
-    assert "PHÒNG QUẢN LÝ KHOA HỌC" in text
+    assert "UBND TỈNH CAO BẰNG SỞ KHOA HỌC VÀ CÔNG NGHỆ BỘ PHẬN MỘT CỬA" in text
+    assert "PHÒNG QUẢN LÝ KHOA HỌC" not in text
+    assert "điện thoại: 0206 3852 123" in text
     assert "1 Bổ sung báo cáo tài chính năm 2025" in text
     assert "Cao Bằng, ngày 03 tháng 03 năm 2026" in text
     assert world.specialist.staff_profile.full_name in text
@@ -178,7 +181,8 @@ def test_form_02_picks_the_requested_event(world, clock):
     first, second = dossier.events.filter(action=Action.REQUEST_COMPLETION).order_by("at", "id")
     assert "Lần hai: thiếu điều lệ" in text_of(dossier, "02")
     chosen = pdf_text(render_form(dossier, "02", event_id=first.pk))
-    assert "Lần một: thiếu đơn" in chosen and f"Số: {first.pk}/PYCBS" in chosen
+    assert "Lần một: thiếu đơn" in chosen and "Số: 1/PYCBS-SKHCN" in chosen
+    assert "Số: 2/PYCBS-SKHCN" in text_of(dossier, "02")
     with pytest.raises(FormUnavailable):
         render_form(dossier, "02", event_id=second.pk + 1000)
 
@@ -189,10 +193,9 @@ def test_form_03_refusal_at_intake(world, clock):
     clock.advance(hours=1)
     reasons = "Thủ tục không thuộc thẩm quyền giải quyết của Sở\nĐề nghị nộp hồ sơ tại Ủy ban nhân dân cấp xã"
     dossier = act(dossier, Action.REFUSE_INTAKE, world=world, comment=reasons)
-    event = dossier.events.get(action=Action.REFUSE_INTAKE)
     text = text_of(dossier, "03")
     assert "Mẫu số 03" in text and "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
-    assert f"Số: {event.pk}/PTCTN" in text
+    assert "Số: 1/PTCTN-SKHCN" in text
     assert "không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau" in text
     assert "– Thủ tục không thuộc thẩm quyền giải quyết của Sở" in text
     assert "– Đề nghị nộp hồ sơ tại Ủy ban nhân dân cấp xã" in text
@@ -213,10 +216,9 @@ def test_form_04_apology_with_the_new_date_signed_by_the_head(world, clock):
     )
     new_due = dossier.due_at.astimezone(TZ)
     assert new_due.date() > original_due.date()
-    event = dossier.events.get(action=Action.APOLOGIZE)
     text = text_of(dossier, "04")
     assert "Mẫu số 04" in text and "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
-    assert f"Số: {event.pk}/PXL" in text
+    assert "UBND TỈNH CAO BẰNG SỞ KHOA HỌC VÀ CÔNG NGHỆ Số: 1/PXL-SKHCN" in text
     assert "Cao Bằng, ngày 05 tháng 03 năm 2026" in text
     assert f"Kính gửi: {APPLICANT}" in text
     assert f"mã hồ sơ {dossier.code}" in text
@@ -323,7 +325,7 @@ def test_inapplicable_form_is_a_vietnamese_404_page(client, world, clock):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
     page = response.content.decode()
-    assert "Hồ sơ chưa có văn bản xin lỗi, hẹn lại" in page
+    assert "Hồ sơ chưa có phiếu xin lỗi và hẹn lại" in page
     assert dossier.code in page
     response = client.get(form_url(dossier, "09"))
     assert response.status_code == 404

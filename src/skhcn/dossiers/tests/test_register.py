@@ -102,18 +102,20 @@ def codes(rows) -> list[str]:
 def test_rows_of_a_month_in_order_of_receipt(march):
     rows = list(register_rows(MARCH))
     assert codes(rows) == [march[k].code for k in ("returned", "assigned", "foreign", "late")]
-    assert [row[0] for row in rows] == [1, 2, 3, 4]
-    assert rows[0][:6] == (
+    # The first column is each dossier's number in the year's register (what its form 01 prints).
+    assert [row[0] for row in rows] == [march[k].register_serial for k in ("returned", "assigned", "foreign", "late")]
+    assert rows[0][:7] == (
         1,
         march["returned"].code,
         march["returned"].procedure.name,
+        1,
         "Công ty TNHH Đầu tư Phát triển Bắc Sơn",
         "Số 12, đường Kim Đồng, phường Thục Phán, tỉnh Cao Bằng – 0206385123",
         "Phòng Quản lý khoa học",
     )
     returned = march["returned"]
     transfer = returned.events.get(action=Action.TRANSFER)
-    assert rows[0][6:] == (
+    assert rows[0][7:] == (
         date(2026, 3, 2),
         day(returned.due_at),
         day(transfer.at),
@@ -122,12 +124,12 @@ def test_rows_of_a_month_in_order_of_receipt(march):
         "Trước hạn",
     )
     assigned = rows[1]
-    assert assigned[4] == "0912345678"  # no address: the phone alone
-    assert assigned[9] is None and assigned[10] is None
-    assert assigned[11] == "Đang giải quyết"
-    assert rows[3][6] == date(2026, 3, 31)  # 23:30 in Vietnam is still the 31st
-    assert rows[3][7] is not None and rows[3][8] is None
-    assert rows[2][5] == "Phòng Tiêu chuẩn Đo lường Chất lượng"
+    assert assigned[5] == "0912345678"  # no address: the phone alone
+    assert assigned[10] is None and assigned[11] is None
+    assert assigned[12] == "Đang giải quyết"
+    assert rows[3][7] == date(2026, 3, 31)  # 23:30 in Vietnam is still the 31st
+    assert rows[3][8] is not None and rows[3][9] is None
+    assert rows[2][6] == "Phòng Tiêu chuẩn Đo lường Chất lượng"
 
 
 def test_notes_say_overdue_late_apology_and_final_states(march, clock):
@@ -137,12 +139,12 @@ def test_notes_say_overdue_late_apology_and_final_states(march, clock):
     Dossier.objects.filter(pk=returned.pk).update(due_at=returned.finished_at - timedelta(days=1))
     late = march["late"]
     Dossier.objects.filter(pk=late.pk).update(status=Status.WITHDRAWN)
-    notes = {row[1]: row[11] for row in register_rows(MARCH)}
+    notes = {row[1]: row[12] for row in register_rows(MARCH)}
     assert notes[assigned.code] == "Quá hạn (đang giải quyết); đã xin lỗi, hẹn lại"
     assert notes[returned.code] == "Trễ hạn"
     assert notes[late.code] == "Đã rút hồ sơ"
     Dossier.objects.filter(pk=returned.pk).update(due_at=returned.finished_at + timedelta(minutes=1))
-    assert {row[1]: row[11] for row in register_rows(MARCH)}[returned.code] == "Đúng hạn"
+    assert {row[1]: row[12] for row in register_rows(MARCH)}[returned.code] == "Đúng hạn"
 
 
 def test_filters_procedure_field_division_status(march, world):
@@ -226,20 +228,21 @@ def test_xlsx_header_rows_and_real_dates(march, settings):
     assert tuple(header) == HEADERS
     assert all(cell.font.bold for cell in sheet[4])
     assert sheet.freeze_panes == "C5"
-    assert sheet.column_dimensions["C"].width == 48
+    assert sheet.column_dimensions["C"].width == 48 and sheet.column_dimensions["D"].width == 9
     data = list(sheet.iter_rows(min_row=5, values_only=True))
     assert len(data) == 4
     assert [row[1] for row in data] == [march[k].code for k in ("returned", "assigned", "foreign", "late")]
     first = sheet[5]
     assert first[0].value == 1
-    received = first[6]
+    assert first[3].value == 1  # "Số lượng hồ sơ (bộ)"
+    received = first[7]
     assert received.is_date and received.value == datetime(2026, 3, 2)
     assert received.number_format == "DD/MM/YYYY"
-    for cell in first[6:11]:
+    for cell in first[7:12]:
         assert cell.is_date and cell.number_format == "DD/MM/YYYY"
-    assert first[11].value == "Trước hạn"
-    assert sheet.cell(row=6, column=10).value is None  # no result yet
-    assert sheet.cell(row=8, column=7).value == datetime(2026, 3, 31)
+    assert first[12].value == "Trước hạn"
+    assert sheet.cell(row=6, column=11).value is None  # no result yet
+    assert sheet.cell(row=8, column=8).value == datetime(2026, 3, 31)
 
 
 def test_xlsx_of_an_empty_range_has_the_header_only(world):
@@ -298,7 +301,9 @@ def test_preview_pages_of_fifty(client, world, clock):
     for index in range(55):
         dossier = submitted_dossier(world)
         Dossier.objects.filter(pk=dossier.pk).update(
-            status=Status.RECEIVED, received_at=local(2026, 3, 2, 8, 0) + timedelta(minutes=index)
+            status=Status.RECEIVED,
+            received_at=local(2026, 3, 2, 8, 0) + timedelta(minutes=index),
+            register_serial=index + 1,
         )
     client.force_login(world.one_stop)
     first = client.get(page_url(**MARCH_PARAMS))

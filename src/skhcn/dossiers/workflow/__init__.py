@@ -404,8 +404,8 @@ def _apply(dossier, transition, actor, comment, stored, inputs: Inputs, now) -> 
         DossierEventFile.objects.create(event=event, **checked.stored_fields(name))
     if change.target is not None:
         hand_off(dossier, actor, event, now, change.cal, note=comment if transition.comment_public else "")
-    if transition.action in FOLLOW_UPS:
-        FOLLOW_UPS[transition.action](change)
+    for follow_up in FOLLOW_UPS.get(transition.action, ()):
+        follow_up(change)
 
     # Recorded with the change, sent after commit; a failure there never undoes the change (see notifications).
     if change.notify:

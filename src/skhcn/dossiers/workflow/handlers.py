@@ -25,7 +25,8 @@ from .. import notify as notify_people
 from ..constants import Action, ReceiveMethod, Status
 from ..constants import WorkflowMessages as M
 from ..documents.codes import allocate_code, normalise_id, normalise_phone
-from ..documents.formsets import form_set_for
+from ..documents import forms_pdf, papers
+from ..documents.formsets import FormKind, form_set_for
 from ..models import ClockPause, Dossier, DossierEvent
 from . import timing
 from .errors import WorkflowError
@@ -66,7 +67,8 @@ class Change:
 
 Handler = Callable[[Change], None]
 HANDLERS: dict[str, Handler] = {}
-FOLLOW_UPS: dict[str, Handler] = {}
+# Several follow-ups may hang off one action (the clock pause and the numbered paper of a supplement request).
+FOLLOW_UPS: dict[str, list[Handler]] = {}
 
 
 def handles(*actions: str) -> Callable[[Handler], Handler]:
@@ -82,7 +84,7 @@ def handles(*actions: str) -> Callable[[Handler], Handler]:
 def follows(*actions: str) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         for action in actions:
-            FOLLOW_UPS[action] = handler
+            FOLLOW_UPS.setdefault(action, []).append(handler)
         return handler
 
     return register
@@ -141,6 +143,9 @@ def receive(change: Change) -> None:
     dossier.received_by = change.actor
     dossier.form_set = form_set_for(now).key
     change.details["form_set"] = dossier.form_set
+    # The dossier's row in this year's register: the number form 01 prints (issued by the follow-up, with the event).
+    dossier.register_serial = papers.allocate_serial(FormKind.RECEIPT, timing.local_today(now).year)
+    change.details["register_serial"] = dossier.register_serial
     if change.inputs.day is not None:
         dossier.postmark_date = change.inputs.day
         change.details["postmark_date"] = change.inputs.day.isoformat()
@@ -283,3 +288,11 @@ def apologized(change: Change) -> None:
     note = change.comment if change.transition.comment_public else ""
     hand_off(dossier, change.actor, change.event, change.now, change.cal, note=note)
     dossier.handoffs.filter(finished_at=None).update(due_at=step_due(dossier, change.cal)[1])
+
+
+# --- numbered papers -------------------------------------------------------------------------------------------------
+@follows(*forms_pdf.PAPER_ACTIONS)
+def paper_issued(change: Change) -> None:
+    """The act's paper (01 receipt, 02 request, 03 refusal at intake, 04 apology): numbered in this transaction and
+    recorded with what it states (``documents.papers``)."""
+    forms_pdf.issue_for_event(change.dossier, change.event)
