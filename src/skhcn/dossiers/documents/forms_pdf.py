@@ -34,7 +34,6 @@ from .receipt import (
     receipt_filename,
     receive_text,
     render_receipt,
-    tracking_url,
 )
 
 HEAD_OF_AGENCY = "Giám đốc"
@@ -235,9 +234,7 @@ def _start(dossier: Dossier, form: Form, ctx: dict, *, moment, paper: IssuedPape
     )
     pdf.document_title(form.title.upper(), f"Mã hồ sơ: {ctx['code']}")
     if paper is not None and paper.voided_at is not None:
-        pdf.paragraph(
-            f"{VOID_MARK} ngày {dmy(paper.voided_at)} – lý do: {paper.void_reason}", style="B", align="C"
-        )
+        pdf.paragraph(f"{VOID_MARK} ngày {dmy(paper.voided_at)} – lý do: {paper.void_reason}", style="B", align="C")
     return pdf
 
 
@@ -367,6 +364,7 @@ def _completion_request(dossier: Dossier, form: Form, event_id: int | None) -> A
         reach.append(f"điện thoại: {officer['phone']}")
     if officer["email"]:
         reach.append(f"thư điện tử: {officer['email']}")
+
     def closing(keep):
         keep.paragraph(
             "Trong quá trình bổ sung, hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà/Tổ chức liên hệ với "
@@ -399,6 +397,7 @@ def _refusal(dossier: Dossier, form: Form, event_id: int | None) -> Administrati
     )
     for line in _lines(event.comment):
         pdf.paragraph(f"– {line}")
+
     def closing(keep):
         keep.paragraph("Xin thông báo để Ông/Bà/Tổ chức được biết và thực hiện./.")
         keep.signatures([("Người tiếp nhận hồ sơ", SIGN_NOTE, ctx["officer"]["name"])])
@@ -441,6 +440,7 @@ def _apology(dossier: Dossier, form: Form, event_id: int | None) -> Administrati
     title = HEAD_OF_AGENCY
     if signer and officer["position"] and officer["position"].strip().lower() != HEAD_OF_AGENCY.lower():
         title = f"KT. {HEAD_OF_AGENCY}\n{officer['position']}"
+
     def closing(keep):
         keep.paragraph(
             f"{agency} sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà/Tổ chức vào "

@@ -120,7 +120,8 @@ def render_receipt(dossier: Dossier) -> bytes:
     )
     pdf.document_title(ACKNOWLEDGEMENT_TITLE.upper(), f"Mã hồ sơ: {dossier.code}")
 
-    applicant_beside_qr(pdf, paper_context(dossier), receiver=f"Hệ thống dịch vụ công trực tuyến của {settings.AGENCY_NAME}", name_label="Người nộp")
+    receiver = f"Hệ thống dịch vụ công trực tuyến của {settings.AGENCY_NAME}"
+    applicant_beside_qr(pdf, paper_context(dossier), receiver=receiver, name_label="Người nộp")
     pdf.paragraph("Thành phần hồ sơ:", style="B", align="L")
     rows = [[str(i), name, form, str(count)] for i, (name, form, count) in enumerate(document_rows(dossier), 1)]
     pdf.grid(

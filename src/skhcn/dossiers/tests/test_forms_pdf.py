@@ -142,7 +142,6 @@ def test_form_02_completion_request_at_intake(world, clock):
     dossier = submitted_dossier(world, applicant_name=APPLICANT, applicant_address=ADDRESS)
     clock.advance(hours=2)
     dossier = act(dossier, Action.REQUEST_COMPLETION, world=world, comment=COMPLETION)
-    event = dossier.events.get(action=Action.REQUEST_COMPLETION)
     text = text_of(dossier, "02")
     assert "Mẫu số 02 (ban hành kèm theo Thông tư số 03/2025/TT-VPCP)" in text
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text

@@ -24,8 +24,8 @@ from skhcn.deadlines import status as deadline
 from .. import notify as notify_people
 from ..constants import Action, ReceiveMethod, Status
 from ..constants import WorkflowMessages as M
-from ..documents.codes import allocate_code, normalise_id, normalise_phone
 from ..documents import forms_pdf, papers
+from ..documents.codes import allocate_code, normalise_id, normalise_phone
 from ..documents.formsets import FormKind, form_set_for
 from ..models import ClockPause, Dossier, DossierEvent
 from . import timing
