@@ -87,7 +87,7 @@ class AdministrativePDF(FPDF):
             self.set_x(self.l_margin + left_width)
             self.set_font(FAMILY, "I", BODY_SIZE)
             self.multi_cell(right_width, 6, right_note, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-        self.set_y(max(left_bottom, self.get_y()) + 6)
+        self.set_y(max(left_bottom, self.get_y()) + 4)
         self.set_x(self.l_margin)
         self.set_font(FAMILY, size=BODY_SIZE)
 
@@ -97,7 +97,7 @@ class AdministrativePDF(FPDF):
         if subtitle:
             self.set_font(FAMILY, "I", BODY_SIZE)
             self.multi_cell(0, LINE_HEIGHT, subtitle, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(3)
+        self.ln(2)
         self.set_font(FAMILY, size=BODY_SIZE)
 
     def labelled(self, label: str, value: str) -> None:
@@ -109,9 +109,9 @@ class AdministrativePDF(FPDF):
         self.write(LINE_HEIGHT, value or "—")
         self.ln(LINE_HEIGHT)
 
-    def paragraph(self, text: str, style: str = "", align: str = "J") -> None:
-        self.set_font(FAMILY, style, BODY_SIZE)
-        self.multi_cell(0, LINE_HEIGHT, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    def paragraph(self, text: str, style: str = "", align: str = "J", size: float = BODY_SIZE) -> None:
+        self.set_font(FAMILY, style, size)
+        self.multi_cell(0, LINE_HEIGHT * size / BODY_SIZE, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, size=BODY_SIZE)
 
     def grid(

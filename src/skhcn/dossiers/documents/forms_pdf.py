@@ -280,6 +280,7 @@ def _receipt(dossier: Dossier, form: Form, event_id: int | None) -> Administrati
         rows,
         (12, 88, 42, 18),
         aligns=("CENTER", "LEFT", "LEFT", "CENTER"),
+        font_size=11,
     )
     due_at = _iso(ctx["due_at"])
     if due_at is not None:
@@ -303,11 +304,11 @@ def _receipt(dossier: Dossier, form: Form, event_id: int | None) -> Administrati
                 ("Người nộp hồ sơ", SIGN_NOTE, ctx["applicant"]["name"]),
                 ("Người tiếp nhận hồ sơ", SIGN_NOTE, officer["name"]),
             ],
-            space=20,
+            space=18,
         )
+        keep.paragraph(f"Tra cứu tình trạng hồ sơ: {ctx['tracking_url']}", style="I", align="L", size=10)
 
     pdf.keep_together(closing)
-    pdf.paragraph(f"Tra cứu tình trạng hồ sơ: {ctx['tracking_url']}", align="L")
     return pdf
 
 

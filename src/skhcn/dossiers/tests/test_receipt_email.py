@@ -54,7 +54,7 @@ def test_receipt_text(procedure, documents):
     for expected in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "THÔNG BÁO TIẾP NHẬN HỒ SƠ TRỰC TUYẾN",
         f"Mã hồ sơ: {dossier.code}",
         "Công ty Cổ phần Đổi mới Sáng tạo Ưu Việt",
         "0312345678",

@@ -106,7 +106,7 @@ def test_full_flow(logged_in, procedure, documents, applicant, django_capture_on
     assert receipt["Cache-Control"] == "private, no-store"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(receipt.content)).pages)
     for expected in (
-        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "THÔNG BÁO TIẾP NHẬN HỒ SƠ TRỰC TUYẾN",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         dossier.code,
