@@ -47,6 +47,8 @@ SUPPLEMENT_REQUEST = [
     "Bổ sung biên bản nghiệm thu cấp cơ sở có chữ ký của hội đồng.",
 ]
 COMMENT_REQUIRED = "Vui lòng nhập nội dung (lý do, yêu cầu hoặc ý kiến)."
+SUPPLEMENT_REASON = "Hồ sơ chưa có quyết định giao nhiệm vụ và biên bản nghiệm thu cấp cơ sở."
+APOLOGY_REASON = "Hồ sơ cần lấy ý kiến thẩm định của Sở Tài chính."
 
 
 # --- fixtures --------------------------------------------------------------------------------------------------------
@@ -258,6 +260,10 @@ def test_one_dossier_from_intake_to_returned_result(live_server, browser, depart
     from playwright.sync_api import expect
 
     from skhcn.accounts.tests.factories import PASSWORD, enrol_totp
+    from django.utils import timezone
+
+    from skhcn.deadlines.calendar import add_working_days
+    from skhcn.deadlines.services import current_calendar
     from skhcn.dossiers.constants import Status
     from skhcn.dossiers.documents.formsets import get_form_set
     from skhcn.dossiers.models import Dossier
@@ -294,6 +300,8 @@ def test_one_dossier_from_intake_to_returned_result(live_server, browser, depart
     assert received.due_at is not None
     assert f"ngày {dmy(received.due_at)}" in text  # "6. Thời gian trả kết quả ...: 17 giờ 00 phút, ngày dd/mm/yyyy"
     assert STAFF["one_stop"][3] in text  # the receiving officer signs
+    assert "Số: 1/TNHS-" in text and "Quyển số" in text  # numbered in this year's register
+    receipt_as_issued = text
 
     def check_transfer_form(page):
         # The procedure's default division is preselected.
@@ -337,6 +345,7 @@ def test_one_dossier_from_intake_to_returned_result(live_server, browser, depart
     assert not unchanged.pauses.exists()
 
     specialist.get_by_label("Nội dung (lý do, yêu cầu hoặc ý kiến) (bắt buộc)").fill("\n".join(SUPPLEMENT_REQUEST))
+    specialist.get_by_label("Lý do yêu cầu bổ sung, hoàn thiện (bắt buộc)").fill(SUPPLEMENT_REASON)
     specialist.locator("main form[method=post] button[type=submit]").click()
     specialist.wait_for_load_state()
     expect(specialist.locator(".messages")).to_contain_text("Đã thực hiện “Yêu cầu bổ sung hồ sơ”")
@@ -349,8 +358,9 @@ def test_one_dossier_from_intake_to_returned_result(live_server, browser, depart
     assert APPLICANT_NAME in text
     for line in SUPPLEMENT_REQUEST:
         assert flat(line) in text, line
-    assert DIVISION_NAME in text  # the specialist's division issues it
-    assert STAFF["specialist"][3] in text
+    assert f"Lý do: {SUPPLEMENT_REASON}" in text
+    assert "BỘ PHẬN MỘT CỬA" in text and "Số: 1/PYCBS-" in text  # the receiving unit issues it, numbered
+    assert STAFF["specialist"][3] in text  # the specialist guides
 
     # --- applicant (citizen pages): reads the request, sends the supplement ------------------------------------------
     citizen = new_page(browser, PHONE)
@@ -369,6 +379,8 @@ def test_one_dossier_from_intake_to_returned_result(live_server, browser, depart
     citizen.wait_for_load_state()
     expect(citizen.locator(".messages")).to_contain_text("Đã gửi hồ sơ bổ sung")
     assert current().status == Status.ASSIGNED
+    # The receipt reprinted after the supplement is the paper handed over at receipt, appointment included.
+    assert fetch_pdf(one_stop, printable_href(one_stop, "01")) == receipt_as_issued
 
     # --- specialist submits to the head, head approves, leader approves ----------------------------------------------
     specialist.reload()
@@ -384,6 +396,26 @@ def test_one_dossier_from_intake_to_returned_result(live_server, browser, depart
 
     leader = staff_login(browser, base, staff["leader"], devices["leader"])
     open_from_queue(leader, code)
+    # The leader apologises with a new date (form 04); form 01 still states the appointment first given.
+    first_due = current().due_at
+    new_day = add_working_days(current_calendar(), timezone.localtime(first_due).date(), 3)
+    act(
+        leader,
+        "apologize",
+        "Xin lỗi và hẹn lại ngày trả kết quả",
+        fill=lambda p: (
+            p.get_by_label("Ngày hẹn trả mới (bắt buộc)").fill(f"{new_day:%d/%m/%Y}"),
+            p.get_by_label("Nội dung (lý do, yêu cầu hoặc ý kiến) (bắt buộc)").fill(APOLOGY_REASON),
+        ),
+    )
+    assert timezone.localtime(current().due_at).date() == new_day
+    apology = fetch_pdf(leader, printable_href(leader, "04"))
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in apology and "Số: 1/PXL-" in apology
+    assert f"Ngày hẹn trả kết quả giải quyết hồ sơ: {dmy(first_due)}" in apology
+    assert f"ngày {new_day:%d} tháng {new_day:%m} năm {new_day:%Y}" in apology
+    reprinted = fetch_pdf(leader, printable_href(leader, "01"))
+    assert reprinted == receipt_as_issued
+    assert f"ngày {dmy(first_due)}" in reprinted and f"{new_day:%d/%m/%Y}" not in reprinted
     act(leader, "leader_approve", "Lãnh đạo Sở phê duyệt")
     expect(status_of(leader)).to_have_text(Status.APPROVED.label)
 

@@ -32,6 +32,7 @@ ERROR_FIELDS = {
     "assignee": "assignee",
     "date": "date",
     "method": "method",
+    "reason": "reason",
 }
 
 DATE_LABELS = {
@@ -211,6 +212,15 @@ class ActionForm(forms.Form):
                 error_messages={"max_length": f"Nội dung quá dài (tối đa {COMMENT_MAX_LENGTH} ký tự)."},
                 help_text="Người nộp hồ sơ sẽ thấy nội dung này." if transition.comment_public else "Ghi chú nội bộ.",
             )
+        if spec.needs_reason:
+            self.fields["reason"] = forms.CharField(
+                label=_required_label("Lý do yêu cầu bổ sung, hoàn thiện", True),
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"max_length": "Lý do quá dài (tối đa 1000 ký tự)."},
+                help_text="In ở mục “Lý do” của phiếu yêu cầu (mẫu số 02); người nộp hồ sơ sẽ thấy nội dung này.",
+            )
         if spec.allows_files:
             single = spec.max_files == 1
             label = "Tệp kết quả đã ký số (PDF)" if spec.action == "issue_result" else "Tệp đính kèm"
@@ -221,7 +231,7 @@ class ActionForm(forms.Form):
             self.fields["files"] = MultipleFileField(
                 label=_required_label(label, spec.needs_file), required=False, widget=widget, help_text=help_text
             )
-        for name in ("comment", "division", "assignee", "date", "method", "files"):
+        for name in ("comment", "reason", "division", "assignee", "date", "method", "files"):
             if name in self.fields and self._required(name):
                 self.fields[name].widget.attrs["aria-required"] = "true"
 
@@ -229,6 +239,7 @@ class ActionForm(forms.Form):
         spec = self.spec
         return {
             "comment": spec.needs_comment,
+            "reason": spec.needs_reason,
             "division": spec.needs_division,
             "assignee": spec.needs_assignee,
             "date": spec.needs_date,
@@ -256,6 +267,8 @@ class ActionForm(forms.Form):
             kwargs["date"] = data.get("date")
         if "method" in self.fields:
             kwargs["method"] = data.get("method") or ""
+        if "reason" in self.fields:
+            kwargs["reason"] = data.get("reason") or ""
         return kwargs
 
     def add_workflow_error(self, error) -> bool:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/ket-qua/", staff_views.result_file, name="result_file"),
     path("<int:pk>/ket-qua/xem/", staff_views.result_viewer, name="result_viewer"),
     path("<int:pk>/thao-tac/<slug:action>/", staff_views.action, name="action"),
+    path("<int:pk>/phieu/<int:paper_id>/huy/", staff_views.void_paper, name="void_paper"),
 ]
 
 # Printable forms 01–05 and the register 06 (staff_documents_views).

@@ -22,11 +22,13 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.auth import permission_denied
 from wagtail.log_actions import log
 
-from skhcn.accounts.staff import user_roles
+from skhcn.accounts.constants import StaffRole
+from skhcn.accounts.staff import has_role, user_roles
 from skhcn.core.uploads import private_file_response
 
 from ..constants import Action, ReceiveMethod, Status
 from ..constants import WorkflowMessages as M
+from ..documents import papers
 from ..documents.formsets import FormKind, get_form_set
 from ..models import DossierEvent, DossierEventFile, DossierFile, HandOff
 from ..workflow import WorkflowError, available_actions, perform, spec_for
@@ -236,6 +238,60 @@ def _printable_forms(dossier, events) -> list[dict]:
     return result
 
 
+# Who may void a numbered paper: the unit that issued it (the one-stop desk for 01–03, the leaders for 04).
+VOID_ROLES = {
+    FormKind.RECEIPT: (StaffRole.ONE_STOP, StaffRole.ADMINISTRATOR),
+    FormKind.COMPLETION_REQUEST: (StaffRole.ONE_STOP, StaffRole.ADMINISTRATOR),
+    FormKind.REFUSAL: (StaffRole.ONE_STOP, StaffRole.ADMINISTRATOR),
+    FormKind.APOLOGY: (StaffRole.LEADER, StaffRole.ADMINISTRATOR),
+}
+VOID_DONE = "Đã hủy phiếu số {number}. Số phiếu được giữ lại trong sổ, không cấp cho phiếu khác."
+
+
+def _may_void(user, paper) -> bool:
+    return paper.voided_at is None and has_role(user, *VOID_ROLES.get(paper.kind, ()))
+
+
+def _paper_rows(user, dossier, *, form_set) -> list[dict]:
+    """The dossier's numbered papers, each with its print link and whether the user may void it."""
+    rows = []
+    for paper in dossier.papers.select_related("voided_by__staff_profile").order_by("issued_at", "id"):
+        try:
+            form = form_set.form(paper.kind)
+        except KeyError:
+            continue
+        url = _form_pdf_url(dossier.pk, form.number)
+        if url and paper.event_id and paper.kind != FormKind.RECEIPT:
+            url += f"?thao_tac={paper.event_id}"
+        rows.append(
+            {
+                "paper": paper,
+                "label": form.label,
+                "url": url,
+                "voided_by": staff_name(paper.voided_by),
+                "may_void": _may_void(user, paper),
+            }
+        )
+    return rows
+
+
+@staff_required
+@require_POST
+def void_paper(request, pk, paper_id):
+    """Void one numbered paper with the reason typed; refusals come back as a message, nothing changed."""
+    dossier = _dossier_or_404(request, pk)
+    paper = get_object_or_404(dossier.papers, pk=paper_id)
+    if not has_role(request.user, *VOID_ROLES.get(paper.kind, ())):
+        return permission_denied(request)
+    try:
+        paper = papers.void(paper.pk, dossier, request.user, request.POST.get("ly_do", ""))
+    except papers.PaperError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, VOID_DONE.format(number=paper.number))
+    return redirect(reverse("dossiers_staff:detail", kwargs={"pk": dossier.pk}) + "#papers-title")
+
+
 def _actor_label(event, dossier) -> str:
     if event.actor_id is None:
         return ""
@@ -312,6 +368,7 @@ def detail(request, pk):
         "pauses": list(dossier.pauses.order_by("started_at", "id")),
         "actions": available_actions(request.user, dossier),
         "printable": _printable_forms(dossier, events),
+        "papers": _paper_rows(request.user, dossier, form_set=get_form_set(dossier.form_set)),
         "assignee_name": staff_name(dossier.assignee),
         "received_by_name": staff_name(dossier.received_by),
         "page_title": f"Hồ sơ {dossier.code}",

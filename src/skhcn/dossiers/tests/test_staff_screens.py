@@ -18,6 +18,7 @@ from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.tests.factories import ApplicantFactory, StaffFactory, verified_staff_login
 from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
+from skhcn.dossiers.constants import WorkflowMessages as M
 from skhcn.dossiers.models import Dossier, DossierEvent, DossierFile, HandOff
 from skhcn.dossiers.staff import queues
 from skhcn.dossiers.staff.views import STALE_MESSAGE
@@ -606,15 +607,31 @@ def test_request_supplement_needs_a_comment(client, world, clock):
     assert response.status_code == 200
     assert "Vui lòng nhập nội dung (lý do, yêu cầu hoặc ý kiến)." in response.content.decode()
     assert refresh(dossier).status == Status.ASSIGNED
+    # Form 02 prints a reason: without one nothing changes, and the file chosen is not kept.
+    response = post_action(
+        client,
+        dossier,
+        "request_supplement",
+        {"comment": "Bổ sung bản sao quyết định thành lập.", "reason": "  ", "files": [pdf_upload("yeu-cau.pdf")]},
+    )
+    assert response.status_code == 200
+    assert M.REASON_REQUIRED in response.content.decode()
+    assert refresh(dossier).status == Status.ASSIGNED
+    assert not refresh(dossier).events.filter(action=Action.REQUEST_SUPPLEMENT).exists()
     post_action(
         client,
         dossier,
         "request_supplement",
-        {"comment": "Bổ sung bản sao quyết định thành lập.", "files": [pdf_upload("yeu-cau.pdf")]},
+        {
+            "comment": "Bổ sung bản sao quyết định thành lập.",
+            "reason": "Bản sao đã nộp chưa được chứng thực.",
+            "files": [pdf_upload("yeu-cau.pdf")],
+        },
     )
     dossier = refresh(dossier)
     assert dossier.status == Status.SUPPLEMENT_REQUESTED
     event = dossier.events.get(action=Action.REQUEST_SUPPLEMENT)
+    assert event.comment == "Bổ sung bản sao quyết định thành lập.\nLý do: Bản sao đã nộp chưa được chứng thực."
     assert event.files.get().original_name == "yeu-cau.pdf"
     assert dossier.pauses.filter(ended_at=None).exists()
 

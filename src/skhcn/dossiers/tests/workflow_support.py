@@ -150,6 +150,8 @@ def valid_input(action: str, dossier: Dossier, world: World) -> dict:
         kwargs["assignee"] = world.specialist
     if t.receive_method:
         kwargs["method"] = ReceiveMethod.ONLINE
+    if t.reason:
+        kwargs["reason"] = "Hồ sơ chưa đủ thành phần theo quy định của thủ tục."
     if t.date_required:
         today = timezone.localdate(timezone.now())
         if action == Action.APOLOGIZE:

@@ -61,6 +61,7 @@ class ActionSpec:
     date_kind: str  # "" or a transitions.DateKind: postmark (optional), fee_paid, new_due
     needs_date: bool
     needs_receive_method: bool  # ``method=`` a ReceiveMethod (desk / post / online)
+    needs_reason: bool  # ``reason=``: why a request is made (form 02's "Lý do")
     target: str | None  # the state it leads to; None = stays; transitions.RESUME = back to the paused state
     public: bool  # the applicant will see this step (and, for requests/reasons, the comment)
 
@@ -78,6 +79,7 @@ def spec_for(transition: Transition) -> ActionSpec:
         date_kind=transition.date,
         needs_date=transition.date_required,
         needs_receive_method=transition.receive_method,
+        needs_reason=transition.reason,
         target=transition.target,
         public=transition.public,
     )
@@ -135,12 +137,14 @@ def perform(
       (required, not in the future, not before receipt); apologize — the new appointment date (required; after the
       current due date, a working day, at most DOSSIER_APOLOGY_MAX_EXTENSION_DAYS later; once per dossier; only before
       the due day);
-    * ``method`` (return_result): a ``ReceiveMethod``; "online" makes the result downloadable by the applicant.
+    * ``method`` (return_result): a ``ReceiveMethod``; "online" makes the result downloadable by the applicant;
+    * ``reason`` (request_completion, request_supplement): why the request is made, required; it becomes the
+      comment's last line "Lý do: ..." (what the applicant reads and form 02 prints).
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise WorkflowError(M.UNKNOWN_ACTION, "action")
-    unknown = set(data) - {"division", "assignee", "date", "method", "fields"}
+    unknown = set(data) - {"division", "assignee", "date", "method", "reason", "fields"}
     if unknown:
         raise TypeError(f"perform() got unexpected data: {sorted(unknown)}")
     comment = (comment or "").strip()
@@ -175,6 +179,8 @@ def perform(
                 raise WorkflowError(M.NOT_FOUND, "not_found")
             now = timezone.now()
             inputs = _check(locked, transition, actor, expected_version, comment, files, data, now=now)
+            if inputs.reason:
+                comment = f"{comment}\n{REASON_PREFIX}{inputs.reason}"
             _apply(locked, transition, actor, comment, stored, inputs, now)
     except BaseException:
         for _checked, name in stored:
@@ -232,6 +238,10 @@ def _check(dossier, transition, actor, expected_version, comment, files, data, *
         if method not in ReceiveMethod.values:
             raise WorkflowError(M.METHOD_INVALID, "method")
         inputs.method = method
+    if transition.reason:
+        inputs.reason = _check_reason(data.get("reason"), comment)
+    elif data.get("reason"):
+        raise TypeError(f"{transition.action} takes no reason")
     if transition.date:
         inputs.day = _check_date(dossier, transition, data.get("date"), now)
     elif data.get("date") is not None:
@@ -239,6 +249,22 @@ def _check(dossier, transition, actor, expected_version, comment, files, data, *
     if transition.action == Action.APOLOGIZE:
         _check_apology(dossier, now)
     return inputs
+
+
+REASON_PREFIX = "Lý do: "
+
+
+def _check_reason(value, comment: str) -> str:
+    reason = " ".join(str(value or "").split())
+    if reason.lower().startswith("lý do:"):
+        reason = reason[len(REASON_PREFIX) :].strip()
+    if not reason:
+        raise WorkflowError(M.REASON_REQUIRED, "reason")
+    if "\x00" in reason:
+        raise WorkflowError(M.REASON_REQUIRED, "reason")
+    if len(comment) + len(REASON_PREFIX) + len(reason) + 1 > constants.COMMENT_MAX_LENGTH:
+        raise WorkflowError(M.COMMENT_TOO_LONG.format(limit=constants.COMMENT_MAX_LENGTH), "reason")
+    return reason
 
 
 def _division(value):

@@ -43,6 +43,7 @@ class Inputs:
     assignee: object = None
     day: date | None = None
     method: str = ""
+    reason: str = ""
 
 
 @dataclass

@@ -61,6 +61,8 @@ class Transition:
     date: str = ""  # a DateKind: takes ``date=`` (a datetime.date)
     date_required: bool = False
     receive_method: bool = False  # needs ``method=`` (a ReceiveMethod)
+    # Needs ``reason=``: why the request is made (form 02 prints it as "Lý do"); added to the comment as its last line.
+    reason: bool = False
     # Shown on the applicant's page and the public tracking page (never with the actor's name).
     public: bool = False
     # The comment is addressed to the applicant (request, reasons) and shown to them.
@@ -156,6 +158,7 @@ _TABLE = (
         public=True,
         comment_public=True,
         notify="completion_requested",
+        reason=True,
     ),
     Transition(
         A.REFUSE_INTAKE,
@@ -213,6 +216,7 @@ _TABLE = (
         public=True,
         comment_public=True,
         notify="supplement_requested",
+        reason=True,
     ),
     Transition(
         A.SUPPLY,
