@@ -132,3 +132,47 @@ def test_import_refuses_a_max_below_the_amount():
         "(5.000.000 đồng). Để 0 nếu mức phí cố định."
     ]
     assert not Procedure.objects.exists()
+
+
+# --- Wagtail admin ----------------------------------------------------------------------------------------------
+
+
+def _edit_data(form, **changes):
+    data = {}
+    for name, bound in form.fields.items():
+        value = form.initial.get(name, bound.initial)
+        if value is None or value is False:
+            continue
+        data[name] = "on" if value is True else getattr(value, "pk", value)
+    data.update(
+        {
+            "documents-TOTAL_FORMS": "0",
+            "documents-INITIAL_FORMS": "0",
+            "documents-MIN_NUM_FORMS": "0",
+            "documents-MAX_NUM_FORMS": "1000",
+        }
+    )
+    return {**data, **changes}
+
+
+@pytest.mark.django_db
+def test_admin_edits_the_range_and_refuses_a_max_below_the_amount(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("quantri", "quantri@example.com", "mat-khau-123"))
+    procedure = ProcedureFactory(fee_description="Phí thẩm định", fee_amount=0)
+    page = f"/admin/thu-tuc-hanh-chinh/edit/{procedure.pk}/"
+    response = client.get(page)
+    assert "Số tiền phí tối đa (đồng)" in response.content.decode()
+    form = response.context["form"]
+
+    response = client.post(page, _edit_data(form, fee_amount="5000000", fee_amount_max="1000000"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["fee_amount_max"] == [
+        "Số tiền phí tối đa (1.000.000 đồng) không được nhỏ hơn số tiền phí (5.000.000 đồng). Để 0 nếu mức phí cố định."
+    ]
+    procedure.refresh_from_db()
+    assert (procedure.fee_amount, procedure.fee_amount_max) == (0, 0)
+
+    response = client.post(page, _edit_data(form, fee_amount="2000000", fee_amount_max="16000000"))
+    assert response.status_code == 302
+    procedure.refresh_from_db()
+    assert (procedure.fee_amount, procedure.fee_amount_max) == (2_000_000, 16_000_000)
