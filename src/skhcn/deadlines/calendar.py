@@ -8,6 +8,8 @@ Rules (docs/quy-trinh-ho-so.md, "Thời hạn"):
   days off and make-up working days on top (``CalendarException``). Staff entries win over the package.
 * A dossier received after the cutoff (15:00) or on a non-working day counts as received on the next working day.
 * Counting starts the day after (effective) receipt; the result is due at the end of office hours (17:00).
+* Deadlines in working hours (the intake of an online dossier) count office hours, 08:00–17:00 on working days; the
+  lunch break is not modelled.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from .constants import TimeUnit
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Receipts later than this count as received the next working day.
 RECEIPT_CUTOFF = time(15, 0)
-# Results are due at the end of office hours on the due date.
+# Office hours (working-hour deadlines); results are due at the end of office hours on the due date.
+OFFICE_OPENS = time(8, 0)
 OFFICE_CLOSES = time(17, 0)
 
 ONE_DAY = timedelta(days=1)
@@ -121,6 +124,30 @@ def receipt_day(cal: WorkCalendar, received_at: datetime, cutoff: time = RECEIPT
     if not cal.is_working_day(d) or local.time().replace(tzinfo=None) > cutoff:
         return cal.next_working_day(d)
     return d
+
+
+def add_working_hours(cal: WorkCalendar, start: datetime, hours: float) -> datetime:
+    """``start`` + ``hours`` office hours (``OFFICE_OPENS``–``OFFICE_CLOSES`` on working days), aware, local time.
+
+    Time outside office hours does not count: a start before opening, after closing or on a day off counts from the
+    next opening. An amount that ends exactly at closing time is due at closing time (17:00), not at the next
+    opening. ``hours == 0`` gives the start itself when it is within office hours, else the next opening.
+    """
+    if hours < 0:
+        raise ValueError("hours must be >= 0")
+    current = _local(start)
+    day = current.date()
+    if not cal.is_working_day(day) or current > datetime.combine(day, OFFICE_CLOSES, tzinfo=TZ):
+        current = datetime.combine(cal.next_working_day(day), OFFICE_OPENS, tzinfo=TZ)
+    else:
+        current = max(current, datetime.combine(day, OFFICE_OPENS, tzinfo=TZ))
+    remaining = timedelta(hours=hours)
+    while True:
+        left_today = datetime.combine(current.date(), OFFICE_CLOSES, tzinfo=TZ) - current
+        if remaining <= left_today:
+            return current + remaining
+        remaining -= left_today
+        current = datetime.combine(cal.next_working_day(current.date()), OFFICE_OPENS, tzinfo=TZ)
 
 
 def _end_of_day(d: date) -> datetime:

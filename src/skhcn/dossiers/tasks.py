@@ -13,7 +13,8 @@ from skhcn.deadlines.services import current_calendar
 
 from . import notify
 from .constants import Status
-from .documents.receipt import local_date
+from .documents.receipt import local_date, local_datetime
+from .intake import deadline as intake_deadline
 from .models import DailyJobRun
 from .workflow.access import work_queue
 
@@ -26,7 +27,8 @@ REMINDER_JOB = "due_reminders"
 
 def reminder_groups(user, now=None) -> dict[str, list]:
     """The staff member's queue split into "overdue" and "due_soon" (due today counts as due soon here), soonest
-    first; dossiers whose deadline is further away, or not running, are left out."""
+    first; dossiers whose deadline is further away, or not running, are left out. Online dossiers awaiting intake
+    (one-stop officers) count with their intake deadline (``intake.deadline``): they carry ``intake_due_at``."""
 
     now = now or timezone.now()
     cal = current_calendar()
@@ -40,7 +42,28 @@ def reminder_groups(user, now=None) -> dict[str, list]:
             groups["overdue"].append(dossier)
         elif state in (deadline.ON_TIME, deadline.DUE_SOON):
             groups["due_soon"].append(dossier)
+    waiting = intake_deadline.attach(intake_deadline.awaiting_intake(work_queue(user)).select_related("procedure"), cal)
+    for dossier in waiting:
+        if dossier.intake_due_at is None:
+            continue
+        state = intake_deadline.state(now, dossier.intake_due_at, cal)
+        if state == intake_deadline.OVERDUE:
+            groups["overdue"].append(dossier)
+        elif state == intake_deadline.DUE_SOON:
+            groups["due_soon"].append(dossier)
+    for dossiers in groups.values():
+        dossiers.sort(key=lambda d: (_reminder_due(d), d.pk))
     return groups
+
+
+def _reminder_due(dossier):
+    return getattr(dossier, intake_deadline.ATTRIBUTE, None) or dossier.due_at
+
+
+def _due_text(dossier) -> str:
+    if intake_due := getattr(dossier, intake_deadline.ATTRIBUTE, None):
+        return f"tiếp nhận {local_datetime(intake_due)}"
+    return local_date(dossier.due_at)
 
 
 @task()
@@ -63,7 +86,7 @@ def send_due_reminders() -> int:
                     "code": d.code,
                     "procedure": d.procedure.name,
                     "applicant": d.applicant_name,
-                    "due": local_date(d.due_at),
+                    "due": _due_text(d),
                     "status": d.get_status_display(),
                     "url": notify.staff_dossier_url(d),
                 }

@@ -159,7 +159,10 @@ def request_fee(
     unit_amount: int | None = None,
 ) -> Payment:
     """A pending payment of ``amount`` đồng (default: the procedure's ``fee_amount``; or ``quantity`` × ``unit_amount``
-    entered by staff) for ``dossier``. One pending request per dossier at a time."""
+    entered by staff) for ``dossier``. One pending request per dossier at a time.
+
+    A procedure whose fee is a range (``Procedure.fee_is_range``) has no default: the amount is required and must lie
+    within [fee_amount, fee_amount_max]."""
     if not has_role(actor, *FEE_ROLES) or not visible_dossiers(actor).filter(pk=dossier.pk).exists():
         raise PaymentError("Bạn không có quyền yêu cầu nộp phí đối với hồ sơ này.")
     items = []
@@ -174,8 +177,18 @@ def request_fee(
                 "unit_amount": unit_amount,
             }
         ]
+    procedure = dossier.procedure
+    if procedure.fee_is_range:
+        # A fee by range: staff set this dossier's amount (the total, also when entered as quantity × unit price).
+        if amount is None:
+            raise PaymentError("Thủ tục có mức phí theo khoảng; vui lòng nhập số tiền.")
+        if not procedure.fee_amount <= amount <= procedure.fee_amount_max:
+            raise PaymentError(
+                f"Số tiền phải trong khoảng từ {vnd(procedure.fee_amount)} đến {vnd(procedure.fee_amount_max)} "
+                "theo biểu phí của thủ tục."
+            )
     elif amount is None:
-        amount = dossier.procedure.fee_amount
+        amount = procedure.fee_amount
     if not amount or amount < 1:
         raise PaymentError("Số tiền phải lớn hơn 0 đồng (thủ tục này chưa khai báo mức phí: hãy nhập số tiền).")
     if amount > MAX_AMOUNT:

@@ -5,7 +5,8 @@ procedure that already exists (perhaps edited by staff) is left as it is.
 
 What the CSV does not say is filled with DEMO ASSUMPTIONS, recorded in each procedure's ``source`` text and in
 docs/thu-tuc-hanh-chinh.md: online level (all "toàn trình" except one), postal channel (a subset), whether the clock
-waits for the fee (when a fee is named), applicants, result and the required documents. Rows whose status is not
+waits for the fee (when a fee is named), applicants, result and the required documents. A fee text naming a range
+or several amounts (a tariff by case) gives a fee range ([lowest, highest]; ``parse_fee``). Rows whose status is not
 "verified…", or whose processing time is missing from the source, are marked as samples (``DataStatus.SAMPLE``).
 """
 
@@ -20,6 +21,7 @@ from skhcn.core.demo import demo_loader
 from skhcn.deadlines.constants import TimeUnit
 
 from .constants import DataStatus, DocumentForm, OnlineLevel
+from .fees import parse_fee_range
 from .models import Procedure, ProcedureField, RequiredDocument
 
 CSV_FILE = Path(__file__).parent / "demo" / "procedures-dost.csv"
@@ -158,12 +160,21 @@ def parse_time(text: str) -> tuple[int, str] | None:
     return (total, unit) if total else None
 
 
-def parse_fee(text: str) -> tuple[str, int]:
-    """Fee text and its amount in đồng: the first amount written out ("~150.000 đ" -> 150000), else 0."""
+def parse_fee(text: str) -> tuple[str, int, int]:
+    """Fee text, its amount in đồng and the upper bound of a range (0: a fixed fee).
+
+    A range written out ("2.000.000 – 16.000.000 đồng") gives both bounds; a tariff listing several amounts, one per
+    case ("2.000.000 (răng), 3.000.000 (thường quy), ..., 16.000.000 (PET/CT)"), the lowest and the highest; one amount
+    ("~150.000 đ") a fixed fee; no amount: 0.
+    """
     if not text:
-        return "Chưa có thông tin trong nguồn", 0
-    match = AMOUNT.search(text)
-    return text, int(match.group().replace(".", "")) if match else 0
+        return "Chưa có thông tin trong nguồn", 0, 0
+    if (bounds := parse_fee_range(text)) is not None:
+        return text, *bounds
+    amounts = sorted({int(match.replace(".", "")) for match in AMOUNT.findall(text)})
+    if len(amounts) > 1:
+        return text, amounts[0], amounts[-1]
+    return text, amounts[0] if amounts else 0, 0
 
 
 def procedure_code(row: DemoRow) -> str:
@@ -187,7 +198,7 @@ def demo_documents(row: DemoRow) -> list[tuple[str, str, bool]]:
 
 def procedure_values(row: DemoRow) -> dict:
     parsed_time = parse_time(row.time)
-    fee_description, fee_amount = parse_fee(row.fee)
+    fee_description, fee_amount, fee_amount_max = parse_fee(row.fee)
     verified = row.status.startswith("verified") and parsed_time is not None
     notes = [
         f"Nguồn: {row.source}." if row.source else "Dựng lại từ hiểu biết chung, chưa đối chiếu nguồn công khai.",
@@ -213,6 +224,7 @@ def procedure_values(row: DemoRow) -> dict:
         "clock_waits_for_fee": charges_fee,
         "fee_description": fee_description,
         "fee_amount": fee_amount,
+        "fee_amount_max": fee_amount_max,
         "applicants": FIELDS[row.group][3],
         "result": f"Văn bản giải quyết của {AGENCY} đối với đề nghị: {_lower_first(row.name)}.",
         "legal_basis": row.legal_basis,

@@ -10,6 +10,8 @@ Format (docs/thu-tuc-hanh-chinh.md):
 * "Thành phần hồ sơ": one document per line, ``Tên giấy tờ | Hình thức | Số lượng | Bắt buộc/Không bắt buộc``. When
   the column is present it is the full list of the procedure's documents (matched by name, so uploaded blank
   templates are kept).
+* "Phí, lệ phí" holding a range ("2.000.000 – 16.000.000 đồng") sets "Số tiền phí" and "Số tiền phí tối đa" when
+  the row gives neither number.
 * Rows are matched to procedures by "Mã thủ tục": existing ones are updated, new ones created; procedures absent from
   the file are left untouched. The whole file is validated first, and written in one transaction: all or nothing.
 
@@ -39,6 +41,7 @@ from skhcn.core.text import fold
 from skhcn.deadlines.constants import TimeUnit
 
 from .constants import DataStatus, DocumentForm, OnlineLevel
+from .fees import parse_fee_range
 from .models import Procedure, ProcedureField, RequiredDocument
 
 MAX_ROWS = 5000
@@ -68,6 +71,7 @@ COLUMNS = [
     Column("clock_waits_for_fee", "Tính thời hạn từ khi nộp phí", kind="bool"),
     Column("fee_description", "Phí, lệ phí"),
     Column("fee_amount", "Số tiền phí (đồng)", kind="int"),
+    Column("fee_amount_max", "Số tiền phí tối đa (đồng)", kind="int"),
     Column("applicants", "Đối tượng thực hiện"),
     Column("conditions", "Yêu cầu, điều kiện"),
     Column("legal_basis", "Căn cứ pháp lý"),
@@ -80,7 +84,7 @@ COLUMNS = [
     Column("documents", "Thành phần hồ sơ", kind="documents"),
 ]
 HEADERS = [column.header for column in COLUMNS]
-INT_LIMITS = {"processing_time": 32767, "fee_amount": 10**15}
+INT_LIMITS = {"processing_time": 32767, "fee_amount": 10**15, "fee_amount_max": 10**15}
 
 
 # --- export ---------------------------------------------------------------------------------------------------
@@ -275,6 +279,7 @@ def validate_table(table: list[list[str]]) -> ImportPreview:
                     )
             except ValueError as error:
                 row_errors.append(str(error))
+        _fee_range_from_text(values)
         code = values.get("code", "")
         if code and not CODE_RE.fullmatch(code):
             row_errors.append(f"Mã thủ tục “{code}” chỉ được chứa chữ không dấu, chữ số, dấu chấm, gạch ngang.")
@@ -294,6 +299,14 @@ def validate_table(table: list[list[str]]) -> ImportPreview:
     if not preview.rows and not preview.errors:
         preview.errors.append(RowError(2, "Tệp không có dòng dữ liệu nào."))
     return preview
+
+
+def _fee_range_from_text(values: dict) -> None:
+    """A fee text holding a range ("2.000.000 – 16.000.000 đồng") sets both amounts when the row gives neither."""
+    if "fee_amount" in values or "fee_amount_max" in values:
+        return
+    if (bounds := parse_fee_range(values.get("fee_description", ""))) is not None:
+        values["fee_amount"], values["fee_amount_max"] = bounds
 
 
 def _model_errors(existing: Procedure | None, values: dict) -> list[str]:

@@ -4,7 +4,7 @@ from django.urls import reverse
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
-from skhcn.core.text import fold
+from skhcn.core.text import fold, format_vnd
 from skhcn.deadlines.constants import TimeUnit
 
 from .constants import DataStatus, DocumentForm, OnlineLevel
@@ -89,6 +89,14 @@ class Procedure(ClusterableModel):
     )
     fee_description = models.TextField("phí, lệ phí", blank=True)
     fee_amount = models.PositiveBigIntegerField("số tiền phí (đồng)", default=0)
+    fee_amount_max = models.PositiveBigIntegerField(
+        "số tiền phí tối đa (đồng)",
+        default=0,
+        help_text=(
+            "Chỉ nhập khi mức phí theo khoảng (ví dụ từ 2.000.000 đến 16.000.000 đồng): số tiền phí là mức thấp nhất, "
+            "ô này là mức cao nhất. Để 0 nếu mức phí cố định."
+        ),
+    )
     applicants = models.TextField("đối tượng thực hiện", blank=True)
     conditions = models.TextField("yêu cầu, điều kiện", blank=True)
     legal_basis = models.TextField("căn cứ pháp lý", blank=True)
@@ -118,6 +126,15 @@ class Procedure(ClusterableModel):
 
     def clean(self):
         super().clean()
+        if self.fee_amount_max and self.fee_amount is not None and self.fee_amount_max < self.fee_amount:
+            raise ValidationError(
+                {
+                    "fee_amount_max": (
+                        f"Số tiền phí tối đa ({format_vnd(self.fee_amount_max)}) không được nhỏ hơn số tiền phí "
+                        f"({format_vnd(self.fee_amount)}). Để 0 nếu mức phí cố định."
+                    )
+                }
+            )
         budgets = parse_step_budgets(self.step_budgets) if self.step_budgets.strip() else None
         if budgets is not None and self.processing_time is not None and sum(budgets) != self.processing_time:
             raise ValidationError(
@@ -154,6 +171,18 @@ class Procedure(ClusterableModel):
         """Folded name + code + field name: what the catalogue's accent-insensitive search matches."""
         field_name = self.field.name if self.field_id else ""
         return fold(" ".join(part for part in (self.name, self.code, field_name) if part))
+
+    @property
+    def fee_is_range(self) -> bool:
+        """The fee is a range [fee_amount, fee_amount_max]: staff set the amount of each dossier within it."""
+        return self.fee_amount_max > self.fee_amount
+
+    @property
+    def fee_range_display(self) -> str:
+        """ "Từ 2.000.000 đồng đến 16.000.000 đồng" for a range, "" for a fixed fee."""
+        if not self.fee_is_range:
+            return ""
+        return f"Từ {format_vnd(self.fee_amount)} đến {format_vnd(self.fee_amount_max)}"
 
     @property
     def is_sample(self) -> bool:

@@ -48,7 +48,7 @@ class ProcedureViewSet(ModelViewSet):
                 FieldRowPanel([FieldPanel("processing_time"), FieldPanel("time_unit")]),
                 FieldRowPanel([FieldPanel("step_budgets"), FieldPanel("division")]),
                 FieldPanel("clock_waits_for_fee"),
-                FieldRowPanel([FieldPanel("fee_description"), FieldPanel("fee_amount")]),
+                FieldRowPanel([FieldPanel("fee_description"), FieldPanel("fee_amount"), FieldPanel("fee_amount_max")]),
             ],
             heading="Cách thức, thời hạn, phí",
         ),

@@ -492,6 +492,10 @@ LOGGING = {
 DEADLINES_CALENDAR_TTL_SECONDS = float(os.environ.get("DEADLINES_CALENDAR_TTL_SECONDS", 60))
 # "Sắp đến hạn": at most this many working days left before the due day.
 DEADLINE_DUE_SOON_WORKING_DAYS = int(os.environ.get("DEADLINE_DUE_SOON_WORKING_DAYS", 1))
+# Online dossiers awaiting intake: the one-stop officer checks them within this many working hours (office hours,
+# working days) of their submission or resubmission. A configuration, to be checked against Nghị định 45/2020/NĐ-CP
+# (docs/quy-trinh-ho-so.md); 1–1000 (system check dossiers.E001).
+DOSSIER_INTAKE_WORKING_HOURS = int(os.environ.get("DOSSIER_INTAKE_WORKING_HOURS", 8))
 # Daily reminders to staff from this hour (Asia/Ho_Chi_Minh), once a day.
 DOSSIER_REMINDER_HOUR = int(os.environ.get("DOSSIER_REMINDER_HOUR", 7))
 # Result numbers "<serial>/<year>/<suffix>".

@@ -37,6 +37,7 @@ from skhcn.procedures.models import Procedure
 
 from ..constants import CLOCK_RUNNING_STATES, Status
 from ..documents.codes import normalise_code, normalise_id, normalise_phone
+from ..intake import deadline as intake_deadline
 from ..models import FILED_DUE, Dossier
 from ..workflow.access import visible_dossiers, work_queue
 
@@ -273,10 +274,18 @@ PAUSED_BADGE = Badge("paused", "Tạm dừng tính thời hạn")
 
 def deadline_badge(dossier, now: datetime | None = None) -> Badge | None:
     """The derived deadline status of a row (``deadlines.status``) with its text; None before the clock starts and
-    for dossiers ended without a result (withdrawn, stopped, refused at intake)."""
+    for dossiers ended without a result (withdrawn, stopped, refused at intake). An online dossier awaiting intake:
+    its intake deadline's status ("Sắp đến hạn tiếp nhận", "Quá hạn tiếp nhận"; ``intake.deadline``)."""
 
     if dossier.status == Status.SUPPLEMENT_REQUESTED:
         return PAUSED_BADGE
+    if intake_deadline.awaits_intake(dossier):
+        # Online dossier awaiting intake: its intake deadline (``intake.deadline``), no result deadline yet.
+        due = intake_deadline.due_at(dossier)
+        if due is None:
+            return None
+        key = intake_deadline.state(now or timezone.now(), due)
+        return Badge(key, intake_deadline.LABELS[key])
     if dossier.due_at is None:
         return None
     if dossier.finished_at is None and dossier.status not in CLOCK_RUNNING_STATES:

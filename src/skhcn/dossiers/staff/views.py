@@ -30,6 +30,7 @@ from ..constants import Action, ReceiveMethod, Status
 from ..constants import WorkflowMessages as M
 from ..documents import papers
 from ..documents.formsets import FormKind, get_form_set
+from ..intake import deadline as intake_deadline
 from ..models import DossierEvent, DossierEventFile, DossierFile, HandOff
 from ..workflow import WorkflowError, available_actions, perform, spec_for
 from ..workflow.access import acting_roles, visible_dossiers
@@ -143,6 +144,7 @@ def queue(request, queue):
     qs = queues.staff_queue(request.user, queue, filters)
     page, count, capped = queues.page_and_count(qs, _page_number(request), searching=bool(filters.get("q")))
     now = timezone.now()
+    intake_deadline.attach(page.rows)  # the intake due time of online dossiers awaiting intake, in one query
     rows = [{"dossier": d, "badge": queues.deadline_badge(d, now)} for d in page.rows]
     bulk_form = None
     if queue == "cho-phan-cong":
@@ -359,6 +361,7 @@ def detail(request, pk):
     context = {
         "dossier": dossier,
         "badge": queues.deadline_badge(dossier, now),
+        "intake_due": intake_deadline.due_at(dossier),
         "form_set": get_form_set(dossier.form_set) if dossier.form_set else None,
         "files": files,
         "events": _event_rows(events, dossier),

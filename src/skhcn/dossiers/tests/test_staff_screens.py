@@ -399,8 +399,11 @@ def test_deadline_badges_and_due_soon_and_overdue_queues(client, world, clock):
 def test_paused_and_not_received_badges(world, clock):
     paused = dossier_at(Status.SUPPLEMENT_REQUESTED, world)
     submitted = dossier_at(Status.SUBMITTED, world)
+    paper = submitted_dossier(world, channel=Channel.POST)
     assert queues.deadline_badge(paused).label == "Tạm dừng tính thời hạn"
-    assert queues.deadline_badge(submitted) is None
+    # Online and awaiting intake: the intake deadline (test_intake_deadline.py); on paper: none before receipt.
+    assert queues.deadline_badge(submitted).label == "Sắp đến hạn tiếp nhận"
+    assert queues.deadline_badge(paper) is None
 
 
 # --- dossier page ----------------------------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ def staff_payments(dossier, user) -> dict:
         "can_request": services.can_request_fee(user, dossier) and not any(p.is_pending for p in payments),
         # Query, refund, clear a refund flag (the services check again).
         "can_act": fee_role,
-        "default_amount": dossier.procedure.fee_amount or "",
+        # A fee by range has no default amount: staff enter it within the range (services.request_fee checks).
+        "default_amount": "" if dossier.procedure.fee_is_range else (dossier.procedure.fee_amount or ""),
+        "fee_range": dossier.procedure.fee_range_display,
         "default_purpose": services.default_purpose(dossier.procedure),
     }
 
