@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from skhcn.core.pdf import VIETNAM, AdministrativePDF, place_and_date
 from skhcn.core.sitemaps import absolute_url
-from skhcn.core.text import format_vnd
+from skhcn.procedures.fees import fee_summary
 
 from ..constants import Messages, ReceiveMethod
 from ..models import Dossier
@@ -50,10 +50,9 @@ def document_rows(dossier: Dossier) -> list[tuple[str, str, int]]:
 
 
 def fee_text(procedure) -> str:
-    parts = [procedure.fee_description.strip()] if procedure.fee_description.strip() else []
-    if procedure.fee_amount:
-        parts.append(f"Số tiền: {format_vnd(procedure.fee_amount)}")
-    return ". ".join(parts) or "Không"
+    """The fee as the receipt states it: the description and the amount, or the range of the tariff ("theo biểu
+    phí") when the officer sets the amount of each dossier later; "Không" when the procedure has none."""
+    return ". ".join(line.rstrip(".") for line in fee_summary(procedure).splitlines()) or "Không"
 
 
 def receive_text(dossier: Dossier) -> str:
