@@ -9,13 +9,14 @@ of staleness is harmless, and one small query per process per minute beats a sta
 import threading
 import time
 from datetime import datetime
+from datetime import time as clock_time
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .calendar import WorkCalendar, due_at
+from .calendar import RECEIPT_CUTOFF, WorkCalendar, due_at
 from .constants import CalendarExceptionKind, TimeUnit
 from .models import CalendarException
 
@@ -51,9 +52,12 @@ def forget() -> None:
     _state["calendar"] = None
 
 
-def expected_return(received_at: datetime, amount: int, unit: TimeUnit | str) -> datetime:
-    """When the result of a dossier received at ``received_at`` is due (17:00 local time); see ``calendar.due_at``."""
-    return due_at(current_calendar(), received_at, amount, unit)
+def expected_return(
+    received_at: datetime, amount: int, unit: TimeUnit | str, *, cutoff: clock_time | None = RECEIPT_CUTOFF
+) -> datetime:
+    """When the result of a dossier received at ``received_at`` is due (17:00 local time); see ``calendar.due_at``.
+    ``cutoff``: the rule set's afternoon cutoff for the procedure, None for none."""
+    return due_at(current_calendar(), received_at, amount, unit, cutoff=cutoff)
 
 
 @receiver(post_save, sender=CalendarException, dispatch_uid="deadlines_forget_on_save")
