@@ -232,6 +232,17 @@ def test_adding_then_deleting_any_day_off_restores_the_due_date(world, clock, co
     assert len(recalculations(dossier)) == events + 2 * inside
 
 
+def test_the_staff_history_shows_the_old_and_new_dates_and_the_day(world, clock, client, committed):
+    dossier = dossier_at(Status.ASSIGNED, world)
+    with deadline_services.changing_calendar(world.admin):
+        committed(add_day_off)
+    client.force_login(world.one_stop)
+    html = client.get(reverse("dossiers_staff:detail", kwargs={"pk": dossier.pk})).content.decode()
+    assert "Tính lại hạn giải quyết do thay đổi lịch làm việc" in html
+    assert "Ngày thay đổi trong lịch làm việc" in html and "12/03/2026" in html
+    assert "24/03/2026" in html and "23/03/2026" in html
+
+
 # --- the admin screen --------------------------------------------------------------------------------------------
 @pytest.fixture
 def superuser(db):
