@@ -84,6 +84,15 @@ def test_a_day_off_inside_the_window_moves_the_due_date_by_one_working_day(world
     assert (handoff.step, handoff.due_at) == (1, end_of(2026, 3, 19))
 
 
+def test_a_make_up_saturday_brings_the_due_date_one_working_day_earlier(world, clock, committed):
+    dossier = dossier_at(Status.RECEIVED, world)
+    committed(CalendarException.objects.create, date=date(2026, 3, 7), kind=CalendarExceptionKind.WORKING_DAY)
+    dossier.refresh_from_db()
+    assert dossier.due_at == end_of(2026, 3, 20)
+    assert dossier.original_due_at == end_of(2026, 3, 23)
+    assert recalculations(dossier)[0].details["new_due"] == end_of(2026, 3, 20).isoformat()
+
+
 def test_deleting_the_day_off_moves_it_back(world, clock, committed):
     dossier = dossier_at(Status.ASSIGNED, world)
     exception = committed(add_day_off)
