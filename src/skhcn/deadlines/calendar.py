@@ -6,7 +6,9 @@ Rules (docs/quy-trinh-ho-so.md, "Thời hạn"):
   package's ``weekend_workdays``, e.g. Saturday 22/08/2026) or staff entered them as such.
 * Public holidays, Tết and substituted days off come from ``holidays.country_holidays("VN")``; staff add further
   days off and make-up working days on top (``CalendarException``). Staff entries win over the package.
-* A dossier received after the cutoff (15:00) or on a non-working day counts as received on the next working day.
+* A dossier received on a non-working day counts as received on the next working day; so does one received after
+  the cutoff (15:00) when a cutoff applies. Whether it applies is the rule set's choice (``cutoff=None``: no cutoff,
+  the day of receipt counts whatever the hour); the dossiers app passes it per procedure (``FormSet.cutoff_for``).
 * Counting starts the day after (effective) receipt; the result is due at the end of office hours (17:00).
 * Deadlines in working hours (the intake of an online dossier) count office hours, 08:00–17:00 on working days; the
   lunch break is not modelled.
@@ -26,7 +28,8 @@ import holidays
 from .constants import TimeUnit
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-# Receipts later than this count as received the next working day.
+# Receipts later than this count as received the next working day, where a cutoff applies (the default of the
+# functions below; callers for a dossier pass the rule set's cutoff or None).
 RECEIPT_CUTOFF = time(15, 0)
 # Office hours (working-hour deadlines); results are due at the end of office hours on the due date.
 OFFICE_OPENS = time(8, 0)
@@ -114,14 +117,16 @@ def _local(moment: datetime) -> datetime:
     return moment.astimezone(TZ)
 
 
-def receipt_day(cal: WorkCalendar, received_at: datetime, cutoff: time = RECEIPT_CUTOFF) -> date:
-    """The working day a receipt counts for: the next working day if received after ``cutoff`` or on a day off.
+def receipt_day(cal: WorkCalendar, received_at: datetime, cutoff: time | None = RECEIPT_CUTOFF) -> date:
+    """The working day a receipt counts for: the next working day if received on a day off or after ``cutoff``.
 
-    "After 15:00" is strict: 15:00:00 sharp still counts for the same day.
+    "After 15:00" is strict: 15:00:00 sharp still counts for the same day. ``cutoff=None``: no cutoff, a receipt on a
+    working day counts for that day at any hour.
     """
     local = _local(received_at)
     d = local.date()
-    if not cal.is_working_day(d) or local.time().replace(tzinfo=None) > cutoff:
+    late = cutoff is not None and local.time().replace(tzinfo=None) > cutoff
+    if not cal.is_working_day(d) or late:
         return cal.next_working_day(d)
     return d
 
@@ -160,7 +165,7 @@ def due_date(
     amount: int,
     unit: TimeUnit | str,
     *,
-    cutoff: time = RECEIPT_CUTOFF,
+    cutoff: time | None = RECEIPT_CUTOFF,
     roll_to_working_day: bool = True,
 ) -> date:
     """The date a result is due; see ``due_at``."""
@@ -179,7 +184,7 @@ def due_at(
     amount: int,
     unit: TimeUnit | str,
     *,
-    cutoff: time = RECEIPT_CUTOFF,
+    cutoff: time | None = RECEIPT_CUTOFF,
     roll_to_working_day: bool = True,
 ) -> datetime:
     """Expected return time (aware, Asia/Ho_Chi_Minh, 17:00) for a dossier received at ``received_at``.
@@ -200,7 +205,7 @@ def due_at_with_pauses(
     pauses: Iterable[tuple[datetime, datetime | None]],
     *,
     now: datetime | None = None,
-    cutoff: time = RECEIPT_CUTOFF,
+    cutoff: time | None = RECEIPT_CUTOFF,
     roll_to_working_day: bool = True,
 ) -> datetime:
     """``due_at`` extended by the days the clock was stopped (supplement requested, fee awaited...).

@@ -22,11 +22,12 @@ So "on time" means *on the due day itself, within office hours*; anything earlie
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.conf import settings
 
 from .calendar import (
+    RECEIPT_CUTOFF,
     TZ,
     WorkCalendar,
     _end_of_day,
@@ -107,10 +108,12 @@ def dossier_due_at(
     *,
     extra_days: int = 0,
     now: datetime | None = None,
+    cutoff: time | None = RECEIPT_CUTOFF,
 ) -> datetime:
     """Due time of a dossier whose clock started at ``clock_started_at``: the procedure's ``amount`` plus the days
-    an apology added (``extra_days``), extended by the pauses (``calendar.due_at_with_pauses``)."""
-    return due_at_with_pauses(cal, clock_started_at, amount + extra_days, unit, list(pauses), now=now)
+    an apology added (``extra_days``), extended by the pauses (``calendar.due_at_with_pauses``). ``cutoff``: the
+    rule set's afternoon cutoff for the procedure, None for none."""
+    return due_at_with_pauses(cal, clock_started_at, amount + extra_days, unit, list(pauses), now=now, cutoff=cutoff)
 
 
 def step_due_times(
@@ -122,6 +125,7 @@ def step_due_times(
     *,
     extra_days: int = 0,
     now: datetime | None = None,
+    cutoff: time | None = RECEIPT_CUTOFF,
 ) -> list[datetime]:
     """Due time of each internal step: step i ends after the cumulative budget of steps 0..i, counted from the clock
     start and extended by the pauses. The apology's ``extra_days`` go to the last step (the new appointment)."""
@@ -130,7 +134,9 @@ def step_due_times(
     for index, budget in enumerate(budgets):
         total += budget
         extra = extra_days if index == len(budgets) - 1 else 0
-        result.append(dossier_due_at(cal, clock_started_at, total, unit, pauses, extra_days=extra, now=now))
+        result.append(
+            dossier_due_at(cal, clock_started_at, total, unit, pauses, extra_days=extra, now=now, cutoff=cutoff)
+        )
     return result
 
 
@@ -143,6 +149,7 @@ def apology_extra_days(
     new_date: date,
     *,
     extra_days: int = 0,
+    cutoff: time | None = RECEIPT_CUTOFF,
 ) -> int:
     """How many days (working or calendar, per ``unit``) to add to ``amount`` so the dossier falls due on
     ``new_date``; ``ValueError`` if no whole number of days lands there (a day off, or not after the current due).
@@ -152,7 +159,8 @@ def apology_extra_days(
     pauses = list(pauses)
 
     def due_on(days: int) -> date:
-        return dossier_due_at(cal, clock_started_at, amount, unit, pauses, extra_days=days).astimezone(TZ).date()
+        due = dossier_due_at(cal, clock_started_at, amount, unit, pauses, extra_days=days, cutoff=cutoff)
+        return due.astimezone(TZ).date()
 
     current = due_on(extra_days)
     if new_date <= current:

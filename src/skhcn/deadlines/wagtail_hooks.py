@@ -1,13 +1,21 @@
 import django_filters
 from django import forms
+from django.contrib import messages
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
 
+from . import services
 from .constants import CalendarExceptionKind
 from .models import WEEKDAY_NAMES, CalendarException
+
+FAILED_RECEIVER = (
+    "Đã lưu thay đổi lịch làm việc nhưng chưa cập nhật được dữ liệu liên quan (hạn giải quyết hồ sơ); "
+    "vui lòng báo quản trị hệ thống."
+)
 
 
 def _year_choices():
@@ -38,6 +46,32 @@ class CalendarExceptionForm(forms.ModelForm):
         }
 
 
+class ReportsRecalculation:
+    """Saving or deleting an exception tells the apps that store dates computed from the calendar (after the commit,
+    ``signals.calendar_changed``); the officer sees what they report (the dossiers whose due date moved)."""
+
+    def form_valid(self, form):
+        with services.changing_calendar(self.request.user) as change:
+            response = super().form_valid(form)
+        for message in change.messages:
+            messages.info(self.request, message)
+        if change.failures:
+            messages.warning(self.request, FAILED_RECEIVER)
+        return response
+
+
+class CalendarExceptionCreateView(ReportsRecalculation, generic.CreateView):
+    pass
+
+
+class CalendarExceptionEditView(ReportsRecalculation, generic.EditView):
+    pass
+
+
+class CalendarExceptionDeleteView(ReportsRecalculation, generic.DeleteView):
+    pass
+
+
 class CalendarExceptionViewSet(ModelViewSet):
     model = CalendarException
     icon = "date"
@@ -57,6 +91,9 @@ class CalendarExceptionViewSet(ModelViewSet):
         "note",
     ]
     filterset_class = CalendarExceptionFilterSet
+    add_view_class = CalendarExceptionCreateView
+    edit_view_class = CalendarExceptionEditView
+    delete_view_class = CalendarExceptionDeleteView
 
     def get_form_class(self, for_update=False):
         return CalendarExceptionForm

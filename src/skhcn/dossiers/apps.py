@@ -13,3 +13,4 @@ class DossiersConfig(AppConfig):
 
     def ready(self):
         from . import notify, tasks  # noqa: F401  (registers the receipt attachment and the periodic jobs)
+        from .workflow import recalculate  # noqa: F401  (receives deadlines' calendar_changed)

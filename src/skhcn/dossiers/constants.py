@@ -93,6 +93,8 @@ class Action(models.TextChoices):
     CONSULT = "consult", "Lấy ý kiến cơ quan liên quan"
     CONSULT_REPLY = "consult_reply", "Ghi nhận ý kiến cơ quan liên quan"
     COMMENT = "comment", "Ghi chú nội bộ"
+    # Recorded by the system, outside the transition table (workflow.recalculate): staff changed the calendar.
+    RECALCULATE_DUE = "recalculate_due", "Tính lại hạn giải quyết do thay đổi lịch làm việc"
 
 
 class Channel(models.TextChoices):

@@ -3,10 +3,13 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from skhcn.deadlines import services
 from skhcn.deadlines.constants import CalendarExceptionKind
 from skhcn.deadlines.models import CalendarException
+from skhcn.deadlines.signals import calendar_changed
 
 from .factories import CalendarExceptionFactory
 
@@ -104,3 +107,82 @@ def test_edit_keeps_validation(staff_client):
     assert "vốn đã là ngày làm việc" in errors(response)["date"][0]
     exception.refresh_from_db()
     assert exception.kind == "day_off"
+
+
+# --- calendar_changed: the apps storing computed dates hear of a change, the officer sees what they report ---------
+@pytest.fixture
+def heard():
+    """Receivers of calendar_changed for the test: records each call, answers with a message."""
+    calls = []
+
+    def listener(sender, dates, actor, **kwargs):
+        calls.append((dates, actor))
+        return f"Đã xử lý {len(dates)} ngày."
+
+    calendar_changed.connect(listener, dispatch_uid="test_listener")
+    yield calls
+    calendar_changed.disconnect(dispatch_uid="test_listener")
+
+
+def test_the_signal_follows_the_commit_with_the_days_and_the_officer(heard, django_capture_on_commit_callbacks):
+    officer = get_user_model().objects.create_user("canbo", "canbo@example.com", "x")
+    with services.changing_calendar(officer) as change:
+        with django_capture_on_commit_callbacks() as callbacks:
+            exception = CalendarExceptionFactory(date=date(2026, 3, 12))
+            assert heard == []  # not before the commit
+        for callback in callbacks:
+            callback()
+    assert heard == [(frozenset({date(2026, 3, 12)}), officer)]
+    # Other apps' receivers (the dossiers' due dates) answer too.
+    assert "Đã xử lý 1 ngày." in change.messages and change.failures == 0
+
+    heard.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        exception.date = date(2026, 3, 13)
+        exception.save()
+    assert heard == [(frozenset({date(2026, 3, 12), date(2026, 3, 13)}), None)]
+
+    heard.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        exception.kind = CalendarExceptionKind.WORKING_DAY  # the same day, another kind
+        exception.save()
+        exception.note = "Đính chính"  # only the note: nothing to recompute
+        exception.save()
+    assert heard == [(frozenset({date(2026, 3, 13)}), None)]
+
+    heard.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        exception.delete()
+    assert heard == [(frozenset({date(2026, 3, 13)}), None)]
+
+
+def test_a_failing_receiver_never_undoes_the_change(heard, django_capture_on_commit_callbacks, caplog):
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    calendar_changed.connect(broken, dispatch_uid="test_broken")
+    try:
+        with services.changing_calendar(None) as change:
+            with django_capture_on_commit_callbacks(execute=True):
+                CalendarExceptionFactory(date=date(2026, 3, 12))
+    finally:
+        calendar_changed.disconnect(dispatch_uid="test_broken")
+    assert CalendarException.objects.count() == 1
+    assert change.failures == 1 and "Đã xử lý 1 ngày." in change.messages
+    assert "calendar_changed receiver" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_shows_what_the_receivers_report(heard, staff_client):
+    response = add(staff_client, "12/03/2026", "day_off", "Thông báo số 1")
+    assert response.status_code == 302
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "Đã xử lý 1 ngày." in texts
+    assert heard[0][0] == frozenset({date(2026, 3, 12)}) and heard[0][1].username == "admin"
+
+
+def test_refused_input_announces_nothing(heard, staff_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = add(staff_client, "14/03/2026", "day_off")  # a Saturday: already off
+    assert response.status_code == 200
+    assert heard == [] and not CalendarException.objects.exists()

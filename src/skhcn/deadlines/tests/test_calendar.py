@@ -120,6 +120,15 @@ def test_cutoff_is_a_parameter():
     assert receipt_day(CAL, at(2026, 3, 9, 15, 30), cutoff=time(16, 0)) == date(2026, 3, 9)
 
 
+def test_no_cutoff_counts_the_day_received_at_any_hour():
+    assert receipt_day(CAL, at(2026, 3, 9, 16, 59), cutoff=None) == date(2026, 3, 9)
+    assert receipt_day(CAL, at(2026, 3, 9, 23, 59), cutoff=None) == date(2026, 3, 9)
+    assert due_at(CAL, at(2026, 3, 9, 15, 30), 5, W, cutoff=None) == end_of(2026, 3, 16)
+    # A day off still counts from the next working day: Saturday 14/03 -> Monday 16/03.
+    assert receipt_day(CAL, at(2026, 3, 14, 10), cutoff=None) == date(2026, 3, 16)
+    assert due_at(CAL, at(2026, 3, 14, 10), 0, W, cutoff=None) == end_of(2026, 3, 16)
+
+
 def test_receipt_on_saturday_counts_from_monday():
     # Saturday 14/03 morning -> receipt Monday 16/03; 1 working day -> Tuesday 17/03.
     assert due_at(CAL, at(2026, 3, 14, 8), 1, W) == end_of(2026, 3, 17)

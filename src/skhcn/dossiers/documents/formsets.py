@@ -6,6 +6,11 @@ Configuration, not law: numbers and titles follow the domain brief. The 2018 set
 (Mẫu 01–06). The 2025 set is Circular 03/2025/TT-VPCP, taken as effective from 01/07/2025 together with Decree
 118/2025/NĐ-CP; its numbering is assumed to match the 2018 set. Check both against the published circulars and
 adjust ``FORM_SETS`` / ``effective_from`` here; nothing else encodes them.
+
+The afternoon cut-off ("received after 15:00 counts from the next working day") is configuration too, and uncertain:
+as far as the project knows, the decree states it only for procedures whose result is returned the same day
+(``CutoffScope.SAME_DAY``, the default); elsewhere counting starts from the day of receipt. ``cutoff_basis`` says what
+each set relies on; the staff guide (docs/quy-trinh-ho-so.md, "Thời hạn") quotes it.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ class Form:
 class CutoffScope:
     """Which procedures the afternoon cut-off ("received after 15:00 counts from the next working day") applies to."""
 
-    SAME_DAY = "same_day"  # only procedures whose result is due the day of receipt (processing time 0 or 1 day)
+    SAME_DAY = "same_day"  # only procedures whose result is due the day of receipt (processing time 0)
     ALL = "all"  # every procedure
     NONE = "none"  # none: counting starts from the day of receipt
 
@@ -62,6 +67,15 @@ class FormSet:
     receipt_cutoff: time = time(15, 0)
     cutoff_scope: str = CutoffScope.SAME_DAY
     cutoff_basis: str = ""
+
+    def cutoff_for(self, procedure) -> time | None:
+        """The cut-off for dossiers of ``procedure`` under this set, or None: counting starts from the day received
+        (the next working day when received on a day off). Same-day procedures are those with processing time 0."""
+        if self.cutoff_scope == CutoffScope.ALL:
+            return self.receipt_cutoff
+        if self.cutoff_scope == CutoffScope.SAME_DAY and procedure.processing_time == 0:
+            return self.receipt_cutoff
+        return None
 
     def form(self, kind: str) -> Form:
         for form in self.forms:
@@ -91,12 +105,39 @@ _NUMBERS = {
     FormKind.REGISTER: "06",
 }
 
+# The basis of the cut-off rule per set, as the staff guide quotes it. Uncertain (module docstring): not checked
+# article by article against the published decrees.
+_BASIS_2018 = (
+    "Nghị định 61/2018/NĐ-CP (trả kết quả trong ngày): hồ sơ của thủ tục trả kết quả trong ngày nhận sau 15 giờ thì "
+    "trả trong ngày làm việc tiếp theo; các thủ tục khác tính từ ngày tiếp nhận. Chưa đối chiếu điều, khoản cụ thể; "
+    "là cấu hình của hệ thống, có thể điều chỉnh."
+)
+_BASIS_2025 = (
+    "Nghị định 118/2025/NĐ-CP (thay Nghị định 61/2018/NĐ-CP từ 01/07/2025), giả định giữ quy tắc 15 giờ cho thủ tục "
+    "trả kết quả trong ngày; các thủ tục khác tính từ ngày tiếp nhận. Chưa đối chiếu điều, khoản cụ thể; là cấu hình "
+    "của hệ thống, có thể điều chỉnh."
+)
+
 FORM_SETS: dict[str, FormSet] = {
     s.key: s
     for s in (
-        FormSet("tt01-2018", "Thông tư số 01/2018/TT-VPCP", date(2018, 4, 23), _forms(_NUMBERS)),
+        FormSet(
+            "tt01-2018",
+            "Thông tư số 01/2018/TT-VPCP",
+            date(2018, 4, 23),
+            _forms(_NUMBERS),
+            cutoff_scope=CutoffScope.SAME_DAY,
+            cutoff_basis=_BASIS_2018,
+        ),
         # Configuration: effective date and numbering of the 2025 circular (see module docstring).
-        FormSet("tt03-2025", "Thông tư số 03/2025/TT-VPCP", date(2025, 7, 1), _forms(_NUMBERS)),
+        FormSet(
+            "tt03-2025",
+            "Thông tư số 03/2025/TT-VPCP",
+            date(2025, 7, 1),
+            _forms(_NUMBERS),
+            cutoff_scope=CutoffScope.SAME_DAY,
+            cutoff_basis=_BASIS_2025,
+        ),
     )
 }
 

@@ -322,6 +322,9 @@ def _event_rows(events, dossier) -> list[dict]:
             facts.append(("Hạn trả mới", _iso_moment(details["new_due"])))
         if details.get("old_due"):
             facts.append(("Hạn trả trước đó", _iso_moment(details["old_due"])))
+        if details.get("calendar_date"):
+            days = ", ".join(_iso_day(day.strip()) for day in str(details["calendar_date"]).split(","))
+            facts.append(("Ngày thay đổi trong lịch làm việc", days))
         rows.append({"event": event, "actor": _actor_label(event, dossier), "facts": facts})
     return rows
 

@@ -1,6 +1,7 @@
 """perform(): stale versions, dates, result files and orphans, apology, clock start and pauses, hand-offs (control
 slip), result numbers, form sets and notifications — with hand-checked dates (Tết 2027, make-up Saturday)."""
 
+import dataclasses
 from datetime import date, datetime
 
 import pytest
@@ -11,7 +12,7 @@ from skhcn.deadlines.calendar import TZ
 from skhcn.deadlines.models import CalendarException
 from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action, Channel, HandOffOutcome, ReceiveMethod, Status
-from skhcn.dossiers.documents.formsets import FORM_SETS, FormKind, form_set_for, get_form_set
+from skhcn.dossiers.documents.formsets import FORM_SETS, CutoffScope, FormKind, form_set_for, get_form_set
 from skhcn.dossiers.models import ClockPause, Dossier, DossierEvent, DossierEventFile, HandOff
 from skhcn.dossiers.workflow import timing
 from skhcn.notifications import services as notifications
@@ -322,8 +323,22 @@ def test_supplement_pause_across_tet_2027(world, clock):
     assert dossier.due_at == end_of(2027, 2, 17)
 
 
-def test_supply_after_the_cutoff_resumes_the_next_working_day(world, clock):
+def test_supply_after_15_00_resumes_the_same_day_without_a_cutoff(world, clock):
+    # A 15-working-day procedure: under the SAME_DAY scope the 15:00 rule does not apply, so a supplement at 15:30
+    # counts for that day (changed deliberately: the rule used to apply to every procedure).
     dossier = dossier_at(Status.ASSIGNED, world)
+    clock.set(2026, 3, 4, 10, 0)
+    dossier = act(dossier, Action.REQUEST_SUPPLEMENT, world.specialist, world=world)
+    clock.set(2026, 3, 9, 15, 30)
+    dossier = act(dossier, Action.SUPPLY, world.applicant, world=world)
+    assert dossier.due_at == end_of(2026, 3, 26)
+
+
+def test_supply_after_the_cutoff_resumes_the_next_working_day_under_scope_all(world, clock, monkeypatch):
+    dossier = dossier_at(Status.ASSIGNED, world)
+    monkeypatch.setitem(
+        FORM_SETS, dossier.form_set, dataclasses.replace(FORM_SETS[dossier.form_set], cutoff_scope=CutoffScope.ALL)
+    )
     clock.set(2026, 3, 4, 10, 0)
     dossier = act(dossier, Action.REQUEST_SUPPLEMENT, world.specialist, world=world)
     clock.set(2026, 3, 9, 15, 30)

@@ -18,7 +18,6 @@ from datetime import date, datetime
 
 from skhcn.accounts.services import get_profile
 from skhcn.accounts.staff import staff_profile
-from skhcn.deadlines import services as deadline_services
 from skhcn.deadlines import status as deadline
 
 from .. import notify as notify_people
@@ -107,11 +106,10 @@ def submit(change: Change) -> None:
     """The applicant files the draft: the code, what the profile says now (later edits must not change a filed
     dossier), the provisional return date."""
     dossier, now = change.dossier, change.now
-    procedure = dossier.procedure
     profile = get_profile(dossier.applicant)
     dossier.code = allocate_code(now)
     dossier.submitted_at = now
-    dossier.expected_return_at = deadline_services.expected_return(now, procedure.processing_time, procedure.time_unit)
+    dossier.expected_return_at = timing.provisional_return(dossier, now)
     dossier.applicant_kind = profile.kind
     dossier.applicant_name = profile.full_name
     dossier.applicant_id_number = profile.id_number
@@ -160,10 +158,7 @@ def receive(change: Change) -> None:
 
 @handles(Action.RESUBMIT)
 def resubmit(change: Change) -> None:
-    procedure = change.dossier.procedure
-    change.dossier.expected_return_at = deadline_services.expected_return(
-        change.now, procedure.processing_time, procedure.time_unit
-    )
+    change.dossier.expected_return_at = timing.provisional_return(change.dossier, change.now)
 
 
 @handles(Action.RECORD_FEE_PAID)
@@ -273,6 +268,7 @@ def apologize(change: Change) -> None:
             timing.closed_pauses(dossier),
             change.inputs.day,
             extra_days=dossier.apology_extra_days,
+            cutoff=timing.cutoff(dossier),
         )
     except ValueError:
         raise WorkflowError(M.APOLOGY_DATE_DAY_OFF, "date") from None

@@ -14,6 +14,7 @@ from skhcn.deadlines import status as deadline
 from skhcn.deadlines.calendar import TZ
 
 from ..constants import WorkflowMessages as M
+from ..documents.formsets import get_form_set
 from ..models import ResultSerial
 from .errors import WorkflowError
 
@@ -41,6 +42,12 @@ def closed_pauses(dossier) -> list[tuple[datetime, datetime | None]]:
     return [(p.started_at, p.ended_at) for p in dossier.pauses.exclude(ended_at=None).order_by("started_at")]
 
 
+def cutoff(dossier) -> time | None:
+    """The afternoon cut-off for this dossier: its rule set's (``Dossier.form_set``; the set in force when not yet
+    received) for its procedure, or None when counting starts from the day of receipt (``FormSet.cutoff_for``)."""
+    return get_form_set(dossier.form_set).cutoff_for(dossier.procedure)
+
+
 def recompute_due(dossier, cal) -> None:
     procedure = dossier.procedure
     dossier.due_at = deadline.dossier_due_at(
@@ -50,6 +57,7 @@ def recompute_due(dossier, cal) -> None:
         procedure.time_unit,
         closed_pauses(dossier),
         extra_days=dossier.apology_extra_days,
+        cutoff=cutoff(dossier),
     )
     dossier.expected_return_at = dossier.due_at
 
@@ -72,6 +80,15 @@ def step_due_times(dossier, cal=None) -> list[datetime]:
         procedure.time_unit,
         closed_pauses(dossier),
         extra_days=dossier.apology_extra_days,
+        cutoff=cutoff(dossier),
+    )
+
+
+def provisional_return(dossier, moment: datetime) -> datetime:
+    """The provisional return date shown at submission (the clock starts at receipt), with the dossier's cut-off."""
+    procedure = dossier.procedure
+    return deadline_services.expected_return(
+        moment, procedure.processing_time, procedure.time_unit, cutoff=cutoff(dossier)
     )
 
 

@@ -355,8 +355,11 @@ CREATING_ACTIONS = frozenset(t.action for t in _TABLE if NEW in t.sources)
 # Actions a staff screen may offer on a dossier (CREATE and SUBMIT belong to the citizen's draft pages, INTAKE to
 # the postal intake form).
 STAFF_ACTIONS = tuple(t.action for t in _TABLE if set(t.roles) - {Role.APPLICANT} and t.action not in CREATING_ACTIONS)
+# History rows the system writes without a transition (no state change, nobody asked): the due date recomputed after
+# a change of the working calendar (``workflow.recalculate``). Public: the applicant's appointment moved.
+RECORDED_ACTIONS = frozenset({A.RECALCULATE_DUE})
 # Events the applicant and the public tracking page see (when and what, never who).
-PUBLIC_ACTIONS = frozenset(t.action for t in _TABLE if t.public)
+PUBLIC_ACTIONS = frozenset(t.action for t in _TABLE if t.public) | RECORDED_ACTIONS
 APPLICANT_COMMENT_ACTIONS = frozenset(t.action for t in _TABLE if t.comment_public)
 
 
