@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0006_intake_action'),
+        ('dossiers', '0008_number_existing_papers'),
     ]
 
     operations = [
