@@ -283,3 +283,10 @@ def apologized(change: Change) -> None:
     note = change.comment if change.transition.comment_public else ""
     hand_off(dossier, change.actor, change.event, change.now, change.cal, note=note)
     dossier.handoffs.filter(finished_at=None).update(due_at=step_due(dossier, change.cal)[1])
+
+
+@handles(Action.PREPARE_APOLOGY)
+def prepare_apology(change: Change) -> None:
+    """The one-stop officer's draft of form 04 for the leader who signs it: the reason (the comment) and the proposed
+    new date. Nothing of the dossier changes; the leader's apology (pre-filled from the latest draft) does."""
+    change.details["proposed_due"] = change.inputs.day.isoformat()
