@@ -226,7 +226,8 @@ def today() -> date:
     return timezone.localdate(timezone.now())
 
 
-def set_limits(monkeypatch, **limits) -> None:
-    """Every rule set with other request limits (``supplement_requests_max=``, ``completion_requests_max=``)."""
-    for key, form_set in list(FORM_SETS.items()):
-        monkeypatch.setitem(FORM_SETS, key, replace(form_set, **limits))
+def set_limits(monkeypatch, *keys: str, **limits) -> None:
+    """The rule sets ``keys`` (every one when none is named) with other request limits (``supplement_requests_max=``,
+    ``completion_requests_max=``)."""
+    for key in keys or list(FORM_SETS):
+        monkeypatch.setitem(FORM_SETS, key, replace(FORM_SETS[key], **limits))
