@@ -8,11 +8,15 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from skhcn.accounts.constants import StaffRole
+from skhcn.accounts.tests.factories import StaffFactory
 from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action, Status
 from skhcn.dossiers.constants import WorkflowMessages as M
 from skhcn.dossiers.models import ClockPause, Dossier, DossierEvent, DossierEventFile, HandOff
 from skhcn.dossiers.workflow.transitions import PUBLIC_ACTIONS
+from skhcn.notifications.constants import Event
+from skhcn.notifications.models import Notification
 
 from .conftest import private_files
 from .factories import pdf_upload
@@ -260,6 +264,34 @@ def test_the_leaders_form_is_prefilled_from_the_latest_draft(client, world, cloc
     assert "Ngày hẹn trả mới đề xuất: 27/03/2026" in detail
     response = client.get(url, follow=True)
     assert "không có quyền" in response.content.decode()
+
+
+def test_the_leaders_are_told_of_a_draft(world, clock, mailoutbox, django_capture_on_commit_callbacks):
+    second = StaffFactory(role=StaffRole.LEADER, email="phogiamdoc@skhcn.example.vn")
+    gone = StaffFactory(role=StaffRole.LEADER, email="nghihuu@skhcn.example.vn")
+    gone.is_active = False
+    gone.save()
+    dossier = dossier_at(Status.ASSIGNED, world)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(
+            dossier,
+            Action.PREPARE_APOLOGY,
+            world.one_stop,
+            world=world,
+            comment="Chậm do lấy ý kiến Bộ.",
+            date=date(2026, 3, 27),
+        )
+    told = Notification.objects.filter(event=Event.APOLOGY_PREPARED).order_by("user_id")
+    assert [n.user for n in told] == [world.leader, second]
+    assert told[0].title == f"Hồ sơ {dossier.code}: dự thảo phiếu xin lỗi, hẹn lại chờ duyệt"
+    assert told[0].link == reverse("dossiers_staff:action", kwargs={"pk": dossier.pk, "action": Action.APOLOGIZE})
+    sent = {tuple(m.to): m for m in mail.outbox}
+    assert set(sent) == {(world.leader.email,), (second.email,)}
+    body = sent[(world.leader.email,)].body
+    assert "Ngày hẹn trả mới đề xuất: 27/03/2026" in body and "Ngày hẹn trả hiện tại: 23/03/2026" in body
+    assert "Chậm do lấy ý kiến Bộ." in body and f"/admin/ho-so/{dossier.pk}/" in body
+    assert not Notification.objects.filter(user=world.applicant, event=Event.APOLOGY_PREPARED).exists()
 
 
 # --- refusal after review -------------------------------------------------------------------------------------------
