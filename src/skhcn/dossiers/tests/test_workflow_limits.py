@@ -324,3 +324,35 @@ def test_the_signed_refusal_is_what_the_applicant_downloads(client, world, clock
     client.force_login(world.leader)
     detail = client.get(reverse("dossiers_staff:detail", kwargs={"pk": dossier.pk})).content.decode()
     assert "van-ban-tu-choi.pdf" in detail
+
+
+# --- staff screens ----------------------------------------------------------------------------------------------------
+def test_the_screen_refuses_a_request_over_the_limit_with_the_reason(client, world, clock, private_root):
+    dossier = supplemented(world, clock, dossier_at(Status.ASSIGNED, world))
+    stored = private_files(private_root)
+    before = snapshot(dossier)
+    client.force_login(world.specialist)
+    detail_url = reverse("dossiers_staff:detail", kwargs={"pk": dossier.pk})
+    assert 'data-action="request_supplement"' not in client.get(detail_url).content.decode()
+    url = reverse("dossiers_staff:action", kwargs={"pk": dossier.pk, "action": Action.REQUEST_SUPPLEMENT})
+    response = client.post(
+        url,
+        {"expected_version": dossier.version, "comment": "Bổ sung lần hai.", "files": [pdf_upload("yeu-cau.pdf")]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == detail_url
+    assert "theo quy định chỉ được yêu cầu bổ sung 1 lần" in html
+    assert snapshot(dossier) == before and private_files(private_root) == stored
+
+
+def test_the_refusal_form_asks_for_the_signed_letter(client, world, clock):
+    dossier = dossier_at(Status.AT_LEADER, world)
+    client.force_login(world.leader)
+    url = reverse("dossiers_staff:action", kwargs={"pk": dossier.pk, "action": Action.REFUSE})
+    assert "Văn bản trả lời từ chối giải quyết đã ký (bắt buộc)" in client.get(url).content.decode()
+    response = client.post(url, {"expected_version": dossier.version, "comment": "Không đủ điều kiện."})
+    assert response.status_code == 200
+    assert M.REFUSAL_FILE_REQUIRED in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == Status.AT_LEADER
