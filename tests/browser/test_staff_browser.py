@@ -257,11 +257,10 @@ def overflowing(page, selector: str) -> list[str]:
 # --- the test --------------------------------------------------------------------------------------------------------
 def test_one_dossier_from_intake_to_returned_result(live_server, browser, department):
     from django.core import mail
+    from django.utils import timezone
     from playwright.sync_api import expect
 
     from skhcn.accounts.tests.factories import PASSWORD, enrol_totp
-    from django.utils import timezone
-
     from skhcn.deadlines.calendar import add_working_days
     from skhcn.deadlines.services import current_calendar
     from skhcn.dossiers.constants import Status

@@ -95,6 +95,7 @@ class Action(models.TextChoices):
     COMMENT = "comment", "Ghi chú nội bộ"
     # Recorded by the system, outside the transition table (workflow.recalculate): staff changed the calendar.
     RECALCULATE_DUE = "recalculate_due", "Tính lại hạn giải quyết do thay đổi lịch làm việc"
+    PREPARE_APOLOGY = "prepare_apology", "Dự thảo phiếu xin lỗi và hẹn lại ngày trả kết quả"
 
 
 class Channel(models.TextChoices):
@@ -222,6 +223,16 @@ class WorkflowMessages:
     APOLOGY_DATE_TOO_FAR = "Ngày hẹn mới không được quá {days} ngày sau ngày hẹn trả hiện tại."
     APOLOGY_DATE_DAY_OFF = "Ngày hẹn mới rơi vào ngày nghỉ; vui lòng chọn một ngày làm việc."
     NO_DUE_DATE = "Hồ sơ chưa có ngày hẹn trả."
+    # The limits of the rule set in force for the dossier (``documents.formsets.FormSet``).
+    SUPPLEMENT_LIMIT = (
+        "Hồ sơ đã có {count} lần yêu cầu bổ sung trong quá trình giải quyết; theo quy định chỉ được yêu cầu bổ sung "
+        "{limit} lần."
+    )
+    COMPLETION_LIMIT = (
+        "Hồ sơ đã có {count} lần yêu cầu bổ sung, hoàn thiện khi tiếp nhận; theo quy định cán bộ phải hướng dẫn đầy "
+        "đủ, một lần (chỉ được yêu cầu {limit} lần). Vui lòng tiếp nhận hoặc từ chối tiếp nhận hồ sơ."
+    )
+    REFUSAL_FILE_REQUIRED = "Vui lòng đính kèm văn bản trả lời từ chối giải quyết đã ký."
     STORAGE_FAILED = "Không lưu được tệp do sự cố hệ thống. Vui lòng thử lại sau ít phút."
 
     # Applicant pages.

@@ -9,11 +9,13 @@ change. Sending happens after commit. The receipt attached to e-mails is built a
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from skhcn.accounts.constants import StaffRole
 from skhcn.core.sitemaps import absolute_url
 from skhcn.core.text import format_vnd
 from skhcn.notifications import services as notifications
@@ -113,9 +115,28 @@ def workflow_event(event, kind: str) -> None:
 @guarded
 def staff_event(event) -> None:
     """Staff notifications of a workflow event: the new assignee hears of the assignment (not when they took it
-    themselves)."""
-    if event.action != Action.ASSIGN:
-        return
+    themselves); the department's leaders hear of an apology the one-stop officer drafted (form 04), which one of them
+    signs and issues."""
+    if event.action == Action.ASSIGN:
+        _assigned(event)
+    elif event.action == Action.PREPARE_APOLOGY:
+        _apology_prepared(event)
+
+
+def _staff_values(event) -> dict[str, str]:
+    dossier = event.dossier
+    return {
+        "ma_ho_so": dossier.code,
+        "thu_tuc": dossier.procedure.name,
+        "ma_thu_tuc": dossier.procedure.code,
+        "nguoi_nop": dossier.applicant_name,
+        "ngay_hen_tra": local_date(dossier.due_at),
+        "noi_dung": event.comment or "—",
+        "lien_ket_can_bo": staff_dossier_url(dossier),
+    }
+
+
+def _assigned(event) -> None:
     dossier = event.dossier
     assignee = dossier.assignee
     if assignee is None or assignee.pk == event.actor_id:
@@ -123,18 +144,23 @@ def staff_event(event) -> None:
     notifications.notify_staff(
         assignee,
         Event.ASSIGNED,
-        {
-            "ma_ho_so": dossier.code,
-            "thu_tuc": dossier.procedure.name,
-            "ma_thu_tuc": dossier.procedure.code,
-            "nguoi_nop": dossier.applicant_name,
-            "ngay_hen_tra": local_date(dossier.due_at),
-            "noi_dung": event.comment or "—",
-            "lien_ket_can_bo": staff_dossier_url(dossier),
-        },
+        _staff_values(event),
         link=reverse("dossiers_staff:detail", kwargs={"pk": dossier.pk}),
         dossier=dossier,
     )
+
+
+def _apology_prepared(event) -> None:
+    dossier = event.dossier
+    values = {**_staff_values(event), "ngay_hen_moi": _day_text(event.details.get("proposed_due"))}
+    link = reverse("dossiers_staff:action", kwargs={"pk": dossier.pk, "action": Action.APOLOGIZE})
+    leaders = get_user_model().objects.filter(is_active=True, staff_profile__role=StaffRole.LEADER)
+    for leader in leaders.exclude(pk=event.actor_id).order_by("pk"):
+        notifications.notify_staff(leader, Event.APOLOGY_PREPARED, values, link=link, dossier=dossier)
+
+
+def _day_text(iso: str | None) -> str:
+    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 
 
 @guarded

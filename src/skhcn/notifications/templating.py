@@ -63,6 +63,7 @@ EVENT_VARIABLES: dict[str, tuple[str, ...]] = {
     Event.STOPPED: APPLICANT_COMMON + ("noi_dung",),
     Event.ASSIGNED: STAFF_DOSSIER + ("ngay_hen_tra", "noi_dung"),
     Event.DUE_REMINDER: ("co_quan", "can_bo", "ngay", "so_qua_han", "so_sap_den_han", "danh_sach"),
+    Event.APOLOGY_PREPARED: STAFF_DOSSIER + ("ngay_hen_tra", "ngay_hen_moi", "noi_dung"),
 }
 
 SMS_MAX_LENGTH = 320  # about five Unicode SMS segments once placeholders are filled
@@ -184,6 +185,14 @@ DEFAULTS: dict[str, Texts] = {
         "Nhắc việc ngày {ngay}: {so_qua_han} hồ sơ quá hạn, {so_sap_den_han} hồ sơ sắp đến hạn",
         "Kính gửi {can_bo},\n\nCác hồ sơ dưới đây trong phần việc của đồng chí đã quá hạn hoặc sắp đến hạn "
         "(tính đến ngày {ngay}):\n\n{danh_sach}" + _SIGNATURE,
+    ),
+    Event.APOLOGY_PREPARED: Texts(
+        "Hồ sơ {ma_ho_so}: dự thảo phiếu xin lỗi, hẹn lại chờ duyệt",
+        "Kính gửi {can_bo},\n\nBộ phận Một cửa đã dự thảo phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04) "
+        "của hồ sơ {ma_ho_so}, chờ lãnh đạo Sở duyệt, ký.\n\nThủ tục: {thu_tuc} (mã {ma_thu_tuc})\n"
+        "Người nộp: {nguoi_nop}\nNgày hẹn trả hiện tại: {ngay_hen_tra}\nNgày hẹn trả mới đề xuất: {ngay_hen_moi}\n"
+        "Lý do: {noi_dung}\n\nPhiếu phải được gửi trước ngày hẹn trả hiện tại. Mở hồ sơ: {lien_ket_can_bo}"
+        + _SIGNATURE,
     ),
 }
 

@@ -43,6 +43,12 @@ DATE_LABELS = {
         "Một ngày làm việc sau ngày hẹn trả hiện tại. Mỗi hồ sơ chỉ được xin lỗi, hẹn lại một lần.",
     ),
 }
+# Labels of the files input by action (else "Tệp đính kèm").
+FILE_LABELS = {
+    "issue_result": "Tệp kết quả đã ký số (PDF)",
+    "refuse": "Văn bản trả lời từ chối giải quyết đã ký",
+    "prepare_apology": "Dự thảo phiếu xin lỗi và hẹn lại (nếu có)",
+}
 COMMENT_LABELS = {
     Need.REQUIRED: "Nội dung (lý do, yêu cầu hoặc ý kiến)",
     Need.OPTIONAL: "Ghi chú (không bắt buộc)",
@@ -192,6 +198,8 @@ class ActionForm(forms.Form):
             self.fields["assignee"] = field
         if spec.date_kind and (spec.date_kind != DateKind.POSTMARK or dossier.channel == Channel.POST):
             label, help_text = DATE_LABELS.get(spec.date_kind, ("Ngày", ""))
+            if spec.action == "prepare_apology":
+                label, help_text = "Ngày hẹn trả mới đề xuất", help_text + " Lãnh đạo Sở duyệt, ký phiếu xin lỗi."
             self.fields["date"] = date_field(
                 label=_required_label(label, spec.needs_date), required=False, help_text=help_text
             )
@@ -223,7 +231,7 @@ class ActionForm(forms.Form):
             )
         if spec.allows_files:
             single = spec.max_files == 1
-            label = "Tệp kết quả đã ký số (PDF)" if spec.action == "issue_result" else "Tệp đính kèm"
+            label = FILE_LABELS.get(spec.action, "Tệp đính kèm")
             help_text = "Một tệp." if single else f"Tối đa {spec.max_files} tệp."
             widget = forms.FileInput() if single else MultipleFileInput()
             if spec.action == "issue_result":

@@ -320,6 +320,8 @@ def _event_rows(events, dossier) -> list[dict]:
                 facts.append((label, _iso_day(details[key])))
         if details.get("new_due"):
             facts.append(("Hạn trả mới", _iso_moment(details["new_due"])))
+        if details.get("proposed_due"):
+            facts.append(("Ngày hẹn trả mới đề xuất", _iso_day(details["proposed_due"])))
         if details.get("old_due"):
             facts.append(("Hạn trả trước đó", _iso_moment(details["old_due"])))
         if details.get("calendar_date"):
@@ -516,11 +518,35 @@ def _not_available(request, dossier, action: str) -> str:
     return M.NOT_ALLOWED_ROLE.format(action=label)
 
 
+def _prepared_apology(dossier) -> dict | None:
+    """The latest draft of form 04 by the one-stop officer (``prepare_apology``), for the leader's apology form."""
+    event = (
+        DossierEvent.objects.filter(dossier=dossier, action=Action.PREPARE_APOLOGY)
+        .select_related("actor__staff_profile")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if event is None:
+        return None
+    try:
+        day = date.fromisoformat((event.details or {}).get("proposed_due", ""))
+    except (TypeError, ValueError):
+        day = None
+    return {"event": event, "actor": staff_name(event.actor), "comment": event.comment, "date": day}
+
+
+def _apology_initial(prepared: dict | None) -> dict:
+    if prepared is None:
+        return {}
+    return {"comment": prepared["comment"], **({"date": prepared["date"]} if prepared["date"] else {})}
+
+
 def _render_action(request, dossier, spec, form, status=200):
     context = {
         "dossier": dossier,
         "spec": spec,
         "form": form,
+        "prepared": _prepared_apology(dossier) if spec.action == Action.APOLOGIZE else None,
         "badge": queues.deadline_badge(dossier, timezone.now()),
         "target_label": Status(spec.target).label if spec.target in Status.values else "",
         "public": spec.public,
@@ -546,7 +572,9 @@ def action(request, pk, action):
         if spec is None:
             messages.error(request, _not_available(request, dossier, action))
             return redirect(detail_url)
-        return _render_action(request, dossier, spec, ActionForm(spec, dossier))
+        # The leader's apology starts from the one-stop officer's latest draft (reason, proposed date).
+        initial = _apology_initial(_prepared_apology(dossier)) if action == Action.APOLOGIZE else {}
+        return _render_action(request, dossier, spec, ActionForm(spec, dossier, initial=initial))
 
     # POST: perform decides (role, version, state, inputs), even when the page was opened before a change.
     form = ActionForm(spec or spec_for(TRANSITIONS[action]), dossier, request.POST, request.FILES)

@@ -24,7 +24,7 @@ from skhcn.procedures.constants import DocumentForm
 from skhcn.procedures.tests.factories import RequiredDocumentFactory
 
 from .factories import DossierFactory
-from .workflow_support import PATHS, act, dossier_at, submitted_dossier
+from .workflow_support import PATHS, act, dossier_at, set_limits, submitted_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,8 @@ def test_form_02_supplement_request_during_processing_is_issued_by_the_receiving
     assert world.specialist.staff_profile.full_name in text
 
 
-def test_form_02_picks_the_requested_event(world, clock):
+def test_form_02_picks_the_requested_event(world, clock, monkeypatch):
+    set_limits(monkeypatch, completion_requests_max=2)  # a rule set allowing two requests
     dossier = submitted_dossier(world)
     dossier = act(dossier, Action.REQUEST_COMPLETION, world=world, comment="Lần một: thiếu đơn")
     dossier = act(dossier, Action.RESUBMIT, world=world)

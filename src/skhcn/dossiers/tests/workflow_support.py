@@ -3,7 +3,7 @@ dossiers brought to any state either through ``perform`` (realistic) or directly
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -16,6 +16,7 @@ from skhcn.deadlines.calendar import TZ, add_working_days
 from skhcn.deadlines.services import current_calendar
 from skhcn.dossiers import workflow
 from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
+from skhcn.dossiers.documents.formsets import FORM_SETS
 from skhcn.dossiers.models import Dossier
 from skhcn.dossiers.workflow.transitions import TRANSITIONS, Role
 from skhcn.procedures.tests.factories import ProcedureFactory
@@ -154,7 +155,7 @@ def valid_input(action: str, dossier: Dossier, world: World) -> dict:
         kwargs["reason"] = "Hồ sơ chưa đủ thành phần theo quy định của thủ tục."
     if t.date_required:
         today = timezone.localdate(timezone.now())
-        if action == Action.APOLOGIZE:
+        if action in (Action.APOLOGIZE, Action.PREPARE_APOLOGY):
             kwargs["date"] = add_working_days(current_calendar(), dossier.due_at.astimezone(TZ).date(), 3)
         else:
             kwargs["date"] = today
@@ -225,3 +226,10 @@ def dossier_at(status: str, world: World, *, via: str | None = None) -> Dossier:
 
 def today() -> date:
     return timezone.localdate(timezone.now())
+
+
+def set_limits(monkeypatch, *keys: str, **limits) -> None:
+    """The rule sets ``keys`` (every one when none is named) with other request limits (``supplement_requests_max=``,
+    ``completion_requests_max=``)."""
+    for key in keys or list(FORM_SETS):
+        monkeypatch.setitem(FORM_SETS, key, replace(FORM_SETS[key], **limits))

@@ -31,6 +31,7 @@ from .. import constants
 from .. import notify as notify_people
 from ..constants import Action, ReceiveMethod, Status
 from ..constants import WorkflowMessages as M
+from ..documents.formsets import get_form_set
 from ..models import Dossier, DossierEvent, DossierEventFile
 from .access import acting_roles, can_act
 from .errors import SystemActor, WorkflowError
@@ -44,6 +45,15 @@ logger = logging.getLogger(__name__)
 
 # Fields of a new dossier that only the workflow sets.
 WORKFLOW_FIELDS = frozenset({"status", "version", "code", "submitted_at"})
+# The apology (form 04, issued by a leader) and its draft by the one-stop officer: the same checks.
+APOLOGY_ACTIONS = frozenset({Action.APOLOGIZE, Action.PREPARE_APOLOGY})
+# Requests whose number per dossier the rule set in force limits (``documents.formsets.FormSet``): the action, the
+# FormSet field with the limit, the refusal. Supplement requests while processing (each pauses the clock);
+# completion requests at intake (the officer guides fully, once).
+REQUEST_LIMITS: dict[str, tuple[str, str]] = {
+    Action.REQUEST_SUPPLEMENT: ("supplement_requests_max", M.SUPPLEMENT_LIMIT),
+    Action.REQUEST_COMPLETION: ("completion_requests_max", M.COMPLETION_LIMIT),
+}
 
 
 @dataclass(frozen=True)
@@ -93,19 +103,24 @@ def allowed_transitions() -> set[tuple[str, str, str | None]]:
 def available_actions(user, dossier: Dossier) -> list[ActionSpec]:
     """The actions ``user`` may take on ``dossier`` in its current state, in the table's order.
 
-    The table, roles and ownership are checked, and the apology is left out once used or from the due day on;
-    inputs are checked by ``perform``.
+    The table, roles and ownership are checked; the apology and its draft are left out once the apology is used or
+    from the due day on, a request once the rule set's limit is reached (``REQUEST_LIMITS``); inputs are checked by
+    ``perform``.
     """
+    now = timezone.now()
     return [
         spec_for(t)
         for action, t in TRANSITIONS.items()
-        if can_act(user, dossier, action) and (action != Action.APOLOGIZE or _apology_possible(dossier))
+        if can_act(user, dossier, action) and _still_possible(dossier, action, now)
     ]
 
 
-def _apology_possible(dossier: Dossier) -> bool:
+def _still_possible(dossier: Dossier, action: str, now) -> bool:
+    """The checks of ``perform`` that need no input: the apology's and the request limits."""
     try:
-        _check_apology(dossier, timezone.now())
+        if action in APOLOGY_ACTIONS:
+            _check_apology(dossier, now)
+        _check_limit(dossier, action)
     except WorkflowError:
         return False
     return True
@@ -136,7 +151,7 @@ def perform(
     * ``date`` (a ``datetime.date``): receive — postmark of a postal dossier (optional); record_fee_paid — day paid
       (required, not in the future, not before receipt); apologize — the new appointment date (required; after the
       current due date, a working day, at most DOSSIER_APOLOGY_MAX_EXTENSION_DAYS later; once per dossier; only before
-      the due day);
+      the due day); prepare_apology — the proposed new date, the same checks;
     * ``method`` (return_result): a ``ReceiveMethod``; "online" makes the result downloadable by the applicant;
     * ``reason`` (request_completion, request_supplement): why the request is made, required; it becomes the
       comment's last line "Lý do: ..." (what the applicant reads and form 02 prints).
@@ -213,6 +228,7 @@ def _check(dossier, transition, actor, expected_version, comment, files, data, *
         raise WorkflowError(M.STALE, "stale")
     if dossier.status not in transition.sources:
         raise WorkflowError(M.NOT_ALLOWED_STATE.format(action=label, status=dossier.get_status_display()), "state")
+    _check_limit(dossier, transition.action)
     inputs = Inputs(role=roles[0])
 
     if transition.comment == Need.REQUIRED and not comment:
@@ -222,7 +238,9 @@ def _check(dossier, transition, actor, expected_version, comment, files, data, *
     if transition.files == Need.NO and files:
         raise WorkflowError(M.FILES_NOT_ALLOWED, "file")
     if transition.files == Need.REQUIRED and not files:
-        message = M.RESULT_FILE_REQUIRED if transition.action == Action.ISSUE_RESULT else M.FILE_REQUIRED
+        message = {Action.ISSUE_RESULT: M.RESULT_FILE_REQUIRED, Action.REFUSE: M.REFUSAL_FILE_REQUIRED}.get(
+            transition.action, M.FILE_REQUIRED
+        )
         raise WorkflowError(message, "file")
     if len(files) > transition.max_files:
         raise WorkflowError(M.TOO_MANY_FILES.format(limit=transition.max_files), "file")
@@ -246,7 +264,7 @@ def _check(dossier, transition, actor, expected_version, comment, files, data, *
         inputs.day = _check_date(dossier, transition, data.get("date"), now)
     elif data.get("date") is not None:
         raise TypeError(f"{transition.action} takes no date")
-    if transition.action == Action.APOLOGIZE:
+    if transition.action in APOLOGY_ACTIONS:
         _check_apology(dossier, now)
     return inputs
 
@@ -336,6 +354,17 @@ def _check_date(dossier, transition, value, now) -> date | None:
         if not calendar().is_working_day(day):
             raise WorkflowError(M.APOLOGY_DATE_DAY_OFF, "date")
     return day
+
+
+def _check_limit(dossier, action: str) -> None:
+    """A limited request (``REQUEST_LIMITS``) is refused once the dossier has had as many as its rule set allows."""
+    if action not in REQUEST_LIMITS or dossier.pk is None:
+        return
+    attribute, message = REQUEST_LIMITS[action]
+    limit = getattr(get_form_set(dossier.form_set), attribute)
+    count = DossierEvent.objects.filter(dossier=dossier, action=action).count()
+    if count >= limit:
+        raise WorkflowError(message.format(count=count, limit=limit), "limit")
 
 
 def _check_apology(dossier, now) -> None:

@@ -7,7 +7,8 @@ from skhcn.core.errors import UserFacingError
 
 class WorkflowError(UserFacingError):
     """A refused action. ``message`` is Vietnamese, for the screen as is; ``code`` is short and stable for tests:
-    not_found, stale, state, role, comment, file, division, assignee, method, date, apology, upload."""
+    not_found, stale, state, role, comment, file, division, assignee, method, date, apology, limit
+    (a request limit of the rule set reached), upload."""
 
 
 class SystemActor:

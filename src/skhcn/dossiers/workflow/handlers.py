@@ -287,6 +287,13 @@ def apologized(change: Change) -> None:
     dossier.handoffs.filter(finished_at=None).update(due_at=step_due(dossier, change.cal)[1])
 
 
+@handles(Action.PREPARE_APOLOGY)
+def prepare_apology(change: Change) -> None:
+    """The one-stop officer's draft of form 04 for the leader who signs it: the reason (the comment) and the proposed
+    new date. Nothing of the dossier changes; the leader's apology (pre-filled from the latest draft) does."""
+    change.details["proposed_due"] = change.inputs.day.isoformat()
+
+
 # --- numbered papers -------------------------------------------------------------------------------------------------
 @follows(*forms_pdf.PAPER_ACTIONS)
 def paper_issued(change: Change) -> None:

@@ -36,7 +36,7 @@ class DateKind:
 
     POSTMARK = "postmark"  # receive: date the post office stamped a postal dossier (not future, not too old)
     FEE_PAID = "fee_paid"  # record_fee_paid: date paid (not future, not before receipt)
-    NEW_DUE = "new_due"  # apologize: the new appointment date (after the current due date, a working day)
+    NEW_DUE = "new_due"  # apologize and its draft: the new appointment date (after the current due, a working day)
 
 
 # Where a pause resumes to: the state recorded when the clock was paused.
@@ -263,7 +263,8 @@ _TABLE = (
         S.REFUSED,
         frozenset({R.LEADER, ADMIN}),
         comment=Need.REQUIRED,
-        files=Need.OPTIONAL,
+        # The signed refusal letter: what the applicant downloads from their page.
+        files=Need.REQUIRED,
         public=True,
         comment_public=True,
         notify="refused",
@@ -313,11 +314,12 @@ _TABLE = (
         notify="stopped",
     ),
     # --- no state change -------------------------------------------------------------------------------------------
+    # Form 04 is signed by the Director: the one-stop officer drafts it (reason, proposed date), a leader issues it.
     Transition(
         A.APOLOGIZE,
         APOLOGIZABLE,
         None,
-        frozenset({R.LEADER, R.ONE_STOP, ADMIN}),
+        frozenset({R.LEADER, ADMIN}),
         comment=Need.REQUIRED,
         files=Need.OPTIONAL,
         date=DateKind.NEW_DUE,
@@ -343,6 +345,17 @@ _TABLE = (
         files=Need.OPTIONAL,
     ),
     Transition(A.COMMENT, NOT_DRAFT, None, ALL_STAFF, comment=Need.REQUIRED, files=Need.OPTIONAL),
+    # The draft of form 04 for the leader (internal): the same date checks as the apology, nothing changes.
+    Transition(
+        A.PREPARE_APOLOGY,
+        APOLOGIZABLE,
+        None,
+        frozenset({R.ONE_STOP, ADMIN}),
+        comment=Need.REQUIRED,
+        files=Need.OPTIONAL,
+        date=DateKind.NEW_DUE,
+        date_required=True,
+    ),
 )
 
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in _TABLE}
