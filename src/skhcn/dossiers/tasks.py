@@ -46,7 +46,7 @@ def reminder_groups(user, now=None) -> dict[str, list]:
     for dossier in waiting:
         if dossier.intake_due_at is None:
             continue
-        state = intake_deadline.state(now, dossier.intake_due_at, cal)
+        state = intake_deadline.state(now, dossier.intake_due_at, cal, soon_hours=intake_deadline.REMINDER_HOURS)
         if state == intake_deadline.OVERDUE:
             groups["overdue"].append(dossier)
         elif state == intake_deadline.DUE_SOON:

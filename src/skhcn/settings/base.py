@@ -496,6 +496,8 @@ DEADLINE_DUE_SOON_WORKING_DAYS = int(os.environ.get("DEADLINE_DUE_SOON_WORKING_D
 # working days) of their submission or resubmission. A configuration, to be checked against Nghị định 45/2020/NĐ-CP
 # (docs/quy-trinh-ho-so.md); 1–1000 (system check dossiers.E001).
 DOSSIER_INTAKE_WORKING_HOURS = int(os.environ.get("DOSSIER_INTAKE_WORKING_HOURS", 8))
+# "Sắp đến hạn tiếp nhận" in the one-stop queue and the reminder: at most this many office hours left.
+DOSSIER_INTAKE_DUE_SOON_HOURS = int(os.environ.get("DOSSIER_INTAKE_DUE_SOON_HOURS", 2))
 # Daily reminders to staff from this hour (Asia/Ho_Chi_Minh), once a day.
 DOSSIER_REMINDER_HOUR = int(os.environ.get("DOSSIER_REMINDER_HOUR", 7))
 # Result numbers "<serial>/<year>/<suffix>".

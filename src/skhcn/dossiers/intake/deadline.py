@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.checks import Error, register
 from django.db.models import Max, QuerySet
 
-from skhcn.deadlines import status as deadline
 from skhcn.deadlines.calendar import WorkCalendar, add_working_hours
 from skhcn.deadlines.services import current_calendar
 
@@ -77,13 +76,19 @@ def due_at(dossier, cal: WorkCalendar | None = None) -> datetime | None:
     return getattr(dossier, ATTRIBUTE)
 
 
-def state(now: datetime, due: datetime, cal: WorkCalendar | None = None) -> str:
-    """``intake_overdue`` after the due time; ``intake_due_soon`` when due today or within
-    ``DEADLINE_DUE_SOON_WORKING_DAYS`` working days (as for results); ``intake_early`` otherwise."""
-    key = deadline.deadline_status(now, due, cal=cal)
-    if key == deadline.OVERDUE:
+# The daily reminder (sent before the office opens) lists what falls due within the next working day.
+REMINDER_HOURS = 8
+
+
+def state(now: datetime, due: datetime, cal: WorkCalendar | None = None, *, soon_hours: int | None = None) -> str:
+    """``intake_overdue`` after the due time; ``intake_due_soon`` when at most ``soon_hours`` office hours are left
+    (default ``DOSSIER_INTAKE_DUE_SOON_HOURS``; counted like the deadline itself, so a dossier sent in the evening is
+    not "due soon" before the office opens); ``intake_early`` otherwise."""
+    if now > due:
         return OVERDUE
-    return DUE_SOON if key in (deadline.ON_TIME, deadline.DUE_SOON) else EARLY
+    hours = settings.DOSSIER_INTAKE_DUE_SOON_HOURS if soon_hours is None else soon_hours
+    soon = add_working_hours(cal or current_calendar(), now, hours)
+    return DUE_SOON if soon >= due else EARLY
 
 
 @register()

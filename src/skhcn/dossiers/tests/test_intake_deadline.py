@@ -34,7 +34,10 @@ def badge(dossier, now=None):
 def test_due_time_counts_office_hours_from_the_submission(world, clock):
     dossier = dossier_at(Status.SUBMITTED, world)  # Monday 02/03/2026 09:00
     assert intake_deadline.due_at(dossier) == local(2, 3, 17)
-    assert badge(dossier) == ("intake_due_soon", "Sắp đến hạn tiếp nhận")
+    # "Due soon" from DOSSIER_INTAKE_DUE_SOON_HOURS (2) office hours before the due time.
+    assert badge(dossier) == ("intake_early", "Trong hạn tiếp nhận")
+    assert badge(dossier, local(2, 3, 14, 59)) == ("intake_early", "Trong hạn tiếp nhận")
+    assert badge(dossier, local(2, 3, 15)) == ("intake_due_soon", "Sắp đến hạn tiếp nhận")
     assert badge(dossier, local(2, 3, 17)) == ("intake_due_soon", "Sắp đến hạn tiếp nhận")
     assert badge(dossier, local(2, 3, 17, 1)) == ("intake_overdue", "Quá hạn tiếp nhận")
 

@@ -402,7 +402,7 @@ def test_paused_and_not_received_badges(world, clock):
     paper = submitted_dossier(world, channel=Channel.POST)
     assert queues.deadline_badge(paused).label == "Tạm dừng tính thời hạn"
     # Online and awaiting intake: the intake deadline (test_intake_deadline.py); on paper: none before receipt.
-    assert queues.deadline_badge(submitted).label == "Sắp đến hạn tiếp nhận"
+    assert queues.deadline_badge(submitted).label == "Trong hạn tiếp nhận"
     assert queues.deadline_badge(paper) is None
 
 

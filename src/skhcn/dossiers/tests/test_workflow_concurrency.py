@@ -70,3 +70,53 @@ def test_same_action_twice_at_once(world):
     assert results == [version + 1]
     assert [e.code for e in errors] == ["stale"]
     assert Dossier.objects.get(pk=dossier.pk).handoffs.filter(finished_at=None).count() == 1
+
+
+def test_concurrent_receipts_get_consecutive_register_numbers(world):
+    from skhcn.dossiers.models import IssuedPaper, PaperSerial
+
+    dossiers = [submitted_dossier(world) for _ in range(6)]
+    jobs = [
+        lambda d=d: workflow.perform(d.pk, Action.RECEIVE, world.one_stop, expected_version=d.version).register_serial
+        for d in dossiers
+    ]
+    results, errors = run_together(jobs)
+    assert errors == []
+    assert sorted(results) == [1, 2, 3, 4, 5, 6]
+    numbers = sorted(IssuedPaper.objects.filter(kind="receipt").values_list("serial", flat=True))
+    assert numbers == [1, 2, 3, 4, 5, 6]
+    assert PaperSerial.objects.get(kind="receipt").last_value == 6
+    # Each dossier's form 01 carries its own register row.
+    for dossier in Dossier.objects.filter(pk__in=[d.pk for d in dossiers]):
+        assert dossier.papers.get(kind="receipt").serial == dossier.register_serial
+
+
+def test_concurrent_requests_of_different_kinds_number_apart(world):
+    from skhcn.dossiers.models import IssuedPaper
+
+    asked = [submitted_dossier(world) for _ in range(4)]
+    refused = [submitted_dossier(world) for _ in range(3)]
+    jobs = [
+        lambda d=d: (
+            workflow.perform(
+                d.pk,
+                Action.REQUEST_COMPLETION,
+                world.one_stop,
+                expected_version=d.version,
+                comment="Thiếu đơn",
+                reason="Chưa đủ thành phần",
+            ).status
+        )
+        for d in asked
+    ] + [
+        lambda d=d: (
+            workflow.perform(
+                d.pk, Action.REFUSE_INTAKE, world.admin, expected_version=d.version, comment="Không thuộc thẩm quyền"
+            ).status
+        )
+        for d in refused
+    ]
+    results, errors = run_together(jobs)
+    assert errors == []
+    numbers = set(IssuedPaper.objects.values_list("number", flat=True))
+    assert numbers == {f"{n}/PYCBS-SKHCN" for n in range(1, 5)} | {f"{n}/PTCTN-SKHCN" for n in range(1, 4)}
