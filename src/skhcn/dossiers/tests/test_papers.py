@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from skhcn.dossiers import workflow
@@ -253,3 +254,42 @@ def test_online_acknowledgement_is_not_form_01(world, clock):
     assert "THÔNG BÁO TIẾP NHẬN HỒ SƠ TRỰC TUYẾN" in text
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" not in text
     assert "Số:" not in text
+
+
+# --- the staff screen ------------------------------------------------------------------------------------------------
+def void_url(dossier, paper):
+    return reverse("dossiers_staff:void_paper", kwargs={"pk": dossier.pk, "paper_id": paper.pk})
+
+
+def test_dossier_page_lists_the_papers_and_the_officer_voids_one(client, world, clock):
+    dossier = act(submitted_dossier(world), Action.REQUEST_COMPLETION, world=world, comment="Thiếu đơn")
+    paper = dossier.papers.get()
+    client.force_login(world.one_stop)
+    page = client.get(reverse("dossiers_staff:detail", kwargs={"pk": dossier.pk})).content.decode()
+    assert "Phiếu đã phát hành" in page and "1/PYCBS-SKHCN" in page and "Hủy phiếu này" in page
+    assert f"?thao_tac={paper.event_id}" in page
+    response = client.post(void_url(dossier, paper), {"ly_do": "In nhầm"}, follow=True)
+    assert "Đã hủy phiếu số 1/PYCBS-SKHCN" in response.content.decode()
+    paper.refresh_from_db()
+    assert paper.is_void and paper.void_reason == "In nhầm"
+    assert "Đã hủy ngày" in response.content.decode()
+
+
+def test_void_screen_refusals(client, world, clock):
+    dossier = act(submitted_dossier(world), Action.REQUEST_COMPLETION, world=world, comment="Thiếu đơn")
+    paper = dossier.papers.get()
+    client.force_login(world.one_stop)
+    response = client.post(void_url(dossier, paper), {"ly_do": "  "}, follow=True)
+    assert papers.PaperMessages.VOID_REASON_REQUIRED in response.content.decode()
+    assert client.get(void_url(dossier, paper)).status_code == 405
+    other = submitted_dossier(world)
+    assert client.post(void_url(other, paper), {"ly_do": "Nhầm"}).status_code == 404
+    paper.refresh_from_db()
+    assert not paper.is_void
+    # The specialist did not issue it and may not void it; a leader voids form 04 only.
+    client.force_login(world.specialist)
+    assert client.post(void_url(dossier, paper), {"ly_do": "Nhầm"}).status_code in (302, 403, 404)
+    client.force_login(world.leader)
+    client.post(void_url(dossier, paper), {"ly_do": "Nhầm"})
+    paper.refresh_from_db()
+    assert not paper.is_void
