@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-faults test-browser lint lock bench bench-dossiers install install-production clean backup restore messages
+.PHONY: run test test-faults test-browser form-samples lint lock bench bench-dossiers install install-production clean backup restore messages
 
 # Exactly the versions of the lock file, checked against its hashes (requirements/dev.txt: the application and the
 # test tools; requirements/base.txt: the application only), then this checkout itself without dependencies.
@@ -58,6 +58,15 @@ restore: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser and not transactional and not faults" -n 2 --dist loadfile
 	$(BIN)/python -m pytest -q -m "transactional and not browser and not faults" -p no:xdist
+
+# Forms 01–05 and the register 06 of a sample dossier, as PDF/XLSX and PNG pages, to look at (docs/bieu-mau.md).
+# pdftoppm is Debian's poppler-utils.
+FORM_SAMPLES_DIR ?= var/form-samples
+form-samples: $(STAMP)
+	rm -rf $(FORM_SAMPLES_DIR)
+	FORM_SAMPLES_DIR=$(abspath $(FORM_SAMPLES_DIR)) $(BIN)/python -m pytest -q -p no:xdist src/skhcn/dossiers/tests/test_form_samples.py
+	cd $(FORM_SAMPLES_DIR) && for f in *.pdf; do pdftoppm -r 80 -png "$$f" "$${f%.pdf}"; done
+	@ls $(FORM_SAMPLES_DIR)
 
 # The launcher on a private PostgreSQL cluster and redis-server, under load, while they fail (docs/van-hanh.md).
 test-faults: $(STAMP)

@@ -17,7 +17,7 @@ from fpdf.fonts import FontFace
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "LiberationSerif"
 BODY_SIZE = 13
-LINE_HEIGHT = 6.5  # mm for 13 pt with a little leading
+LINE_HEIGHT = 6.0  # mm for 13 pt: about 1.3 lines (Decree 30/2020: single to 1.5 line spacing)
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
