@@ -120,6 +120,9 @@ class ReceiveMethod(models.TextChoices):
     ONLINE = "online", "Nhận bản điện tử (tải về trên Cổng dịch vụ công)"
 
 
+# The applicant as a party of the control slip (form 05): the supplement goes to them and comes back from them.
+APPLICANT_UNIT = "Người nộp hồ sơ"
+
 # Per-dossier cap on the number of files, on top of the byte limit (keeps the form and the receipt readable).
 MAX_FILES_PER_DOSSIER = 60
 NOTE_MAX_LENGTH = 2000

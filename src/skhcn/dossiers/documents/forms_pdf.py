@@ -22,7 +22,7 @@ from skhcn.accounts.constants import StaffRole
 from skhcn.accounts.staff import staff_profile
 from skhcn.core.pdf import VIETNAM, AdministrativePDF, local, place_and_date
 
-from ..constants import Action, Channel
+from ..constants import APPLICANT_UNIT, Action, Channel
 from ..models import Dossier, DossierEvent, IssuedPaper
 from . import papers
 from .formsets import Form, FormKind, get_form_set
@@ -488,8 +488,8 @@ def _control_slip(dossier: Dossier, form: Form, event_id: int | None) -> Adminis
                 f"Giao: {dmy_hm(handoff.given_at)}\nNhận: {dmy_hm(handoff.received_at)}",
                 dmy(handoff.due_at),
                 outcome,
-                staff_name(handoff.from_user),
-                staff_name(handoff.to_user) or _receiver_name(handoff),
+                staff_name(handoff.from_user) or _applicant_side(dossier, handoff.from_unit),
+                staff_name(handoff.to_user) or _applicant_side(dossier, handoff.to_unit) or _receiver_name(handoff),
                 handoff.note,
             ]
         )
@@ -515,6 +515,11 @@ def _control_slip(dossier: Dossier, form: Form, event_id: int | None) -> Adminis
         padding=(1.2, 1),
     )
     return pdf
+
+
+def _applicant_side(dossier: Dossier, unit: str) -> str:
+    """The applicant's name on the rows where they give or receive the dossier (supplements)."""
+    return dossier.applicant_name if unit == APPLICANT_UNIT else ""
 
 
 def _receiver_name(handoff) -> str:

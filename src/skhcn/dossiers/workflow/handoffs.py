@@ -6,7 +6,7 @@ from datetime import datetime
 
 from skhcn.deadlines import status as deadline
 
-from ..constants import Status
+from ..constants import APPLICANT_UNIT, Status
 from ..models import HandOff
 from .timing import step_due_times
 
@@ -21,7 +21,6 @@ STAGE = {
     Status.RESULT_ISSUED: 2,
 }
 ONE_STOP_UNIT = "Bộ phận Một cửa"
-APPLICANT_UNIT = "Người nộp hồ sơ"
 
 
 def holder(dossier) -> tuple[str, object] | None:
