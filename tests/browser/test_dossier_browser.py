@@ -219,7 +219,7 @@ def test_register_submit_download_receipt_and_track(live_server, browser_page, s
     page.goto(base + "/tai-khoan/")
     page.locator("#noi-dung").get_by_role("button", name="Đăng xuất").click()  # the account page's own button
     page.wait_for_load_state()
-    expect(page.locator(".messages")).to_contain_text("Bạn đã đăng xuất.")
+    expect(page.locator(".messages")).to_contain_text("Ông/Bà đã đăng xuất.")
 
     # The receipt's QR code carries the code only: the form comes prefilled, nothing is looked up yet.
     page.goto(base + "/dich-vu-cong/tra-cuu/?" + f"ma={code}")
