@@ -218,7 +218,9 @@ class WorkflowMessages:
     DATE_BEFORE_RECEIPT = "Ngày nộp phí không được trước ngày tiếp nhận hồ sơ ({date})."
     POSTMARK_NOT_POSTAL = "Chỉ hồ sơ nhận qua bưu chính mới có ngày bưu điện."
     APOLOGY_USED = "Hồ sơ đã có một lần xin lỗi và hẹn lại; không được hẹn lại lần thứ hai."
-    APOLOGY_TOO_LATE = "Chỉ được gửi văn bản xin lỗi và hẹn lại trước ngày hẹn trả ({date}); hồ sơ đã đến hoặc quá hạn."
+    APOLOGY_TOO_LATE = (
+        "Chỉ được lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước ngày hẹn trả ({date}); hồ sơ đã đến hoặc quá hạn."
+    )
     APOLOGY_DATE_NOT_AFTER = "Ngày hẹn mới phải sau ngày hẹn trả hiện tại ({date})."
     APOLOGY_DATE_TOO_FAR = "Ngày hẹn mới không được quá {days} ngày sau ngày hẹn trả hiện tại."
     APOLOGY_DATE_DAY_OFF = "Ngày hẹn mới rơi vào ngày nghỉ; vui lòng chọn một ngày làm việc."
