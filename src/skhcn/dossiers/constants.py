@@ -177,7 +177,8 @@ class Messages:
     TRACK_TOO_MANY = "Ông/Bà đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút."
     PROVISIONAL = (
         "Hồ sơ nộp trực tuyến, đang chờ cán bộ tiếp nhận kiểm tra. "
-        "Ngày hẹn trả là dự kiến và sẽ được tính lại khi hồ sơ được tiếp nhận."
+        "Ngày hẹn trả là dự kiến và sẽ được tính lại khi hồ sơ được tiếp nhận. "
+        "Thông báo này không thay cho Giấy tiếp nhận hồ sơ và hẹn trả kết quả."
     )
 
 
