@@ -200,7 +200,7 @@ def test_register_submit_download_receipt_and_track(live_server, browser_page, s
         receipt = handle.read()
     assert receipt.startswith(b"%PDF")
     text = flat(pdf_text(receipt))
-    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+    assert "THÔNG BÁO TIẾP NHẬN HỒ SƠ TRỰC TUYẾN" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert code in text
     assert APPLICANT["full_name"] in text

@@ -35,11 +35,8 @@ RETIRED = {
     "giấy tiếp nhận (cut short)": re.compile(r"\bgiấy tiếp nhận\b(?! hồ sơ và hẹn trả kết quả)", re.IGNORECASE),
     "thông báo tiếp nhận (cut short)": re.compile(r"\bthông báo tiếp nhận\b(?! hồ sơ trực tuyến)", re.IGNORECASE),
 }
-# (path under src/skhcn, the literal that may keep a retired name): explicit and short.
-ALLOWED = {
-    # The PDF's metadata title; src/skhcn/dossiers/documents/ is the lead engineer's (renamed with the PDF title).
-    ("dossiers/documents/receipt.py", "Giấy tiếp nhận hồ sơ {}"),
-}
+# (path under src/skhcn, the whole literal that may keep a retired name): explicit and short; empty today.
+ALLOWED: set[tuple[str, str]] = set()
 # (guide, sentence): the glossary names the retired names once, to retire them.
 ALLOWED_IN_DOCS = {
     ("bieu-mau.md", "Không dùng “biên nhận”, “giấy biên nhận”, “giấy tiếp nhận” (đứng một mình) hay “thư xin lỗi”."),
