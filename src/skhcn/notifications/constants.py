@@ -20,7 +20,10 @@ class Event(models.TextChoices):
     # Staff events
     ASSIGNED = "assigned", "Cán bộ: được phân công xử lý hồ sơ"
     DUE_REMINDER = "due_reminder", "Cán bộ: nhắc việc hồ sơ sắp đến hạn, quá hạn"
-    APOLOGY_PREPARED = "apology_prepared", "Cán bộ: dự thảo phiếu xin lỗi, hẹn lại chờ lãnh đạo Sở duyệt"
+    APOLOGY_PREPARED = (
+        "apology_prepared",
+        "Cán bộ: dự thảo phiếu xin lỗi và hẹn lại ngày trả kết quả chờ lãnh đạo Sở duyệt",
+    )
 
 
 STAFF_EVENTS = frozenset({Event.ASSIGNED, Event.DUE_REMINDER, Event.APOLOGY_PREPARED})

@@ -188,7 +188,7 @@ DEFAULTS: dict[str, Texts] = {
         "(tính đến ngày {ngay}):\n\n{danh_sach}" + _SIGNATURE,
     ),
     Event.APOLOGY_PREPARED: Texts(
-        "Hồ sơ {ma_ho_so}: dự thảo phiếu xin lỗi, hẹn lại chờ duyệt",
+        "Hồ sơ {ma_ho_so}: dự thảo phiếu xin lỗi và hẹn lại ngày trả kết quả chờ duyệt",
         "Kính gửi {can_bo},\n\nBộ phận Một cửa đã dự thảo phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04) "
         "của hồ sơ {ma_ho_so}, chờ lãnh đạo Sở duyệt, ký.\n\nThủ tục: {thu_tuc} (mã {ma_thu_tuc})\n"
         "Người nộp: {nguoi_nop}\nNgày hẹn trả hiện tại: {ngay_hen_tra}\nNgày hẹn trả mới đề xuất: {ngay_hen_moi}\n"

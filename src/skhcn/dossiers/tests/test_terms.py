@@ -34,9 +34,16 @@ RETIRED = {
     "thư xin lỗi": re.compile(r"\bthư xin lỗi\b", re.IGNORECASE),
     "giấy tiếp nhận (cut short)": re.compile(r"\bgiấy tiếp nhận\b(?! hồ sơ và hẹn trả kết quả)", re.IGNORECASE),
     "thông báo tiếp nhận (cut short)": re.compile(r"\bthông báo tiếp nhận\b(?! hồ sơ trực tuyến)", re.IGNORECASE),
+    "phiếu xin lỗi (cut short)": re.compile(r"\bphiếu xin lỗi\b(?! và hẹn lại ngày trả kết quả)", re.IGNORECASE),
 }
 # (path under src/skhcn, the whole literal that may keep a retired name): explicit and short; empty today.
-ALLOWED: set[tuple[str, str]] = set()
+ALLOWED = {
+    # src/skhcn/dossiers/documents/ is the lead engineer's: to be renamed there.
+    (
+        "dossiers/documents/forms_pdf.py",
+        "Hồ sơ chưa có phiếu xin lỗi và hẹn lại nên không có {title} (mẫu số {number}).",
+    ),
+}
 # (guide, sentence): the glossary names the retired names once, to retire them.
 ALLOWED_IN_DOCS = {
     ("bieu-mau.md", "Không dùng “biên nhận”, “giấy biên nhận”, “giấy tiếp nhận” (đứng một mình) hay “thư xin lỗi”."),
@@ -184,6 +191,7 @@ def test_ong_ba_other_words_and_staff_screens_pass(relative, text):
         "Hồ sơ {}: thư xin lỗi và hẹn lại ngày trả kết quả",
         "Tải giấy tiếp nhận (PDF)",
         "Nhập mã ghi trên Thông báo tiếp nhận.",
+        "Lãnh đạo Sở duyệt, ký phiếu xin lỗi.",
     ],
 )
 def test_retired_names_are_caught(text):
