@@ -201,7 +201,10 @@ class WorkflowMessages:
     UNKNOWN_ACTION = "Thao tác không hợp lệ."
     COMMENT_REQUIRED = "Vui lòng nhập nội dung (lý do, yêu cầu hoặc ý kiến)."
     COMMENT_TOO_LONG = "Nội dung quá dài (tối đa {limit} ký tự)."
-    REASON_REQUIRED = "Vui lòng nêu lý do yêu cầu bổ sung, hoàn thiện hồ sơ (phiếu yêu cầu in mục “Lý do”)."
+    REASON_REQUIRED = (
+        "Vui lòng nêu lý do yêu cầu bổ sung, hoàn thiện hồ sơ "
+        "(in ở mục “Lý do” của phiếu yêu cầu bổ sung, hoàn thiện hồ sơ)."
+    )
     FILE_REQUIRED = "Vui lòng đính kèm tệp."
     RESULT_FILE_REQUIRED = "Vui lòng tải lên tệp kết quả đã ký số."
     TOO_MANY_FILES = "Chỉ được đính kèm tối đa {limit} tệp."

@@ -230,7 +230,10 @@ class ActionForm(forms.Form):
                 max_length=1000,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 error_messages={"max_length": "Lý do quá dài (tối đa 1000 ký tự)."},
-                help_text="In ở mục “Lý do” của phiếu yêu cầu (mẫu số 02); người nộp hồ sơ sẽ thấy nội dung này.",
+                help_text=(
+                    "In ở mục “Lý do” của phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu số 02); "
+                    "người nộp hồ sơ sẽ thấy nội dung này."
+                ),
             )
         if spec.allows_files:
             single = spec.max_files == 1
