@@ -193,14 +193,14 @@ def test_register_submit_download_receipt_and_track(live_server, browser_page, s
 
     # --- the receipt PDF --------------------------------------------------------------------------------------------
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Tải giấy tiếp nhận (PDF)").click()
+        page.get_by_role("link", name="Tải Thông báo tiếp nhận hồ sơ trực tuyến (PDF)").click()
     download = download_info.value
     assert download.suggested_filename == f"giay-tiep-nhan-{code}.pdf"
     with open(download.path(), "rb") as handle:
         receipt = handle.read()
     assert receipt.startswith(b"%PDF")
     text = flat(pdf_text(receipt))
-    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+    assert "THÔNG BÁO TIẾP NHẬN HỒ SƠ TRỰC TUYẾN" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert code in text
     assert APPLICANT["full_name"] in text
@@ -219,7 +219,7 @@ def test_register_submit_download_receipt_and_track(live_server, browser_page, s
     page.goto(base + "/tai-khoan/")
     page.locator("#noi-dung").get_by_role("button", name="Đăng xuất").click()  # the account page's own button
     page.wait_for_load_state()
-    expect(page.locator(".messages")).to_contain_text("Bạn đã đăng xuất.")
+    expect(page.locator(".messages")).to_contain_text("Ông/Bà đã đăng xuất.")
 
     # The receipt's QR code carries the code only: the form comes prefilled, nothing is looked up yet.
     page.goto(base + "/dich-vu-cong/tra-cuu/?" + f"ma={code}")

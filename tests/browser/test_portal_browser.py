@@ -38,7 +38,7 @@ def test_read_rate_and_search_the_seed_article(live_server, browser_page, demo):
     page.get_by_role("button", name="Gửi đánh giá").click()
     # expect() polls without eval, which the site's Content-Security-Policy forbids (wait_for_function uses it).
     expect(line).to_contain_text("4 trong 1", timeout=10_000)
-    assert page.locator("[data-rating-message]").inner_text() == "Cảm ơn bạn đã đánh giá bài viết."
+    assert page.locator("[data-rating-message]").inner_text() == "Cảm ơn Ông/Bà đã đánh giá bài viết."
     assert page.url.endswith(page_url(seed))  # updated in place, no reload
 
     # A second vote from the same browser is refused, and the line stays.

@@ -278,7 +278,7 @@ def test_one_dossier_from_intake_to_returned_result(live_server, browser, depart
 
     # --- one-stop officer (on a phone-width screen): sign in, queue, receive -----------------------------------------
     one_stop = staff_login(browser, base, staff["one_stop"], devices["one_stop"], viewport=PHONE)
-    expect(one_stop.locator("main")).to_contain_text("Hồ sơ đang chờ bạn xử lý")
+    expect(one_stop.locator("main")).to_contain_text("Hồ sơ đang chờ xử lý theo vai trò")
     screenshot(one_stop, "queue-390.png")
     assert overflowing(one_stop, "main form[method=get] *") == []  # the filters fit a phone
     open_from_queue(one_stop, code)

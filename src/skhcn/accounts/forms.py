@@ -16,12 +16,12 @@ class Messages:
     EMAIL_INVALID = "Địa chỉ thư điện tử không hợp lệ (ví dụ: ten@example.vn)."
     EMAIL_TAKEN = "Địa chỉ thư điện tử này đã được dùng để đăng ký. Hãy đăng nhập, hoặc dùng chức năng “Quên mật khẩu”."
     PASSWORD_MISMATCH = "Hai lần nhập mật khẩu không giống nhau."  # noqa: S105
-    CONSENT_REQUIRED = "Bạn cần đồng ý với việc xử lý dữ liệu cá nhân để đăng ký tài khoản."
+    CONSENT_REQUIRED = "Ông/Bà cần đồng ý với việc xử lý dữ liệu cá nhân để đăng ký tài khoản."
     KIND_REQUIRED = "Vui lòng chọn loại tài khoản."
     INVALID_LOGIN = "Thư điện tử hoặc mật khẩu không đúng. Lưu ý: mật khẩu phân biệt chữ hoa và chữ thường."
     INACTIVE = "Tài khoản này đã bị khóa. Vui lòng liên hệ Sở để được hỗ trợ."
     LOCKED = (
-        "Bạn đã nhập sai mật khẩu {count} lần liên tiếp. Để bảo vệ tài khoản, đăng nhập bằng địa chỉ này tạm khóa"
+        "Ông/Bà đã nhập sai mật khẩu {count} lần liên tiếp. Để bảo vệ tài khoản, đăng nhập bằng địa chỉ này tạm khóa"
         " {minutes} phút: vui lòng thử lại sau, hoặc dùng chức năng “Quên mật khẩu” để đặt mật khẩu mới."
     )
 
@@ -38,7 +38,7 @@ PASSWORD_ERRORS = {
     "password_too_short": "Mật khẩu này quá ngắn: cần ít nhất {min_length} ký tự.",
     "password_too_common": "Mật khẩu này quá phổ biến, dễ bị đoán ra.",
     "password_entirely_numeric": "Mật khẩu này hoàn toàn là số: hãy thêm chữ cái hoặc ký hiệu.",
-    "password_too_similar": "Mật khẩu quá giống thư điện tử hoặc họ tên của bạn.",
+    "password_too_similar": "Mật khẩu quá giống thư điện tử hoặc họ tên của Ông/Bà.",
 }
 
 
@@ -112,7 +112,7 @@ class ApplicantFieldsMixin:
 
 class RegisterForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
     kind = forms.ChoiceField(
-        label="Bạn đăng ký với tư cách",
+        label="Ông/Bà đăng ký với tư cách",
         choices=ApplicantKind.choices,
         initial=ApplicantKind.CITIZEN,
         widget=forms.RadioSelect,

@@ -24,13 +24,13 @@ class Messages:
         " để xác thực địa chỉ thư điện tử."
     )
     RESENT = "Đã gửi lại thư xác thực đến {email}."
-    RESEND_THROTTLED = "Bạn vừa yêu cầu gửi thư xác thực. Vui lòng chờ một phút rồi thử lại."
+    RESEND_THROTTLED = "Ông/Bà vừa yêu cầu gửi thư xác thực. Vui lòng chờ một phút rồi thử lại."
     RESEND_UNAVAILABLE = "Hệ thống đang bận nên chưa gửi lại được thư xác thực. Vui lòng thử lại sau ít phút."
-    ALREADY_VERIFIED = "Địa chỉ thư điện tử của bạn đã được xác thực."
+    ALREADY_VERIFIED = "Địa chỉ thư điện tử của Ông/Bà đã được xác thực."
     NO_PROFILE = "Tài khoản này không phải tài khoản công dân, doanh nghiệp."
     PROFILE_SAVED = "Đã lưu thông tin tài khoản."
     PASSWORD_CHANGED = "Đã đổi mật khẩu."  # noqa: S105
-    LOGGED_OUT = "Bạn đã đăng xuất."
+    LOGGED_OUT = "Ông/Bà đã đăng xuất."
 
 
 def _noindex(response):

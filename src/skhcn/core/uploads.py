@@ -510,7 +510,7 @@ def scan_with_clamav(fileobj) -> None:
     except clamav.VirusFound as exc:
         logger.warning("ClamAV found %s in an upload (%s)", exc.signature, getattr(fileobj, "name", "?"))
         raise UploadRejected(
-            "Tệp có mã độc (virus) nên không được chấp nhận. Vui lòng kiểm tra lại máy tính và tệp của bạn.",
+            "Tệp có mã độc (virus) nên không được chấp nhận. Vui lòng kiểm tra lại máy tính và tệp trước khi tải lên.",
             "infected",
         ) from exc
     except clamav.ScanError as exc:

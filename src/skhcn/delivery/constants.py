@@ -31,7 +31,7 @@ class EventKind(models.TextChoices):
 
 
 class Messages:
-    NOT_ALLOWED = "Bạn không có quyền gửi kết quả qua bưu chính đối với hồ sơ này."
+    NOT_ALLOWED = "Tài khoản không có quyền gửi kết quả qua bưu chính đối với hồ sơ này."
     NO_POST_RETURN = "Thủ tục này không trả kết quả qua dịch vụ bưu chính công ích."
     NOT_POST_METHOD = "Người nộp không đăng ký nhận kết quả qua dịch vụ bưu chính."
     WRONG_STATE = (
@@ -39,7 +39,7 @@ class Messages:
         "(trạng thái hiện tại: “{status}”)."
     )
     STALE = (
-        "Hồ sơ vừa được người khác xử lý (thao tác của bạn chưa được thực hiện). "
+        "Hồ sơ vừa được người khác xử lý (thao tác vừa rồi chưa được thực hiện). "
         "Vui lòng tải lại trang để xem tình trạng mới nhất của hồ sơ."
     )
     PROVINCE_REQUIRED = "Địa chỉ nhận chưa có tỉnh/thành phố. Vui lòng nhập tỉnh/thành phố để bưu điện phát được."
@@ -48,7 +48,7 @@ class Messages:
     PHONE_REQUIRED = "Vui lòng nhập số điện thoại người nhận."
     PHONE_INVALID = "Số điện thoại người nhận không hợp lệ."
     CARRIER_UNKNOWN = "Đơn vị bưu chính đã chọn không hợp lệ."
-    TRACKING_REQUIRED = "Vui lòng nhập số hiệu bưu gửi in trên biên nhận của bưu điện."
+    TRACKING_REQUIRED = "Vui lòng nhập số hiệu bưu gửi in trên biên lai của bưu điện."
     TRACKING_TAKEN = "Số hiệu bưu gửi {number} đã được dùng cho một vận đơn khác."
     NOT_OPEN = "Vận đơn đang ở trạng thái “{status}”, không thể ghi nhận thêm."
     DATE_IN_FUTURE = "Thời điểm phát không được sau thời điểm hiện tại."

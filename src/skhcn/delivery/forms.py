@@ -26,7 +26,7 @@ class ShipmentForm(ServiceErrorsMixin, forms.Form):
         label="Số hiệu bưu gửi",
         required=False,
         max_length=40,
-        help_text="In trên biên nhận của bưu điện, ví dụ EB123456785VN. Để trống với bưu chính thử nghiệm.",
+        help_text="In trên biên lai của bưu điện, ví dụ EB123456785VN. Để trống với bưu chính thử nghiệm.",
     )
     recipient_name = forms.CharField(label="Người nhận", max_length=255, required=False)
     recipient_phone = forms.CharField(label="Điện thoại người nhận", max_length=20, required=False)

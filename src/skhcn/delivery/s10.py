@@ -16,7 +16,7 @@ INVALID_FORMAT = (
 )
 INVALID_CHECK_DIGIT = (
     "Số hiệu bưu gửi “{value}” có chữ số kiểm tra không đúng (chữ số thứ 9 phải là {expected}). "
-    "Vui lòng kiểm tra lại số in trên biên nhận của bưu điện."
+    "Vui lòng kiểm tra lại số in trên biên lai của bưu điện."
 )
 
 

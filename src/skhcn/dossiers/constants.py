@@ -136,7 +136,7 @@ class Messages:
         "Vui lòng nộp hồ sơ trực tiếp hoặc qua bưu chính."
     )
     NOT_EDITABLE = "Hồ sơ đã nộp, không thể sửa đổi."
-    ALREADY_SUBMITTED = "Hồ sơ {code} đã được nộp trước đó. Đây là giấy tiếp nhận của hồ sơ."
+    ALREADY_SUBMITTED = "Hồ sơ {code} đã được nộp trước đó. Dưới đây là thông tin của hồ sơ."
     STALE = "Hồ sơ vừa được thay đổi ở một cửa sổ khác. Vui lòng xem lại trước khi nộp."
     DRAFT_CREATED = "Đã tạo hồ sơ nháp. Hãy tải lên các thành phần hồ sơ rồi bấm “Xem lại và nộp”."
     DRAFT_SAVED = "Đã lưu hồ sơ nháp."
@@ -173,14 +173,15 @@ class Messages:
     RECEIVE_METHOD_MISSING = "Vui lòng chọn cách nhận kết quả."
     RECEIVE_METHOD_INVALID = "Cách nhận kết quả đã chọn không áp dụng cho thủ tục này."
     POSTAL_ADDRESS_MISSING = "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."
-    NO_RECEIPT_YET = "Hồ sơ chưa nộp nên chưa có giấy tiếp nhận."
+    NO_RECEIPT_YET = "Hồ sơ chưa nộp nên chưa có thông báo tiếp nhận hồ sơ trực tuyến."
     TRACK_NOT_FOUND = "Không tìm thấy hồ sơ khớp với mã và thông tin đã nhập."
     TRACK_CODE_REQUIRED = "Vui lòng nhập mã hồ sơ."
     TRACK_CONTACT_REQUIRED = "Vui lòng nhập số điện thoại hoặc số định danh cá nhân / mã số thuế đã khai khi nộp hồ sơ."
-    TRACK_TOO_MANY = "Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút."
+    TRACK_TOO_MANY = "Ông/Bà đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút."
     PROVISIONAL = (
         "Hồ sơ nộp trực tuyến, đang chờ cán bộ tiếp nhận kiểm tra. "
-        "Ngày hẹn trả là dự kiến và sẽ được tính lại khi hồ sơ được tiếp nhận."
+        "Ngày hẹn trả là dự kiến và sẽ được tính lại khi hồ sơ được tiếp nhận. "
+        "Thông báo này không thay cho Giấy tiếp nhận hồ sơ và hẹn trả kết quả."
     )
 
 
@@ -195,15 +196,18 @@ class WorkflowMessages:
 
     NOT_FOUND = "Không tìm thấy hồ sơ."
     STALE = (
-        "Hồ sơ vừa được người khác xử lý (thao tác của bạn chưa được thực hiện). "
+        "Hồ sơ vừa được người khác xử lý (thao tác vừa rồi chưa được thực hiện). "
         "Vui lòng tải lại trang để xem tình trạng mới nhất của hồ sơ."
     )
     NOT_ALLOWED_STATE = "Không thể “{action}” khi hồ sơ đang ở trạng thái “{status}”."
-    NOT_ALLOWED_ROLE = "Bạn không có quyền “{action}” đối với hồ sơ này."
+    NOT_ALLOWED_ROLE = "Tài khoản không có quyền “{action}” đối với hồ sơ này."
     UNKNOWN_ACTION = "Thao tác không hợp lệ."
     COMMENT_REQUIRED = "Vui lòng nhập nội dung (lý do, yêu cầu hoặc ý kiến)."
     COMMENT_TOO_LONG = "Nội dung quá dài (tối đa {limit} ký tự)."
-    REASON_REQUIRED = "Vui lòng nêu lý do yêu cầu bổ sung, hoàn thiện hồ sơ (phiếu yêu cầu in mục “Lý do”)."
+    REASON_REQUIRED = (
+        "Vui lòng nêu lý do yêu cầu bổ sung, hoàn thiện hồ sơ "
+        "(in ở mục “Lý do” của phiếu yêu cầu bổ sung, hoàn thiện hồ sơ)."
+    )
     FILE_REQUIRED = "Vui lòng đính kèm tệp."
     RESULT_FILE_REQUIRED = "Vui lòng tải lên tệp kết quả đã ký số."
     TOO_MANY_FILES = "Chỉ được đính kèm tối đa {limit} tệp."
@@ -221,7 +225,9 @@ class WorkflowMessages:
     DATE_BEFORE_RECEIPT = "Ngày nộp phí không được trước ngày tiếp nhận hồ sơ ({date})."
     POSTMARK_NOT_POSTAL = "Chỉ hồ sơ nhận qua bưu chính mới có ngày bưu điện."
     APOLOGY_USED = "Hồ sơ đã có một lần xin lỗi và hẹn lại; không được hẹn lại lần thứ hai."
-    APOLOGY_TOO_LATE = "Chỉ được gửi văn bản xin lỗi và hẹn lại trước ngày hẹn trả ({date}); hồ sơ đã đến hoặc quá hạn."
+    APOLOGY_TOO_LATE = (
+        "Chỉ được lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước ngày hẹn trả ({date}); hồ sơ đã đến hoặc quá hạn."
+    )
     APOLOGY_DATE_NOT_AFTER = "Ngày hẹn mới phải sau ngày hẹn trả hiện tại ({date})."
     APOLOGY_DATE_TOO_FAR = "Ngày hẹn mới không được quá {days} ngày sau ngày hẹn trả hiện tại."
     APOLOGY_DATE_DAY_OFF = "Ngày hẹn mới rơi vào ngày nghỉ; vui lòng chọn một ngày làm việc."

@@ -10,7 +10,7 @@ class Event(models.TextChoices):
     COMPLETION_REQUESTED = "completion_requested", "Yêu cầu bổ sung, hoàn thiện khi tiếp nhận"
     REFUSED_AT_INTAKE = "refused_at_intake", "Từ chối tiếp nhận"
     SUPPLEMENT_REQUESTED = "supplement_requested", "Yêu cầu bổ sung hồ sơ (tạm dừng thời hạn)"
-    APOLOGY = "apology", "Thư xin lỗi, hẹn lại ngày trả kết quả"
+    APOLOGY = "apology", "Xin lỗi và hẹn lại ngày trả kết quả"
     RESULT_READY = "result_ready", "Đã có kết quả giải quyết"
     SHIPPED = "shipped", "Gửi kết quả qua bưu chính"
     DELIVERED = "delivered", "Bưu gửi kết quả đã phát"
@@ -20,7 +20,10 @@ class Event(models.TextChoices):
     # Staff events
     ASSIGNED = "assigned", "Cán bộ: được phân công xử lý hồ sơ"
     DUE_REMINDER = "due_reminder", "Cán bộ: nhắc việc hồ sơ sắp đến hạn, quá hạn"
-    APOLOGY_PREPARED = "apology_prepared", "Cán bộ: dự thảo phiếu xin lỗi, hẹn lại chờ lãnh đạo Sở duyệt"
+    APOLOGY_PREPARED = (
+        "apology_prepared",
+        "Cán bộ: dự thảo phiếu xin lỗi và hẹn lại ngày trả kết quả chờ lãnh đạo Sở duyệt",
+    )
 
 
 STAFF_EVENTS = frozenset({Event.ASSIGNED, Event.DUE_REMINDER, Event.APOLOGY_PREPARED})
@@ -41,7 +44,7 @@ class DeliveryStatus(models.TextChoices):
 
 class Attachment(models.TextChoices):
     NONE = "", "Không có"
-    RECEIPT = "receipt", "Giấy tiếp nhận hồ sơ (PDF)"
+    RECEIPT = "receipt", "Thông báo tiếp nhận hồ sơ trực tuyến hoặc Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)"
 
 
 # Minutes to wait before attempt 2, 3, …; after the last one the message is marked failed.

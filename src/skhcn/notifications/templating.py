@@ -84,7 +84,8 @@ DEFAULTS: dict[str, Texts] = {
         "Đã nhận hồ sơ trực tuyến {ma_ho_so}",
         "Kính gửi {nguoi_nop},\n\n{co_quan} đã nhận hồ sơ trực tuyến của Ông/Bà.\n\nMã hồ sơ: {ma_ho_so}\n"
         "Thủ tục: {thu_tuc} (mã {ma_thu_tuc})\nNgày hẹn trả kết quả dự kiến: {ngay_hen_tra}\n\n"
-        "Ngày hẹn trả chính thức được tính khi cán bộ tiếp nhận hồ sơ. Giấy biên nhận được đính kèm thư này."
+        "Hồ sơ đang chờ cán bộ tiếp nhận kiểm tra. Thông báo tiếp nhận hồ sơ trực tuyến được đính kèm thư này. "
+        "Khi hồ sơ được tiếp nhận, Ông/Bà sẽ nhận Giấy tiếp nhận hồ sơ và hẹn trả kết quả với ngày hẹn trả chính thức."
         + _FOLLOW
         + _SIGNATURE,
         "Đã nhận hồ sơ trực tuyến {ma_ho_so}. Tra cứu: {tra_cuu}",
@@ -107,7 +108,7 @@ DEFAULTS: dict[str, Texts] = {
     Event.FEE_PAID: Texts(
         "Hồ sơ {ma_ho_so}: đã nhận phí, lệ phí",
         "Kính gửi {nguoi_nop},\n\n{co_quan} đã nhận khoản nộp {so_tien} cho hồ sơ {ma_ho_so} "
-        "(mã giao dịch {ma_giao_dich}). Biên nhận thanh toán tải được trên trang hồ sơ.\n\n"
+        "(mã giao dịch {ma_giao_dich}). Biên lai thu phí, lệ phí (điện tử) tải được trên trang hồ sơ.\n\n"
         "Ngày hẹn trả kết quả: {ngay_hen_tra}" + _FOLLOW + _SIGNATURE,
         "Hồ sơ {ma_ho_so}: đã nhận {so_tien}, mã giao dịch {ma_giao_dich}.",
     ),
@@ -132,7 +133,7 @@ DEFAULTS: dict[str, Texts] = {
         "Hồ sơ {ma_ho_so} cần bổ sung. Xem chi tiết: {trang_ho_so}",
     ),
     Event.APOLOGY: Texts(
-        "Hồ sơ {ma_ho_so}: thư xin lỗi và hẹn lại ngày trả kết quả",
+        "Hồ sơ {ma_ho_so}: xin lỗi và hẹn lại ngày trả kết quả",
         "Kính gửi {nguoi_nop},\n\n{co_quan} thành thật xin lỗi Ông/Bà vì hồ sơ {ma_ho_so} chưa thể giải quyết "
         "đúng hẹn.\n\nNgày hẹn trả ban đầu: {ngay_hen_cu}\nNgày hẹn trả mới: {ngay_hen_moi}\n\nLý do:\n{noi_dung}"
         + _FOLLOW
@@ -187,7 +188,7 @@ DEFAULTS: dict[str, Texts] = {
         "(tính đến ngày {ngay}):\n\n{danh_sach}" + _SIGNATURE,
     ),
     Event.APOLOGY_PREPARED: Texts(
-        "Hồ sơ {ma_ho_so}: dự thảo phiếu xin lỗi, hẹn lại chờ duyệt",
+        "Hồ sơ {ma_ho_so}: dự thảo phiếu xin lỗi và hẹn lại ngày trả kết quả chờ duyệt",
         "Kính gửi {can_bo},\n\nBộ phận Một cửa đã dự thảo phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04) "
         "của hồ sơ {ma_ho_so}, chờ lãnh đạo Sở duyệt, ký.\n\nThủ tục: {thu_tuc} (mã {ma_thu_tuc})\n"
         "Người nộp: {nguoi_nop}\nNgày hẹn trả hiện tại: {ngay_hen_tra}\nNgày hẹn trả mới đề xuất: {ngay_hen_moi}\n"

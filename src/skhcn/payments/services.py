@@ -164,7 +164,7 @@ def request_fee(
     A procedure whose fee is a range (``Procedure.fee_is_range``) has no default: the amount is required and must lie
     within [fee_amount, fee_amount_max]."""
     if not has_role(actor, *FEE_ROLES) or not visible_dossiers(actor).filter(pk=dossier.pk).exists():
-        raise PaymentError("Bạn không có quyền yêu cầu nộp phí đối với hồ sơ này.")
+        raise PaymentError("Tài khoản không có quyền yêu cầu nộp phí đối với hồ sơ này.")
     items = []
     if quantity is not None or unit_amount is not None:
         if not quantity or not unit_amount or quantity < 1 or unit_amount < 1 or quantity > MAX_QUANTITY:
@@ -521,7 +521,7 @@ def _reconcile_one(payment, counts: dict, unavailable: set) -> None:
 # --- staff: query now, refund, clear a refund flag -------------------------------------------------------------------
 def _staff_check(payment, actor, what: str) -> None:
     if not has_role(actor, *FEE_ROLES) or not visible_dossiers(actor).filter(pk=payment.dossier_id).exists():
-        raise PaymentError(f"Bạn không có quyền {what} khoản này.")
+        raise PaymentError(f"Tài khoản không có quyền {what} khoản này.")
 
 
 def _gateway_of(payment):

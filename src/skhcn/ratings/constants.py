@@ -6,8 +6,8 @@ TOTALS_CACHE_SECONDS = 2
 
 
 class Messages:
-    THANKS = "Cảm ơn bạn đã đánh giá bài viết."
+    THANKS = "Cảm ơn Ông/Bà đã đánh giá bài viết."
     BAD_SCORE = "Điểm đánh giá phải là một số nguyên từ 1 đến 5."
-    ALREADY_VOTED = "Bạn đã đánh giá bài viết này rồi. Mỗi người chỉ được đánh giá một lần."
-    TOO_MANY = "Có quá nhiều lượt đánh giá từ địa chỉ mạng của bạn hôm nay. Vui lòng thử lại vào ngày mai."
+    ALREADY_VOTED = "Ông/Bà đã đánh giá bài viết này rồi. Mỗi người chỉ được đánh giá một lần."
+    TOO_MANY = "Có quá nhiều lượt đánh giá từ địa chỉ mạng của Ông/Bà hôm nay. Vui lòng thử lại vào ngày mai."
     NOT_FOUND = "Bài viết không tồn tại hoặc chưa được xuất bản."

@@ -16,7 +16,7 @@ from .factories import PASSWORD, ApplicantFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/tai-khoan/dang-nhap/"
-LOCKED = "Bạn đã nhập sai mật khẩu 5 lần liên tiếp"
+LOCKED = "Ông/Bà đã nhập sai mật khẩu 5 lần liên tiếp"
 
 
 def _login(client, email, password=PASSWORD, **extra):

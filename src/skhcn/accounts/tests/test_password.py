@@ -14,7 +14,7 @@ def test_reset_flow_end_to_end(client, mailoutbox):
     user = ApplicantFactory(email="an@example.vn")
     response = client.post(RESET, {"email": "AN@Example.vn"})
     assert response.status_code == 302 and response["Location"] == "/tai-khoan/quen-mat-khau/da-gui/"
-    assert "Nếu địa chỉ bạn nhập" in client.get(response["Location"]).content.decode()
+    assert "Nếu địa chỉ Ông/Bà nhập" in client.get(response["Location"]).content.decode()
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["an@example.vn"] and "Đặt lại mật khẩu" in message.subject

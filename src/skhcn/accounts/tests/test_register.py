@@ -100,7 +100,7 @@ def test_mail_leaves_only_after_commit(client, mailoutbox):
         ("id_number", "999090012345", "mã tỉnh"),
         ("address", "", "Vui lòng nhập mục này."),
         ("password2", "Khac-hoan-toan-2026", "Hai lần nhập mật khẩu không giống nhau."),
-        ("consent", "", "Bạn cần đồng ý"),
+        ("consent", "", "Ông/Bà cần đồng ý"),
     ],
 )
 def test_register_rejects_bad_field(client, field, value, message):

@@ -63,7 +63,10 @@ class TrackForm(forms.Form):
         label="Mã hồ sơ",
         max_length=60,
         required=False,
-        help_text="Ghi trên giấy tiếp nhận, ví dụ 000.26.H11-261129-00001.",
+        help_text=(
+            "Ghi trên thông báo tiếp nhận hồ sơ trực tuyến hoặc giấy tiếp nhận hồ sơ và hẹn trả kết quả, "
+            "ví dụ 000.26.H11-261129-00001."
+        ),
         error_messages={"max_length": "Mã hồ sơ không hợp lệ."},
     )
     sdt = PlainTextField(

@@ -47,7 +47,7 @@ DATE_LABELS = {
 FILE_LABELS = {
     "issue_result": "Tệp kết quả đã ký số (PDF)",
     "refuse": "Văn bản trả lời từ chối giải quyết đã ký",
-    "prepare_apology": "Dự thảo phiếu xin lỗi và hẹn lại (nếu có)",
+    "prepare_apology": "Dự thảo phiếu xin lỗi và hẹn lại ngày trả kết quả (nếu có)",
 }
 COMMENT_LABELS = {
     Need.REQUIRED: "Nội dung (lý do, yêu cầu hoặc ý kiến)",
@@ -199,7 +199,10 @@ class ActionForm(forms.Form):
         if spec.date_kind and (spec.date_kind != DateKind.POSTMARK or dossier.channel == Channel.POST):
             label, help_text = DATE_LABELS.get(spec.date_kind, ("Ngày", ""))
             if spec.action == "prepare_apology":
-                label, help_text = "Ngày hẹn trả mới đề xuất", help_text + " Lãnh đạo Sở duyệt, ký phiếu xin lỗi."
+                label, help_text = (
+                    "Ngày hẹn trả mới đề xuất",
+                    help_text + " Lãnh đạo Sở duyệt, ký phiếu xin lỗi và hẹn lại ngày trả kết quả.",
+                )
             self.fields["date"] = date_field(
                 label=_required_label(label, spec.needs_date), required=False, help_text=help_text
             )
@@ -227,7 +230,10 @@ class ActionForm(forms.Form):
                 max_length=1000,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 error_messages={"max_length": "Lý do quá dài (tối đa 1000 ký tự)."},
-                help_text="In ở mục “Lý do” của phiếu yêu cầu (mẫu số 02); người nộp hồ sơ sẽ thấy nội dung này.",
+                help_text=(
+                    "In ở mục “Lý do” của phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu số 02); "
+                    "người nộp hồ sơ sẽ thấy nội dung này."
+                ),
             )
         if spec.allows_files:
             single = spec.max_files == 1

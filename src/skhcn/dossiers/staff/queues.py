@@ -60,7 +60,7 @@ WAITING_FOR_APPLICANT = frozenset({Status.COMPLETION_REQUESTED, Status.SUPPLEMEN
 QUEUES: dict[str, Queue] = {
     q.slug: q
     for q in (
-        Queue("can-xu-ly", "Cần xử lý", "Hồ sơ đang chờ bạn xử lý theo vai trò của bạn."),
+        Queue("can-xu-ly", "Cần xử lý", "Hồ sơ đang chờ xử lý theo vai trò của tài khoản."),
         Queue(
             "cho-phan-cong",
             "Chờ phân công",
@@ -74,7 +74,7 @@ QUEUES: dict[str, Queue] = {
             "Chờ người nộp",
             "Hồ sơ chờ người nộp bổ sung, hoàn thiện hoặc nộp phí, lệ phí.",
         ),
-        Queue("tat-ca", "Tất cả", "Tất cả hồ sơ bạn được xem."),
+        Queue("tat-ca", "Tất cả", "Tất cả hồ sơ trong phạm vi được xem."),
     )
 }
 

@@ -43,7 +43,7 @@ FILE_VIEWED = "skhcn.dossier.file_viewed"
 MAX_BULK = 200
 
 STALE_MESSAGE = (
-    "Hồ sơ vừa được cán bộ khác cập nhật nên thao tác của bạn chưa được thực hiện. "
+    "Hồ sơ vừa được cán bộ khác cập nhật nên thao tác vừa rồi chưa được thực hiện. "
     "Trạng thái hiện tại: “{status}”. Vui lòng xem lại hồ sơ rồi thực hiện lại nếu vẫn cần."
 )
 STALE_FILES_AGAIN = " Các tệp đã chọn chưa được lưu: vui lòng chọn lại tệp."

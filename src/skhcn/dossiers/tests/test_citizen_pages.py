@@ -2,11 +2,13 @@
 
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertContains
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
 from skhcn.accounts.tests.factories import ApplicantFactory
 from skhcn.dossiers.constants import Messages, ReceiveMethod
 from skhcn.dossiers.intake import services
+from skhcn.dossiers.models import Dossier
 
 from .factories import pdf_upload
 
@@ -37,7 +39,23 @@ def test_receipt_button_downloads_the_pdf(logged_in, draft, documents):
     dossier = services.submit_dossier(draft, draft.applicant)
     page = logged_in.get(reverse("dossiers:edit", kwargs={"pk": dossier.pk}))
     receipt_url = reverse("dossiers:receipt", kwargs={"pk": dossier.pk})
-    assertContains(page, f'<a class="button" href="{receipt_url}" download>Tải giấy tiếp nhận (PDF)</a>', html=True)
+    before = "Tải Thông báo tiếp nhận hồ sơ trực tuyến (PDF)"
+    assertContains(page, f'<a class="button" href="{receipt_url}" download>{before}</a>', html=True)
+
+
+def test_receipt_button_names_form_01_once_received(logged_in, draft, documents):
+    """Before staff accept the dossier the applicant downloads the acknowledgement of the online submission; after,
+    form 01 — the button names the paper it downloads."""
+    for document in documents[:2]:
+        services.attach_file(draft, document, pdf_upload())
+    services.update_details(draft, receive_method=ReceiveMethod.ONLINE, postal_address="", note="")
+    dossier = services.submit_dossier(draft, draft.applicant)
+    Dossier.objects.filter(pk=dossier.pk).update(received_at=timezone.now())
+    page = logged_in.get(reverse("dossiers:edit", kwargs={"pk": dossier.pk}))
+    assertContains(page, "Tải Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)")
+    assertNotContains(page, "Thông báo tiếp nhận hồ sơ trực tuyến")
+    mine = logged_in.get(reverse("dossiers:mine"))
+    assertContains(mine, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
 
 
 def test_upload_forms_return_to_their_document(logged_in, draft, documents):

@@ -758,9 +758,9 @@ def test_forbidden_action_is_refused_with_a_message(client, world, clock):
     # Wrong role: a specialist cannot transfer.
     response = client.get(action_url(dossier, "transfer"), follow=True)
     assert response.redirect_chain[-1][0] == url("detail", pk=dossier.pk)
-    assert "Bạn không có quyền “Chuyển phòng chuyên môn xử lý” đối với hồ sơ này." in response.content.decode()
+    assert "Tài khoản không có quyền “Chuyển phòng chuyên môn xử lý” đối với hồ sơ này." in response.content.decode()
     response = post_action(client, dossier, "transfer", {"division": world.other_division.pk}, follow=True)
-    assert "Bạn không có quyền" in response.content.decode()
+    assert "Tài khoản không có quyền" in response.content.decode()
     assert refresh(dossier).division == world.division
     # Right role, wrong state: the specialist may submit to the head only once.
     act(dossier, Action.SUBMIT_TO_HEAD, world=world)

@@ -284,7 +284,7 @@ def test_the_leaders_are_told_of_a_draft(world, clock, mailoutbox, django_captur
         )
     told = Notification.objects.filter(event=Event.APOLOGY_PREPARED).order_by("user_id")
     assert [n.user for n in told] == [world.leader, second]
-    assert told[0].title == f"Hồ sơ {dossier.code}: dự thảo phiếu xin lỗi, hẹn lại chờ duyệt"
+    assert told[0].title == f"Hồ sơ {dossier.code}: dự thảo phiếu xin lỗi và hẹn lại ngày trả kết quả chờ duyệt"
     assert told[0].link == reverse("dossiers_staff:action", kwargs={"pk": dossier.pk, "action": Action.APOLOGIZE})
     sent = {tuple(m.to): m for m in mail.outbox}
     assert set(sent) == {(world.leader.email,), (second.email,)}

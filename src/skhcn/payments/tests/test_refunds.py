@@ -63,8 +63,8 @@ def _unchanged(payment, status=PaymentStatus.PAID, refunded=0):
         ("one_stop", "x" * 1001, None, "Lý do hoàn tiền quá dài (tối đa 1000 ký tự)."),
         ("one_stop", "Thu thừa.", 0, "Số tiền hoàn phải là số nguyên dương (đồng)."),
         ("one_stop", "Thu thừa.", 500001, "Số tiền hoàn 500.001 đồng vượt quá số tiền còn có thể hoàn"),
-        ("specialist", "Thu thừa.", None, "Bạn không có quyền hoàn tiền khoản này."),
-        ("applicant", "Thu thừa.", None, "Bạn không có quyền hoàn tiền khoản này."),
+        ("specialist", "Thu thừa.", None, "Tài khoản không có quyền hoàn tiền khoản này."),
+        ("applicant", "Thu thừa.", None, "Tài khoản không có quyền hoàn tiền khoản này."),
     ],
 )
 def test_refund_refusals(paid, world, who, reason, amount, message):
