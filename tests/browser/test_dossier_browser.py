@@ -195,7 +195,7 @@ def test_register_submit_download_receipt_and_track(live_server, browser_page, s
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Tải Thông báo tiếp nhận hồ sơ trực tuyến (PDF)").click()
     download = download_info.value
-    assert download.suggested_filename == f"giay-tiep-nhan-{code}.pdf"
+    assert download.suggested_filename == f"thong-bao-tiep-nhan-{code}.pdf"
     with open(download.path(), "rb") as handle:
         receipt = handle.read()
     assert receipt.startswith(b"%PDF")

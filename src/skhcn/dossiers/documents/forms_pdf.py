@@ -62,7 +62,7 @@ class FormMessages:
     NOT_RECEIVED = "Hồ sơ chưa được tiếp nhận nên chưa có {title} (mẫu số {number})."
     NO_REQUEST = "Hồ sơ không có yêu cầu bổ sung, hoàn thiện nên không có {title} (mẫu số {number})."
     NO_REFUSAL = "Hồ sơ không bị từ chối tiếp nhận nên không có {title} (mẫu số {number})."
-    NO_APOLOGY = "Hồ sơ chưa có phiếu xin lỗi và hẹn lại nên không có {title} (mẫu số {number})."
+    NO_APOLOGY = "Hồ sơ chưa có thao tác xin lỗi và hẹn lại ngày trả kết quả nên không có {title} (mẫu số {number})."
 
 
 class FormUnavailable(Exception):

@@ -83,7 +83,9 @@ def paper_context(dossier: Dossier) -> dict:
     }
 
 
-def applicant_beside_qr(pdf: AdministrativePDF, ctx: dict, *, receiver: str, name_label: str) -> None:
+def applicant_beside_qr(
+    pdf: AdministrativePDF, ctx: dict, *, receiver: str, name_label: str, verb: str = "tiếp nhận hồ sơ của"
+) -> None:
     """The receipt's applicant block (``ctx`` from ``paper_context``): the tracking QR code on the right, the
     applicant lines wrapping left of it, then the address and the matter (procedure name and code) across the full
     width."""
@@ -92,7 +94,7 @@ def applicant_beside_qr(pdf: AdministrativePDF, ctx: dict, *, receiver: str, nam
     pdf.qr_code(ctx["tracking_url"], x=pdf.w - pdf.r_margin - QR_SIZE_MM, y=top, size=QR_SIZE_MM)
     right_margin = pdf.r_margin
     pdf.set_right_margin(right_margin + QR_SIZE_MM + 4)
-    pdf.paragraph(f"{receiver} tiếp nhận hồ sơ của:", align="L")
+    pdf.paragraph(f"{receiver} {verb}:", align="L")
     pdf.labelled(name_label, applicant["name"])
     pdf.labelled("Số định danh cá nhân / Mã số thuế", applicant["id_number"])
     pdf.labelled("Số điện thoại", applicant["phone"])
@@ -120,7 +122,9 @@ def render_receipt(dossier: Dossier) -> bytes:
     pdf.document_title(ACKNOWLEDGEMENT_TITLE.upper(), f"Mã hồ sơ: {dossier.code}")
 
     receiver = f"Hệ thống dịch vụ công trực tuyến của {settings.AGENCY_NAME}"
-    applicant_beside_qr(pdf, paper_context(dossier), receiver=receiver, name_label="Người nộp")
+    applicant_beside_qr(
+        pdf, paper_context(dossier), receiver=receiver, name_label="Người nộp", verb="đã nhận hồ sơ nộp trực tuyến của"
+    )
     pdf.paragraph("Thành phần hồ sơ:", style="B", align="L")
     rows = [[str(i), name, form, str(count)] for i, (name, form, count) in enumerate(document_rows(dossier), 1)]
     pdf.grid(
@@ -142,4 +146,4 @@ def render_receipt(dossier: Dossier) -> bytes:
 
 
 def receipt_filename(dossier: Dossier) -> str:
-    return f"giay-tiep-nhan-{dossier.code}.pdf"
+    return f"thong-bao-tiep-nhan-{dossier.code}.pdf"

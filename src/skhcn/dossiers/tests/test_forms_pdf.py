@@ -325,7 +325,7 @@ def test_inapplicable_form_is_a_vietnamese_404_page(client, world, clock):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
     page = response.content.decode()
-    assert "Hồ sơ chưa có phiếu xin lỗi và hẹn lại" in page
+    assert "Hồ sơ chưa có thao tác xin lỗi và hẹn lại ngày trả kết quả" in page
     assert dossier.code in page
     response = client.get(form_url(dossier, "09"))
     assert response.status_code == 404

@@ -37,13 +37,7 @@ RETIRED = {
     "phiếu xin lỗi (cut short)": re.compile(r"\bphiếu xin lỗi\b(?! và hẹn lại ngày trả kết quả)", re.IGNORECASE),
 }
 # (path under src/skhcn, the whole literal that may keep a retired name): explicit and short; empty today.
-ALLOWED = {
-    # src/skhcn/dossiers/documents/ is the lead engineer's: to be renamed there.
-    (
-        "dossiers/documents/forms_pdf.py",
-        "Hồ sơ chưa có phiếu xin lỗi và hẹn lại nên không có {title} (mẫu số {number}).",
-    ),
-}
+ALLOWED: set[tuple[str, str]] = set()
 # (guide, sentence): the glossary names the retired names once, to retire them.
 ALLOWED_IN_DOCS = {
     ("bieu-mau.md", "Không dùng “biên nhận”, “giấy biên nhận”, “giấy tiếp nhận” (đứng một mình) hay “thư xin lỗi”."),

@@ -129,7 +129,7 @@ def test_full_flow(logged_in, procedure, documents, applicant, django_capture_on
     assert "0912" not in message.body  # no phone in links
     assert message.alternatives[0][1] == "text/html" and dossier.code in message.alternatives[0][0]
     (name, content, mimetype) = message.attachments[0]
-    assert name == f"giay-tiep-nhan-{dossier.code}.pdf" and mimetype == "application/pdf"
+    assert name == f"thong-bao-tiep-nhan-{dossier.code}.pdf" and mimetype == "application/pdf"
     assert content.startswith(b"%PDF")
 
     anonymous = Client()
