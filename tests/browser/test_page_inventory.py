@@ -111,7 +111,8 @@ def inventory(settings, live_server, tmp_path, monkeypatch):
     import skhcn.accounts.demo as accounts_demo
     from skhcn.accounts.tests.factories import verified_staff_login
     from skhcn.core.pages import page_url
-    from skhcn.dossiers.constants import ReceiveMethod
+    from skhcn.dossiers import workflow
+    from skhcn.dossiers.constants import Action, ReceiveMethod
     from skhcn.dossiers.intake import services
     from skhcn.dossiers.tests.factories import pdf_upload
     from skhcn.portal.models import ArticlePage, CategoryPage, StandardPage
@@ -138,6 +139,14 @@ def inventory(settings, live_server, tmp_path, monkeypatch):
         services.attach_file(submitted, document, pdf_upload(), actor=citizen)
     services.update_details(submitted, receive_method=ReceiveMethod.ONLINE, postal_address="", note="", actor=citizen)
     submitted = services.submit_dossier(submitted, citizen)
+    # A dossier the officer has received: its numbered form 01 on the staff page (with the form to void it) and the
+    # register's row.
+    received = services.start_draft(citizen, other)
+    for document in other.documents.all():
+        services.attach_file(received, document, pdf_upload(), actor=citizen)
+    services.update_details(received, receive_method=ReceiveMethod.ONLINE, postal_address="", note="", actor=citizen)
+    received = services.submit_dossier(received, citizen)
+    received = workflow.perform(received.pk, Action.RECEIVE, officer, expected_version=received.version)
 
     seed = ArticlePage.objects.live().get(title__startswith="Đẩy mạnh phong trào thi đua")
     top = CategoryPage.objects.live().filter(depth=3).order_by("path").first()
@@ -176,6 +185,7 @@ def inventory(settings, live_server, tmp_path, monkeypatch):
         ("nop-ho-so", f"/dich-vu-cong/nop/{procedure.code}/", 200),
         ("ho-so-nhap", f"/dich-vu-cong/ho-so/{draft.pk}/", 200),
         ("ho-so-da-nop", f"/dich-vu-cong/ho-so/{submitted.pk}/", 200),
+        ("ho-so-da-tiep-nhan", f"/dich-vu-cong/ho-so/{received.pk}/", 200),
         ("tai-khoan", "/tai-khoan/", 200),
         ("thong-bao", "/tai-khoan/thong-bao/", 200),
         ("doi-mat-khau", "/tai-khoan/doi-mat-khau/", 200),
@@ -183,6 +193,8 @@ def inventory(settings, live_server, tmp_path, monkeypatch):
     staff_pages = [
         ("can-bo-hang-doi", "/admin/ho-so/", 200),
         ("can-bo-ho-so", f"/admin/ho-so/{submitted.pk}/", 200),
+        ("can-bo-ho-so-da-tiep-nhan", f"/admin/ho-so/{received.pk}/", 200),
+        ("can-bo-yeu-cau-hoan-thien", f"/admin/ho-so/{submitted.pk}/thao-tac/request_completion/", 200),
         ("can-bo-so-theo-doi", "/admin/ho-so/so-theo-doi/", 200),
     ]
 
