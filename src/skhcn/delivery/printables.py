@@ -17,7 +17,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from skhcn.core.pdf import FAMILY, FONT_DIR, AdministrativePDF, place_and_date
-from skhcn.dossiers.workflow.handoffs import ONE_STOP_UNIT
+from skhcn.dossiers.documents.forms_pdf import receiving_unit, receiving_unit_lines
 
 from . import carriers
 
@@ -32,7 +32,7 @@ def _is_test(shipment) -> bool:
 
 
 def _sender_lines() -> list[str]:
-    lines = [f"{ONE_STOP_UNIT} – {settings.AGENCY_NAME}"]
+    lines = [receiving_unit()]
     if address := settings.AGENCY_ADDRESS:
         lines.append(address)
     return lines
@@ -111,7 +111,7 @@ def slip_pdf(shipment) -> bytes:
     pdf = AdministrativePDF(title=f"Phiếu giao nhận qua bưu chính – {dossier.code}", author=settings.AGENCY_NAME)
     moment = shipment.handed_over_at or timezone.now()
     pdf.national_header(
-        [settings.AGENCY_NAME, ONE_STOP_UNIT.upper()],
+        receiving_unit_lines(),
         right_note=place_and_date(settings.AGENCY_PLACE, moment),
     )
     if _is_test(shipment):

@@ -95,6 +95,9 @@ def test_receiving_unit_from_settings(world, clock, settings):
     text = text_of(dossier, "01")
     assert "UBND TỈNH CAO BẰNG TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH CAO BẰNG" in text
     assert "Trung tâm Phục vụ hành chính công tỉnh Cao Bằng tiếp nhận hồ sơ của" in text
+    # The control slip (form 05) names the same unit as the holder of the received dossier.
+    assert dossier.handoffs.get().to_unit == "Trung tâm Phục vụ hành chính công tỉnh Cao Bằng"
+    assert "Nhận: Trung tâm Phục vụ hành chính công tỉnh Cao Bằng" in text_of(dossier, "05")
 
 
 def test_papers_issued_before_the_records_print_the_first_appointment(world, clock):

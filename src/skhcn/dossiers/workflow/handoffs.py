@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
+
 from skhcn.deadlines import status as deadline
 
 from ..constants import APPLICANT_UNIT, Status
@@ -20,6 +22,7 @@ STAGE = {
     Status.APPROVED: 2,
     Status.RESULT_ISSUED: 2,
 }
+# The default name of the receiving unit (settings.RECEIVING_UNIT_NAME: the one-stop desk, or the province's centre).
 ONE_STOP_UNIT = "Bộ phận Một cửa"
 
 
@@ -28,7 +31,7 @@ def holder(dossier) -> tuple[str, object] | None:
     status = dossier.status
     division = dossier.division.name if dossier.division_id else "Phòng chuyên môn"
     if status in (Status.RECEIVED, Status.RESULT_ISSUED):
-        return ONE_STOP_UNIT, None
+        return settings.RECEIVING_UNIT_NAME, None
     if status in (Status.TRANSFERRED, Status.AT_DIVISION_HEAD):
         return division, None
     if status == Status.ASSIGNED:
