@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from skhcn.accounts.tests.factories import ApplicantFactory
 from skhcn.dossiers.constants import ReceiveMethod, Status
-from skhcn.dossiers.models import Dossier
+from skhcn.dossiers.models import Dossier, DossierFile
 from skhcn.procedures.tests.factories import ProcedureFactory
 
 
@@ -24,6 +24,20 @@ def pdf_bytes(padding: int = 0) -> bytes:
 
 
 MINIMAL_PDF = pdf_bytes()
+
+
+def listed_file(dossier, document, index: int) -> DossierFile:
+    """A file row for ``document`` of ``dossier`` (nothing in the storage: for what lists and prints files)."""
+    return DossierFile.objects.create(
+        dossier=dossier,
+        required_document=document,
+        document_name=document.name,
+        stored_name=f"dossiers/{dossier.pk}/tep-{index}.pdf",
+        original_name=f"tep-{index}.pdf",
+        content_type="application/pdf",
+        size=1000,
+        sha256="0" * 64,
+    )
 
 
 def pdf_upload(name: str = "don-de-nghi.pdf", extra: bytes = b"") -> SimpleUploadedFile:

@@ -19,11 +19,11 @@ from skhcn.dossiers.documents.forms_pdf import (
     register_number,
     render_form,
 )
-from skhcn.dossiers.models import Dossier, DossierFile, HandOff
+from skhcn.dossiers.models import Dossier, HandOff
 from skhcn.procedures.constants import DocumentForm
 from skhcn.procedures.tests.factories import RequiredDocumentFactory
 
-from .factories import DossierFactory
+from .factories import DossierFactory, listed_file
 from .workflow_support import PATHS, act, dossier_at, set_limits, submitted_dossier
 
 pytestmark = pytest.mark.django_db
@@ -51,16 +51,7 @@ def with_files(dossier: Dossier) -> Dossier:
         procedure=dossier.procedure, name="Điều lệ tổ chức và hoạt động", form=DocumentForm.COPY, sort_order=2
     )
     for index, document in enumerate((application, charter, charter)):
-        DossierFile.objects.create(
-            dossier=dossier,
-            required_document=document,
-            document_name=document.name,
-            stored_name=f"dossiers/{dossier.pk}/tep-{index}.pdf",
-            original_name=f"tep-{index}.pdf",
-            content_type="application/pdf",
-            size=1000,
-            sha256="0" * 64,
-        )
+        listed_file(dossier, document, index)
     return dossier
 
 

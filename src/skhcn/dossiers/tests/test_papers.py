@@ -15,9 +15,10 @@ from skhcn.dossiers.documents import papers
 from skhcn.dossiers.documents.forms_pdf import render_form
 from skhcn.dossiers.documents.receipt import render_receipt
 from skhcn.dossiers.documents.register import RegisterFilters, register_rows
-from skhcn.dossiers.models import Dossier, DossierEvent, DossierFile, IssuedPaper, PaperSerial
+from skhcn.dossiers.models import Dossier, DossierEvent, IssuedPaper, PaperSerial
 from skhcn.procedures.tests.factories import RequiredDocumentFactory
 
+from .factories import listed_file
 from .workflow_support import act, dossier_at, submitted_dossier
 
 pytestmark = pytest.mark.django_db
@@ -38,16 +39,7 @@ def add_documents(dossier: Dossier, count: int) -> None:
             name=f"Giấy tờ số {index + 1}: bản sao chứng thực văn bằng, chứng chỉ của cán bộ kỹ thuật",
             sort_order=index,
         )
-        DossierFile.objects.create(
-            dossier=dossier,
-            required_document=document,
-            document_name=document.name,
-            stored_name=f"dossiers/{dossier.pk}/giay-to-{index}.pdf",
-            original_name=f"giay-to-{index}.pdf",
-            content_type="application/pdf",
-            size=1000,
-            sha256="0" * 64,
-        )
+        listed_file(dossier, document, index)
 
 
 # --- the receipt is a record ----------------------------------------------------------------------------------------
