@@ -26,7 +26,7 @@ from skhcn.accounts.staff import has_role
 from skhcn.core.uploads import UploadRejected, allowed_types, check_upload, format_size, store_private
 from skhcn.deadlines.calendar import TZ
 from skhcn.dossiers import workflow
-from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
+from skhcn.dossiers.constants import Action, Channel, FileSource, ReceiveMethod, Status
 from skhcn.dossiers.constants import Messages as DM
 from skhcn.dossiers.constants import WorkflowMessages as WM
 from skhcn.dossiers.intake.services import receive_methods
@@ -584,6 +584,9 @@ def receive_postal_dossier(
                 DossierFile.objects.create(
                     dossier=dossier,
                     document_name="Bản quét hồ sơ nhận qua bưu chính",
+                    source=FileSource.DIGITISED,
+                    digitised_by=actor,
+                    digitised_at=timezone.now(),
                     **info.stored_fields(name),
                 )
             try:

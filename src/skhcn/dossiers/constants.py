@@ -114,6 +114,21 @@ class HandOffOutcome(models.TextChoices):
     AFTER = "after", "Trễ hạn"
 
 
+class FileSource(models.TextChoices):
+    """How a component of a dossier became electronic (the national portal's DuocSoHoa / DuocTaiSuDung markers,
+    Decision 766's "số hóa hồ sơ"): sent as a file by the applicant, scanned by the officer who received the paper,
+    or taken again from what the applicant supplied before."""
+
+    ELECTRONIC = "electronic", "Người nộp gửi bản điện tử"
+    DIGITISED = "digitised", "Số hóa khi tiếp nhận"
+    REUSED = "reused", "Tái sử dụng dữ liệu đã số hóa"
+
+
+# Channel of a dossier as the national public-service portal counts it (KenhThucHien): 1 at the desk, 2 online,
+# 3 by post.
+NATIONAL_CHANNEL_CODES: dict[str, int] = {"desk": 1, "online": 2, "post": 3}
+
+
 class ReceiveMethod(models.TextChoices):
     DESK = "desk", "Nhận trực tiếp tại Bộ phận Một cửa"
     POST = "post", "Nhận qua dịch vụ bưu chính công ích"

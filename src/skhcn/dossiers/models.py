@@ -9,7 +9,7 @@ from skhcn.accounts.constants import ApplicantKind
 from skhcn.core.models import AppendOnlyModel
 from skhcn.core.uploads import removed_content_note
 
-from .constants import Action, Channel, HandOffOutcome, ReceiveMethod, Status
+from .constants import Action, Channel, FileSource, HandOffOutcome, ReceiveMethod, Status
 
 # The due time with "none yet" sorted last, as one indexable value: the order and the range condition of the
 # "Tất cả" queue (see queues), which the "dossier_filed_due" index serves.
@@ -188,6 +188,19 @@ class DossierFile(StoredFile):
         verbose_name="thành phần hồ sơ",
     )
     document_name = models.CharField("tên thành phần", max_length=500, blank=True)
+    # Digitisation marker: how the component became electronic, and for a scan, who scanned it and when.
+    source = models.CharField(
+        "nguồn bản điện tử", max_length=20, choices=FileSource.choices, default=FileSource.ELECTRONIC
+    )
+    digitised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người số hóa",
+    )
+    digitised_at = models.DateTimeField("số hóa lúc", null=True, blank=True)
 
     class Meta(StoredFile.Meta):
         verbose_name = "tệp hồ sơ"

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from skhcn.delivery import services
 from skhcn.delivery.services import DeliveryError, PostalApplicant
-from skhcn.dossiers.constants import Action, Channel, ReceiveMethod, Status
+from skhcn.dossiers.constants import Action, Channel, FileSource, ReceiveMethod, Status
 from skhcn.dossiers.models import DailySerial, Dossier, DossierFile
 from skhcn.dossiers.tests.factories import pdf_upload, png_upload
 from skhcn.procedures.tests.factories import ProcedureFactory
@@ -59,6 +59,10 @@ def test_postal_dossier_received_at_once(world, clock, private_root):
     assert dossier.postal_address == "Xóm Nà Cáp, Xã Hòa An, Cao Bằng"
     assert dossier.lookup_phone and dossier.lookup_id_number == "004190012345"
     assert dossier.files.count() == 2 and len(private_files(private_root)) == 2
+    # The scans are components digitised at intake, by the officer, when received (digitisation markers).
+    assert {(f.source, f.digitised_by, f.digitised_at) for f in dossier.files.all()} == {
+        (FileSource.DIGITISED, world.one_stop, clock.moment)
+    }
     receipt = dossier.events.get(action=Action.RECEIVE)
     assert receipt.details["postmark_date"] == dossier.postmark_date.isoformat()
     holder = dossier.applicant

@@ -357,7 +357,11 @@ def detail(request, pk):
         .prefetch_related(Prefetch("files", queryset=DossierEventFile.objects.order_by("uploaded_at", "id")))
         .order_by("at", "id")
     )
-    files = list(DossierFile.objects.filter(dossier=dossier).order_by("uploaded_at", "id"))
+    files = list(
+        DossierFile.objects.filter(dossier=dossier)
+        .select_related("digitised_by__staff_profile")
+        .order_by("uploaded_at", "id")
+    )
     handoffs = list(
         HandOff.objects.filter(dossier=dossier)
         .select_related("from_user__staff_profile", "to_user__staff_profile")
