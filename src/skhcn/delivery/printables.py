@@ -17,7 +17,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from skhcn.core.pdf import FAMILY, FONT_DIR, AdministrativePDF, place_and_date
-from skhcn.dossiers.documents.forms_pdf import receiving_unit, receiving_unit_lines
+from skhcn.dossiers.documents.receipt import receiving_unit, receiving_unit_lines
 
 from . import carriers
 

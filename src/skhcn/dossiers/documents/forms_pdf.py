@@ -26,6 +26,7 @@ from ..constants import APPLICANT_UNIT, Action, Channel
 from ..models import Dossier, DossierEvent, IssuedPaper
 from . import papers
 from .formsets import Form, FormKind, get_form_set
+from .papers import staff_name
 from .receipt import (
     applicant_beside_qr,
     document_rows,
@@ -33,6 +34,8 @@ from .receipt import (
     paper_context,
     receipt_filename,
     receive_text,
+    receiving_unit,
+    receiving_unit_lines,
     render_receipt,
 )
 
@@ -93,14 +96,6 @@ def clock_words(value: datetime) -> str:
     return f"{moment:%H} giờ {moment:%M} phút, ngày {moment:%d/%m/%Y}"
 
 
-def staff_name(user) -> str:
-    """The staff member's full name from their profile, else the account's name, else ""."""
-    if user is None:
-        return ""
-    profile = staff_profile(user)
-    return (profile.full_name if profile is not None else "") or user.get_full_name() or ""
-
-
 def _iso(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -116,21 +111,9 @@ def _lines(text: str) -> list[str]:
 
 
 # --- what a paper states, frozen when it is issued ------------------------------------------------------------------
-def receiving_unit_lines() -> list[str]:
-    """The header of the papers the receiving unit issues (01, 02, 03, 05): superior agency, agency, unit."""
-    lines = [settings.AGENCY_SUPERIOR, settings.RECEIVING_UNIT_PARENT, settings.RECEIVING_UNIT_NAME]
-    return [line for line in lines if line]
-
-
 def agency_lines() -> list[str]:
     """The header of the papers the agency itself issues (04, signed by its head)."""
     return [line for line in (settings.AGENCY_SUPERIOR, settings.AGENCY_NAME) if line]
-
-
-def receiving_unit() -> str:
-    """ "Bộ phận Một cửa – Sở Khoa học và Công nghệ", or the service centre's name alone."""
-    parts = [settings.RECEIVING_UNIT_NAME, settings.RECEIVING_UNIT_PARENT]
-    return " – ".join(part for part in parts if part)
 
 
 def _common(dossier: Dossier) -> dict:
@@ -142,7 +125,8 @@ def _common(dossier: Dossier) -> dict:
     }
 
 
-def register_text(dossier: Dossier) -> str:
+def register_number(dossier: Dossier) -> str:
+    """ "Quyển số 2026, số thứ tự 12": the dossier's row in the register of its receipt year ("" before receipt)."""
     if dossier.register_serial is None or dossier.received_at is None:
         return ""
     return f"Quyển số {local(dossier.received_at).year}, số thứ tự {dossier.register_serial}"
@@ -162,7 +146,7 @@ def receipt_content(dossier: Dossier, *, due_at: datetime | None) -> dict:
         "channel": dossier.get_channel_display(),
         "receive": receive_text(dossier),
         "fee": fee_text(procedure),
-        "register": register_text(dossier),
+        "register": register_number(dossier),
         "officer": papers.officer(dossier.received_by),
     }
 
@@ -215,11 +199,6 @@ def available_forms(dossier: Dossier) -> list[Form]:
         FormKind.CONTROL_SLIP: dossier.received_at is not None,
     }
     return [form for form in form_set.forms if applies.get(form.kind)]
-
-
-def register_number(dossier: Dossier) -> str:
-    """ "Quyển số 2026, số thứ tự 12": the dossier's row in the register of its receipt year."""
-    return register_text(dossier)
 
 
 # --- shared layout ---------------------------------------------------------------------------------------------------

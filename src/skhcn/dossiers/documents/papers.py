@@ -23,6 +23,7 @@ from django.utils import timezone
 from skhcn.accounts.staff import staff_profile
 from skhcn.core.pdf import VIETNAM
 
+from ..constants import Action
 from ..models import Dossier, DossierEvent, IssuedPaper, PaperSerial
 from .formsets import FormKind
 
@@ -97,15 +98,22 @@ def issue(
     )
 
 
+def staff_name(user) -> str:
+    """The staff member's full name from their profile, else the account's name, else ""."""
+    if user is None:
+        return ""
+    profile = staff_profile(user)
+    return (profile.full_name if profile is not None else "") or user.get_full_name() or ""
+
+
 def officer(user) -> dict:
     """What a paper prints about the officer who issued or signs it, as it was then."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return {"name": "", "position": "", "unit": "", "phone": "", "email": ""}
+        return {"name": "", "position": "", "phone": "", "email": ""}
     profile = staff_profile(user)
     return {
-        "name": (profile.full_name if profile is not None else "") or user.get_full_name() or "",
+        "name": staff_name(user),
         "position": profile.position if profile is not None else "",
-        "unit": profile.division.name if profile is not None and profile.division_id else "",
         "phone": (profile.phone if profile is not None else "") or settings.RECEIVING_UNIT_PHONE,
         "email": user.email or "",
     }
@@ -144,7 +152,7 @@ def void(paper_id: int, dossier: Dossier, actor, reason: str) -> IssuedPaper:
             actor=actor,
             from_status=dossier.status,
             to_status=dossier.status,
-            action="comment",
+            action=Action.COMMENT,
             comment=f"Hủy phiếu số {paper.number}: {reason}",
             details={"voided_paper": paper.number},
         )

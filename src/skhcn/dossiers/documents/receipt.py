@@ -67,6 +67,19 @@ def matter_text(dossier: Dossier) -> str:
     return f"{procedure.name} (mã thủ tục {procedure.code})"
 
 
+def receiving_unit_lines() -> list[str]:
+    """The header of the papers the receiving unit issues (the acknowledgement, forms 01, 02, 03, 05, the postal
+    slip): superior agency, agency, unit (settings ``AGENCY_SUPERIOR``, ``RECEIVING_UNIT_PARENT``, ``..._NAME``)."""
+    lines = [settings.AGENCY_SUPERIOR, settings.RECEIVING_UNIT_PARENT, settings.RECEIVING_UNIT_NAME]
+    return [line for line in lines if line]
+
+
+def receiving_unit() -> str:
+    """ "Bộ phận Một cửa – Sở Khoa học và Công nghệ", or the service centre's name alone."""
+    parts = [settings.RECEIVING_UNIT_NAME, settings.RECEIVING_UNIT_PARENT]
+    return " – ".join(part for part in parts if part)
+
+
 def paper_context(dossier: Dossier) -> dict:
     """What every paper of the dossier says about it: code, applicant (as filed), matter, tracking link."""
     return {
@@ -114,9 +127,8 @@ def render_receipt(dossier: Dossier) -> bytes:
     procedure = dossier.procedure
     submitted = dossier.submitted_at.astimezone(VIETNAM)
     pdf = AdministrativePDF(title=f"{ACKNOWLEDGEMENT_TITLE} {dossier.code}", author=settings.AGENCY_NAME)
-    lines = [settings.AGENCY_SUPERIOR, settings.RECEIVING_UNIT_PARENT, settings.RECEIVING_UNIT_NAME]
     pdf.national_header(
-        [line for line in lines if line],
+        receiving_unit_lines(),
         right_note=place_and_date(settings.AGENCY_PLACE, submitted),
     )
     pdf.document_title(ACKNOWLEDGEMENT_TITLE.upper(), f"Mã hồ sơ: {dossier.code}")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
@@ -40,6 +40,7 @@ from ..documents.codes import normalise_code, normalise_id, normalise_phone
 from ..intake import deadline as intake_deadline
 from ..models import FILED_DUE, Dossier
 from ..workflow.access import visible_dossiers, work_queue
+from ..workflow.timing import local_midnight
 
 PAGE_SIZE = 50
 MAX_PROCEDURES = 200  # a catalogue has ~60; a search word matching more is not selective anyway
@@ -115,10 +116,6 @@ def queues_for(user) -> list[Queue]:
     return [q for q in QUEUES.values() if q.roles is None or roles & q.roles]
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=TZ)
-
-
 def due_soon_before(now: datetime | None = None) -> datetime:
     """Dossiers due before this moment (and not yet overdue) are "due soon" or due today, as
     ``deadlines.status.deadline_status`` says: at most N working days between today and the due day."""
@@ -126,7 +123,7 @@ def due_soon_before(now: datetime | None = None) -> datetime:
     now = now or timezone.now()
     days = settings.DEADLINE_DUE_SOON_WORKING_DAYS
     today = now.astimezone(TZ).date()
-    return _local_midnight(add_working_days(current_calendar(), today, days + 1))
+    return local_midnight(add_working_days(current_calendar(), today, days + 1))
 
 
 def _base(user, queue: str) -> QuerySet[Dossier]:
@@ -196,13 +193,13 @@ def staff_queue(user, queue: str, filters: Mapping | None = None) -> QuerySet[Do
     if value := filters.get("channel"):
         qs = qs.filter(channel=value)
     if value := filters.get("received_from"):
-        qs = qs.filter(received_at__gte=_local_midnight(value))
+        qs = qs.filter(received_at__gte=local_midnight(value))
         if queue == "tat-ca":
             # Implied (a due time never precedes the receipt; no due time sorts as FILED_DUE_NULL) but it lets the
             # due-ordered index start at the range instead of walking every older dossier.
-            qs = qs.alias(filed_due=FILED_DUE).filter(filed_due__gte=_local_midnight(value))
+            qs = qs.alias(filed_due=FILED_DUE).filter(filed_due__gte=local_midnight(value))
     if value := filters.get("received_to"):
-        qs = qs.filter(received_at__lt=_local_midnight(value + timedelta(days=1)))
+        qs = qs.filter(received_at__lt=local_midnight(value + timedelta(days=1)))
     if (condition := search_condition(filters.get("q") or "")) is not None:
         qs = qs.filter(condition)
     sort = filters.get("sort") or DEFAULT_SORT

@@ -276,9 +276,7 @@ def _check_reason(value, comment: str) -> str:
     reason = " ".join(str(value or "").split())
     if reason.lower().startswith("lý do:"):
         reason = reason[len(REASON_PREFIX) :].strip()
-    if not reason:
-        raise WorkflowError(M.REASON_REQUIRED, "reason")
-    if "\x00" in reason:
+    if not reason or "\x00" in reason:
         raise WorkflowError(M.REASON_REQUIRED, "reason")
     if len(comment) + len(REASON_PREFIX) + len(reason) + 1 > constants.COMMENT_MAX_LENGTH:
         raise WorkflowError(M.COMMENT_TOO_LONG.format(limit=constants.COMMENT_MAX_LENGTH), "reason")

@@ -25,7 +25,7 @@ from skhcn.deadlines.signals import calendar_changed
 from ..constants import IN_PROGRESS_STATES, Action
 from ..models import Dossier, DossierEvent
 from .handoffs import step_due
-from .timing import calendar, recompute_due
+from .timing import calendar, local_midnight, recompute_due
 
 logger = logging.getLogger(__name__)
 
@@ -71,10 +71,6 @@ def _day(moment: datetime) -> str:
     return f"{moment.astimezone(TZ):%d/%m/%Y}"
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time(), tzinfo=TZ)
-
-
 def candidates(dates: Iterable[date]):
     """Open dossiers whose clock runs or is paused and whose counting may cross one of ``dates``: clock started on or
     before the last day, due on or after the first (a day after the due date cannot move it; a wider net is safe,
@@ -83,8 +79,8 @@ def candidates(dates: Iterable[date]):
     return Dossier.objects.filter(
         status__in=IN_PROGRESS_STATES,
         clock_started_at__isnull=False,
-        clock_started_at__lt=_local_midnight(dates[-1] + timedelta(days=1)),
-        due_at__gte=_local_midnight(dates[0]),
+        clock_started_at__lt=local_midnight(dates[-1] + timedelta(days=1)),
+        due_at__gte=local_midnight(dates[0]),
     ).order_by("pk")
 
 

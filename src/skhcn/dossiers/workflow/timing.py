@@ -27,6 +27,11 @@ def local_today(now: datetime) -> date:
     return now.astimezone(TZ).date()
 
 
+def local_midnight(day: date) -> datetime:
+    """The start of ``day`` in Vietnam time (date ranges of queries)."""
+    return datetime.combine(day, time.min, tzinfo=TZ)
+
+
 def check_past_date(day: date, now: datetime) -> None:
     """The rule for a day staff enter about the past (postmark, fee paid): not in the future, not more than
     ``DOSSIER_MAX_BACKDATE_DAYS`` back; ``WorkflowError`` otherwise."""
